@@ -1,0 +1,52 @@
+package dev.nostrcache.core;
+
+/** Lowercase hexadecimal, the only spelling NIP-01 allows for ids, keys and signatures. */
+public final class Hex {
+    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+
+    private Hex() {
+    }
+
+    public static String encode(byte[] bytes) {
+        char[] out = new char[bytes.length * 2];
+        for (int i = 0; i < bytes.length; i++) {
+            out[2 * i] = DIGITS[(bytes[i] >> 4) & 0xf];
+            out[2 * i + 1] = DIGITS[bytes[i] & 0xf];
+        }
+        return new String(out);
+    }
+
+    /** True when {@code s} is exactly {@code length} characters of lowercase hex. */
+    public static boolean isLowerHex(String s, int length) {
+        if (s == null || s.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = s.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Decodes hex of either case; callers that need the strict lowercase form check it first. */
+    public static byte[] decode(String s) {
+        if ((s.length() & 1) != 0) {
+            throw new IllegalArgumentException("odd number of hex digits");
+        }
+        byte[] out = new byte[s.length() / 2];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) ((digit(s.charAt(2 * i)) << 4) | digit(s.charAt(2 * i + 1)));
+        }
+        return out;
+    }
+
+    private static int digit(char c) {
+        int d = Character.digit(c, 16);
+        if (d < 0) {
+            throw new IllegalArgumentException("not a hex digit: '" + c + "'");
+        }
+        return d;
+    }
+}

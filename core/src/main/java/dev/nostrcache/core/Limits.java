@@ -1,0 +1,46 @@
+package dev.nostrcache.core;
+
+/**
+ * Every protocol limit the cache enforces, with its default in one place. The NIP-11 document publishes these
+ * same values, so what clients are told is what is enforced.
+ *
+ * @param maxEventBytes              largest event JSON accepted, in UTF-8 bytes
+ * @param maxMessageBytes            largest client message, in UTF-8 bytes (API Gateway's own frame cap)
+ * @param maxFutureSeconds           how far created_at may lie in the future
+ * @param maxSubscriptions           open subscriptions per connection (answered one-shot requests do not count)
+ * @param maxLimit                   a filter's {@code limit} is clamped to this
+ * @param maxSubscriptionIdLength    longest subscription id
+ * @param maxFiltersPerRequest       filters in one REQ or COUNT
+ * @param maxFilterValues            values in one filter list (ids, authors, kinds, one tag)
+ */
+public record Limits(
+        int maxEventBytes,
+        int maxMessageBytes,
+        long maxFutureSeconds,
+        int maxSubscriptions,
+        int maxLimit,
+        int maxSubscriptionIdLength,
+        int maxFiltersPerRequest,
+        int maxFilterValues) {
+
+    public static final Limits DEFAULTS = new Limits(64 * 1024, 128 * 1024, 600, 200, 500, 64, 20, 5000);
+
+    public Limits {
+        requirePositive("maxEventBytes", maxEventBytes);
+        requirePositive("maxMessageBytes", maxMessageBytes);
+        requirePositive("maxSubscriptions", maxSubscriptions);
+        requirePositive("maxLimit", maxLimit);
+        requirePositive("maxSubscriptionIdLength", maxSubscriptionIdLength);
+        requirePositive("maxFiltersPerRequest", maxFiltersPerRequest);
+        requirePositive("maxFilterValues", maxFilterValues);
+        if (maxFutureSeconds < 0) {
+            throw new IllegalArgumentException("maxFutureSeconds must not be negative");
+        }
+    }
+
+    private static void requirePositive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+    }
+}
