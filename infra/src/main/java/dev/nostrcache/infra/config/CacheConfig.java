@@ -1,0 +1,57 @@
+package dev.nostrcache.infra.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The cache's configuration. The first six keys are the seed profile-picture relay's, with the same meaning; the
+ * rest are ours. Paths are already resolved against the directory of the config file. Defaults are in
+ * {@link ConfigLoader#DEFAULTS}; every key is documented in the README.
+ *
+ * @param listenAddr           host:port of the local gateway (HTTP API and WebSocket on one port)
+ * @param databasePath         data directory of the embedded PostgreSQL
+ * @param mediaCachePath       directory behind the embedded S3 (cached avatars)
+ * @param upstreamRelays       relays the ingest worker reads from
+ * @param maxConcurrent        avatar downloads at once
+ * @param cacheExpirationDays  after this many days a cached avatar is refreshed, and S3 expires it
+ * @param databaseUrl          an external PostgreSQL (JDBC URL); null means the embedded one
+ * @param databaseUser         user for the external database
+ * @param databasePassword     password for the external database
+ * @param databasePort         port of the embedded PostgreSQL (0: any free port)
+ * @param sqsPort              port of the embedded SQS (ElasticMQ; 0: any free port)
+ * @param s3Port               port of the embedded S3 (S3Proxy; 0: any free port)
+ * @param stackName            prefix of queue and bucket names, as the stack name is on AWS
+ */
+public record CacheConfig(
+        String listenAddr,
+        Path databasePath,
+        Path mediaCachePath,
+        List<String> upstreamRelays,
+        int maxConcurrent,
+        int cacheExpirationDays,
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        int databasePort,
+        int sqsPort,
+        int s3Port,
+        String stackName) {
+
+    public CacheConfig {
+        upstreamRelays = List.copyOf(upstreamRelays);
+    }
+
+    public InetSocketAddress listenSocketAddress() {
+        int colon = listenAddr.lastIndexOf(':');
+        String host = listenAddr.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new InetSocketAddress(host.isEmpty() ? "0.0.0.0" : host, Integer.parseInt(listenAddr.substring(colon + 1)));
+    }
+
+    public boolean usesEmbeddedDatabase() {
+        return databaseUrl == null;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.nostrcache.infra.queue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every queue of the system: the single list that the template test and the local runtime both read. */
+public final class Queues {
+    /** Avatar download jobs: few at a time (each may take 10 s), so a small batch. */
+    public static final QueueSpec AVATARS = new QueueSpec("avatars", "AvatarsQueue", 120, 3, 5, 0);
+
+    private Queues() {
+    }
+
+    public static List<QueueSpec> all() {
+        List<QueueSpec> all = new ArrayList<>();
+        for (QueueGroup group : QueueGroup.values()) {
+            all.add(group.spec());
+        }
+        all.add(AVATARS);
+        return List.copyOf(all);
+    }
+}

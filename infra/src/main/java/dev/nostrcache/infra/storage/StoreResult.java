@@ -1,0 +1,33 @@
+package dev.nostrcache.infra.storage;
+
+/**
+ * What storing one event did. Storing is idempotent: delivering an event again gives {@link Outcome#DUPLICATE}
+ * and changes nothing.
+ *
+ * @param outcome    what happened
+ * @param replacedId hex id of the version this one replaced ({@link Outcome#REPLACED} only)
+ */
+public record StoreResult(Outcome outcome, String replacedId) {
+
+    public enum Outcome {
+        /** New and stored. */
+        STORED,
+        /** This id is already stored. */
+        DUPLICATE,
+        /** A replaceable or addressable event that superseded the stored version. */
+        REPLACED,
+        /** A replaceable or addressable event older than the stored version: not stored. */
+        STALE,
+        /** An ephemeral event: never stored. */
+        EPHEMERAL
+    }
+
+    static final StoreResult STORED = new StoreResult(Outcome.STORED, null);
+    static final StoreResult DUPLICATE = new StoreResult(Outcome.DUPLICATE, null);
+    static final StoreResult STALE = new StoreResult(Outcome.STALE, null);
+    static final StoreResult EPHEMERAL = new StoreResult(Outcome.EPHEMERAL, null);
+
+    public boolean changedState() {
+        return outcome == Outcome.STORED || outcome == Outcome.REPLACED;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.nostrcache.infra.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void noFileMeansDefaultsRelativeToTheWorkingDirectory() {
+        CacheConfig config = ConfigLoader.load(List.of(), Map.of(), dir);
+        assertThat(config.listenAddr()).isEqualTo("127.0.0.1:8080");
+        assertThat(config.databasePath()).isEqualTo(dir.resolve("data/postgres"));
+        assertThat(config.mediaCachePath()).isEqualTo(dir.resolve("data/media_cache"));
+        assertThat(config.upstreamRelays()).contains("wss://nos.lol");
+        assertThat(config.maxConcurrent()).isEqualTo(20);
+        assertThat(config.cacheExpirationDays()).isEqualTo(30);
+        assertThat(config.usesEmbeddedDatabase()).isTrue();
+        assertThat(config.stackName()).isEqualTo("nostr-cache");
+    }
+
+    @Test
+    void readsConfigJsonInTheWorkingDirectoryWithTheSeedKeys() throws IOException {
+        Files.writeString(dir.resolve("config.json"), """
+                {"listen_addr": ":9090", "database_path": "./db", "media_cache_path": "/var/media",
+                 "upstream_relays": ["wss://a.example", "ws://127.0.0.1:7777"], "max_concurrent": 5,
+                 "cache_expiration_days": 7}""");
+        CacheConfig config = ConfigLoader.load(List.of(), Map.of(), dir);
+        assertThat(config.listenAddr()).isEqualTo(":9090");
+        assertThat(config.listenSocketAddress().getPort()).isEqualTo(9090);
+        assertThat(config.databasePath()).isEqualTo(dir.resolve("db"));
+        assertThat(config.mediaCachePath()).isEqualTo(Path.of("/var/media"));
+        assertThat(config.upstreamRelays()).containsExactly("wss://a.example", "ws://127.0.0.1:7777");
+        assertThat(config.maxConcurrent()).isEqualTo(5);
+        assertThat(config.cacheExpirationDays()).isEqualTo(7);
+    }
+
+    @Test
+    void pathsAreRelativeToTheNamedFileAndEnvironmentOverridesIt() throws IOException {
+        Path other = Files.createDirectories(dir.resolve("second"));
+        Files.writeString(other.resolve("mine.json"), "{\"max_concurrent\": 3, \"database_path\": \"pg\"}");
+        Files.writeString(dir.resolve("config.json"), "{\"max_concurrent\": 9}");
+
+        CacheConfig byFlag = ConfigLoader.load(List.of("--config", "second/mine.json"),
+                Map.of("NOSTR_CACHE_MAX_CONCURRENT", "4"), dir);
+        assertThat(byFlag.maxConcurrent()).isEqualTo(4);
+        assertThat(byFlag.databasePath()).isEqualTo(other.resolve("pg"));
+
+        CacheConfig byEnv = ConfigLoader.load(List.of(), Map.of("NOSTR_CACHE_CONFIG", "second/mine.json",
+                "NOSTR_CACHE_UPSTREAM_RELAYS", "wss://x.example, wss://y.example"), dir);
+        assertThat(byEnv.maxConcurrent()).isEqualTo(3);
+        assertThat(byEnv.upstreamRelays()).containsExactly("wss://x.example", "wss://y.example");
+    }
+
+    @Test
+    void badInputIsAClearErrorNamingTheKey() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(List.of("--config", "missing.json"), Map.of(), dir))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("missing.json").hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of("--config"), Map.of(), dir))
+                .hasMessageContaining("--config needs a file name");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("NOSTR_CACHE_MAX_CONCURRENT", "many"), dir))
+                .hasMessage("config key 'max_concurrent': expected an integer from 1 to 1000, got \"many\"");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("NOSTR_CACHE_UPSTREAM_RELAYS", "https://x.example"), dir))
+                .hasMessageContaining("'upstream_relays'").hasMessageContaining("https://x.example");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("NOSTR_CACHE_LISTEN_ADDR", "8080"), dir))
+                .hasMessageContaining("'listen_addr'");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("NOSTR_CACHE_DATABASE_URL", "postgres://x"), dir))
+                .hasMessageContaining("'database_url'");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("NOSTR_CACHE_STACK_NAME", "Bad_Name"), dir))
+                .hasMessageContaining("'stack_name'");
+
+        Files.writeString(dir.resolve("config.json"), "{\"max_concurent\": 3}");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of(), dir))
+                .hasMessageContaining("unknown config key 'max_concurent'");
+        Files.writeString(dir.resolve("config.json"), "{\"max_concurrent\": ");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of(), dir)).hasMessageContaining("is not valid JSON");
+        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [1]}");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of(), dir))
+                .hasMessageContaining("'upstream_relays': list items must be strings");
+        Files.writeString(dir.resolve("config.json"), "{\"cache_expiration_days\": 0}");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of(), dir))
+                .hasMessageContaining("'cache_expiration_days'");
+    }
+}

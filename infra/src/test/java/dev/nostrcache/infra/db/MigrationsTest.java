@@ -1,0 +1,54 @@
+package dev.nostrcache.infra.db;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.nostrcache.infra.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MigrationsTest {
+
+    @Test
+    void createsTheWholeSchemaOnceAndIsIdempotent() throws SQLException {
+        try (HikariDataSource ds = DataSources.forLocal(TestDatabase.freshJdbcUrl(), "postgres", null)) {
+            assertThat(Migrations.migrate(ds)).isGreaterThanOrEqualTo(1);
+            assertThat(Migrations.migrate(ds)).isZero();
+            assertThat(tables(ds)).contains("events", "event_tags", "note_search", "deletions_by_id",
+                    "deletions_by_address", "profiles", "follows", "user_relays", "user_stats", "event_stats", "zaps",
+                    "relays", "avatars", "avatar_jobs", "avatar_job_items", "ws_connections", "ws_subscriptions",
+                    "ws_subscription_keys");
+        }
+    }
+
+    @Test
+    void constraintsRefuseCorruptRows() throws SQLException {
+        try (HikariDataSource ds = TestDatabase.fresh(); Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.execute("INSERT INTO events (id, pubkey, created_at, kind, json) "
+                    + "VALUES ('\\x00', '\\x" + "00".repeat(32) + "', 1, 1, '{}')"))
+                    .hasMessageContaining("events_id_len");
+            assertThatThrownBy(() -> s.execute("INSERT INTO events (id, pubkey, created_at, kind, json) "
+                    + "VALUES ('\\x" + "00".repeat(32) + "', '\\x" + "00".repeat(32) + "', 1, 70000, '{}')"))
+                    .hasMessageContaining("events_kind_range");
+            assertThatThrownBy(() -> s.execute("INSERT INTO avatars (pubkey, source_url, status) VALUES ('\\x01', 'x', 'bogus')"))
+                    .hasMessageContaining("avatars_status_check");
+        }
+    }
+
+    private static List<String> tables(HikariDataSource ds) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection c = ds.getConnection(); ResultSet rs = c.getMetaData().getTables(null, "public", "%", new String[]{"TABLE"})) {
+            while (rs.next()) {
+                names.add(rs.getString("TABLE_NAME"));
+            }
+        }
+        return names;
+    }
+}

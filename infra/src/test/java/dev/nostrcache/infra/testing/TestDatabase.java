@@ -1,0 +1,64 @@
+package dev.nostrcache.infra.testing;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.nostrcache.infra.db.DataSources;
+import dev.nostrcache.infra.db.Migrations;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One embedded PostgreSQL per test JVM (started on first use, stopped at exit) and a fresh, migrated database for
+ * each caller, so test classes never see each other's rows.
+ */
+public final class TestDatabase {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static EmbeddedPostgres server;
+
+    private TestDatabase() {
+    }
+
+    public static synchronized EmbeddedPostgres server() {
+        if (server == null) {
+            try {
+                server = EmbeddedPostgres.builder()
+                        .setServerConfig("fsync", "off")
+                        .setServerConfig("synchronous_commit", "off")
+                        .setServerConfig("full_page_writes", "off")
+                        .start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+            }
+        }
+        return server;
+    }
+
+    /** A new empty database with the schema applied. Close the pool when done. */
+    public static HikariDataSource fresh() {
+        String name = "test_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+        createDatabase(name);
+        HikariDataSource ds = DataSources.forLocal(server().getJdbcUrl("postgres", name), "postgres", null);
+        Migrations.migrate(ds);
+        return ds;
+    }
+
+    /** A new empty database without the schema. */
+    public static String freshJdbcUrl() {
+        String name = "empty_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+        createDatabase(name);
+        return server().getJdbcUrl("postgres", name);
+    }
+
+    private static void createDatabase(String name) {
+        try (Connection c = server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create test database " + name, e);
+        }
+    }
+}
