@@ -36,6 +36,11 @@ public final class BouncyCastleSchnorr implements SchnorrVerifier, SchnorrSigner
     }
 
     @Override
+    public boolean isValidPublicKey(byte[] publicKeyX) {
+        return publicKeyX.length == 32 && BIP340Signer.decodePublicKey(publicKeyX) != null;
+    }
+
+    @Override
     public byte[] publicKey(byte[] secretKey) {
         ECPrivateKeyParameters key = privateKey(secretKey);
         byte[] compressed = BIP340Signer.getDomain().getG().multiply(key.getD()).normalize().getEncoded(true);

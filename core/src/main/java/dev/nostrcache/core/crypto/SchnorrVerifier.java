@@ -13,4 +13,7 @@ public interface SchnorrVerifier {
      * @return true only for a valid signature; malformed inputs (a key not on the curve) give false
      */
     boolean verify(byte[] message, byte[] publicKeyX, byte[] signature);
+
+    /** Whether {@code publicKeyX} is the x coordinate of a point on secp256k1 (used to explain a failed check). */
+    boolean isValidPublicKey(byte[] publicKeyX);
 }

@@ -35,8 +35,10 @@ public final class EventVerifier {
         if (!computed.equals(event.id())) {
             throw InvalidEventException.invalid("event id does not match its content (computed " + computed + ")");
         }
-        if (!schnorr.verify(Hex.decode(event.id()), Hex.decode(event.pubkey()), Hex.decode(event.sig()))) {
-            throw InvalidEventException.invalid("bad signature");
+        byte[] pubkey = Hex.decode(event.pubkey());
+        if (!schnorr.verify(Hex.decode(event.id()), pubkey, Hex.decode(event.sig()))) {
+            throw InvalidEventException.invalid(schnorr.isValidPublicKey(pubkey) ? "bad signature"
+                    : "pubkey is not a valid secp256k1 x coordinate");
         }
     }
 }

@@ -57,6 +57,11 @@ class Bip340VectorsTest {
     @Test
     void malformedInputsAreRefusedNotThrown() {
         assertThat(schnorr.verify(new byte[32], new byte[31], new byte[64])).isFalse();
+        assertThat(schnorr.isValidPublicKey(new byte[31])).isFalse();
+        assertThat(schnorr.isValidPublicKey(Hex.decode("dff1d77f2a671c5f36183726db2341be58feae1da2deced843240f7b502ba659"))).isTrue();
+        // vector 5's key is not on the curve; vector 14's is not even a field element
+        assertThat(schnorr.isValidPublicKey(Hex.decode("eefdea4cdb677750a420fee807eacf21eb9898ae79b9768766e4faa04a2d4a34"))).isFalse();
+        assertThat(schnorr.isValidPublicKey(Hex.decode("fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc30"))).isFalse();
         assertThat(schnorr.verify(new byte[32], new byte[32], new byte[63])).isFalse();
         byte[] allOnes = new byte[64];
         java.util.Arrays.fill(allOnes, (byte) 0xff);

@@ -78,6 +78,8 @@ class ConformanceDataTest {
                 assertThat(reason).as(why).contains("bad signature");
             } else if (why.startsWith("bad id: one hex") || why.startsWith("bad id: content")) {
                 assertThat(reason).as(why).contains("event id does not match");
+            } else if (why.startsWith("bad pubkey: 64 lowercase hex but not") || why.startsWith("bad pubkey: x >= field")) {
+                assertThat(reason).as(why).isEqualTo("invalid: pubkey is not a valid secp256k1 x coordinate");
             } else if (why.startsWith("out of range: kind")) {
                 assertThat(reason).as(why).contains("'kind' must be between 0 and 65535");
             }

@@ -1,0 +1,158 @@
+package dev.nostrcache.localstack;
+
+import dev.nostrcache.core.event.Event;
+import dev.nostrcache.core.testing.TestKeys;
+import dev.nostrcache.infra.config.CacheConfig;
+import dev.nostrcache.infra.config.ConfigLoader;
+import dev.nostrcache.infra.queue.QueueGroup;
+import dev.nostrcache.infra.queue.QueueSpec;
+import dev.nostrcache.infra.queue.Queues;
+import dev.nostrcache.infra.storage.EventRepository;
+import dev.nostrcache.infra.storage.StoreResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.regions.Region;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The local runtime with real PostgreSQL, ElasticMQ and S3Proxy, started twice on one data directory. */
+class LocalStackTest {
+    @TempDir
+    Path dir;
+
+    private CacheConfig config() throws Exception {
+        Files.writeString(dir.resolve("config.json"), "{\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, "
+                + "\"stack_name\": \"test-stack\"}");
+        return ConfigLoader.load(List.of(), Map.of(), dir);
+    }
+
+    @Test
+    void everythingIsReachableAndASecondStartFindsTheDataOfTheFirst() throws Exception {
+        CacheConfig config = config();
+        Event note = TestKeys.signer(1).sign(1_700_000_000L, 1, List.of(), "kept across restarts");
+        byte[] picture = "not really a png".getBytes();
+        URI sqsEndpoint;
+        URI s3Endpoint;
+        String jdbcUrl;
+
+        try (LocalStack stack = LocalStack.start(config)) {
+            assertThat(new EventRepository(stack.dataSource()).store(note).outcome())
+                    .isEqualTo(StoreResult.Outcome.STORED);
+            assertThat(stack.queueUrls()).containsKeys("test-stack-profiles", "test-stack-profiles-dlq",
+                    "test-stack-avatars", "test-stack-avatars-dlq");
+            assertThat(stack.queueUrls()).hasSize(2 * Queues.all().size());
+            try (S3Client s3 = LocalAws.s3(stack.s3Endpoint())) {
+                s3.putObject(r -> r.bucket(stack.bucket()).key("avatars/p.png").contentType("image/png"),
+                        RequestBody.fromBytes(picture));
+            }
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
+            stack.describe(new PrintStream(text, true));
+            assertThat(text.toString()).contains("created now", "SQS", "S3", "test-stack-avatars");
+            sqsEndpoint = stack.sqsEndpoint();
+            s3Endpoint = stack.s3Endpoint();
+            jdbcUrl = stack.jdbcUrl();
+        }
+
+        assertNotListening(sqsEndpoint.getPort());
+        assertNotListening(s3Endpoint.getPort());
+        assertNotListening(URI.create(jdbcUrl.substring("jdbc:".length())).getPort());
+
+        try (LocalStack again = LocalStack.start(config)) {
+            EventRepository events = new EventRepository(again.dataSource());
+            assertThat(events.findJson(note.id())).contains(note.toJson());
+            assertThat(events.store(note).outcome()).isEqualTo(StoreResult.Outcome.DUPLICATE);
+            try (S3Client s3 = LocalAws.s3(again.s3Endpoint())) {
+                assertThat(s3.getObjectAsBytes(r -> r.bucket(again.bucket()).key("avatars/p.png")).asByteArray())
+                        .isEqualTo(picture);
+            }
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
+            again.describe(new PrintStream(text, true));
+            assertThat(text.toString()).contains("reused from an earlier start", "0 migrations applied now");
+        }
+    }
+
+    @Test
+    void queuesRedriveToTheirDeadLetterQueueAfterMaxReceiveCount() throws Exception {
+        try (LocalStack stack = LocalStack.start(config()); SqsClient sqs = LocalAws.sqs(stack.sqsEndpoint())) {
+            QueueSpec spec = QueueGroup.CONTACTS.spec();
+            String url = stack.queueUrls().get(spec.queueName("test-stack"));
+            String dlqUrl = stack.queueUrls().get(spec.deadLetterQueueName("test-stack"));
+            Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(url)
+                    .attributeNames(QueueAttributeName.ALL)).attributes();
+            assertThat(attributes.get(QueueAttributeName.VISIBILITY_TIMEOUT))
+                    .isEqualTo(Integer.toString(spec.visibilityTimeoutSeconds()));
+            assertThat(attributes.get(QueueAttributeName.REDRIVE_POLICY)).contains("test-stack-contacts-dlq")
+                    .containsPattern("\"maxReceiveCount\":\"?" + spec.maxReceiveCount() + "\"?[,}]");
+
+            sqs.sendMessage(r -> r.queueUrl(url).messageBody("{\"poison\":true}"));
+            int receives = 0;
+            for (int attempt = 0; attempt < spec.maxReceiveCount() + 3; attempt++) {
+                List<Message> got = sqs.receiveMessage(r -> r.queueUrl(url).visibilityTimeout(0).waitTimeSeconds(1))
+                        .messages();
+                receives += got.size();
+            }
+            assertThat(receives).isEqualTo(spec.maxReceiveCount());
+            List<Message> dead = sqs.receiveMessage(r -> r.queueUrl(dlqUrl).waitTimeSeconds(2)).messages();
+            assertThat(dead).singleElement().satisfies(m -> assertThat(m.body()).isEqualTo("{\"poison\":true}"));
+        }
+    }
+
+    @Test
+    void s3ChecksPresignedSignatures() throws Exception {
+        try (LocalStack stack = LocalStack.start(config()); S3Client s3 = LocalAws.s3(stack.s3Endpoint());
+             S3Presigner presigner = S3Presigner.builder().endpointOverride(stack.s3Endpoint())
+                     .region(Region.of(LocalAws.REGION)).credentialsProvider(LocalAws.credentials())
+                     .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()).build()) {
+            byte[] bytes = new byte[200_000];
+            new java.util.Random(1).nextBytes(bytes);
+            s3.putObject(r -> r.bucket(stack.bucket()).key("v/abc"), RequestBody.fromBytes(bytes));
+            URI url = presigner.presignGetObject(r -> r.signatureDuration(Duration.ofMinutes(5))
+                    .getObjectRequest(g -> g.bucket(stack.bucket()).key("v/abc"))).url().toURI();
+
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<byte[]> ok = http.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.body()).isEqualTo(bytes);
+
+            String tampered = url.toString().replaceAll("X-Amz-Signature=([0-9a-f])", "X-Amz-Signature=0$1").substring(0);
+            HttpResponse<byte[]> bad = http.send(HttpRequest.newBuilder(URI.create(tampered.replace("X-Amz-Signature=0",
+                    "X-Amz-Signature=f"))).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(bad.statusCode()).isEqualTo(403);
+            HttpResponse<byte[]> unsigned = http.send(HttpRequest.newBuilder(
+                    URI.create(stack.s3Endpoint() + "/" + stack.bucket() + "/v/abc")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(unsigned.statusCode()).isEqualTo(403);
+        }
+    }
+
+    static void assertNotListening(int port) {
+        assertThatThrownBy(() -> {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(LocalAws.HOST, port), 1000);
+            }
+        }).as("port %d still open", port).isInstanceOf(ConnectException.class);
+    }
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The one launcher of nostr-cache.
+#   ./run.sh [start] [--config FILE]   build what is missing, then start the local runtime (Ctrl-C stops it)
+#   ./run.sh verify FILE|-             check a JSON-lines dump: one verdict per line, non-zero exit if any is invalid
+#   ./run.sh test                      build everything and run the whole test suite (what CI runs)
+# It needs a JDK 21 or newer: JAVA_HOME if that is one, else the newest under /usr/lib/jvm.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+main_jar="$here/localstack/target/localstack-0.1.0-SNAPSHOT.jar"
+classpath_file="$here/localstack/target/classpath.txt"
+
+java_major() { # prints the specification version of the java binary $1 (17, 21, 25...), or nothing
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n1
+}
+
+find_jdk() {
+  local candidate major best="" best_major=0
+  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/javac" ]]; then
+    major="$(java_major "$JAVA_HOME/bin/java")"
+    if [[ -n "$major" && "$major" -ge 21 ]]; then echo "$JAVA_HOME"; return; fi
+  fi
+  for candidate in /usr/lib/jvm/*; do
+    [[ -x "$candidate/bin/javac" ]] || continue
+    major="$(java_major "$candidate/bin/java")"
+    if [[ -n "$major" && "$major" -ge 21 && "$major" -gt "$best_major" ]]; then best="$candidate"; best_major="$major"; fi
+  done
+  if [[ -z "$best" ]]; then
+    echo "nostr-cache needs a JDK 21 or newer, and found none: JAVA_HOME is '${JAVA_HOME:-unset}' and /usr/lib/jvm has no JDK >= 21." >&2
+    echo "Install one (for example Temurin 21 or 25) and set JAVA_HOME to it." >&2
+    exit 1
+  fi
+  echo "$best"
+}
+
+JAVA_HOME="$(find_jdk)"
+export JAVA_HOME
+major="$(java_major "$JAVA_HOME/bin/java")"
+jvm_flags=()
+if [[ "$major" -ge 24 ]]; then
+  # Pekko (inside ElasticMQ) and Maven's Guava still use sun.misc.Unsafe; allow it quietly on newer JDKs.
+  jvm_flags+=(--sun-misc-unsafe-memory-access=allow)
+  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+fi
+
+needs_build() {
+  [[ -f "$main_jar" && -f "$classpath_file" ]] || return 0
+  # Any source, resource or POM newer than the last build means a rebuild.
+  [[ -n "$(find "$here" -path "$here/.git" -prune -o -path '*/target' -prune -o \
+      \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -type f -newer "$classpath_file" -print -quit)" ]]
+}
+
+build() {
+  echo "building nostr-cache (JDK $major at $JAVA_HOME)..." >&2
+  local log
+  log="$(mktemp)"
+  if ! (cd "$here" && mvn -B -ntp -q -DskipTests package >"$log" 2>&1); then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "build failed" >&2
+    exit 1
+  fi
+  rm -f "$log"
+}
+
+command="${1:-start}"
+case "$command" in
+  test)
+    shift
+    cd "$here"
+    exec mvn -B -ntp verify "$@"
+    ;;
+  *)
+    if needs_build; then build; fi
+    exec "$JAVA_HOME/bin/java" "${jvm_flags[@]}" ${NOSTR_CACHE_JAVA_OPTS:-} \
+      -cp "$main_jar:$(cat "$classpath_file")" dev.nostrcache.localstack.Main "$@"
+    ;;
+esac
