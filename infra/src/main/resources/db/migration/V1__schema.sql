@@ -15,8 +15,10 @@ CREATE TABLE events (
     d_tag        text,
     json         text    NOT NULL,
     expires_at   bigint,                -- NIP-40 expiration, seconds
-    reply_to     bytea,                 -- NIP-10 parent of a reply (kinds 1, 30023)
+    reply_to     bytea,                 -- NIP-10 parent of a reply (kind 1)
     root_id      bytea,                 -- NIP-10 thread root
+    ref_event    bytea,                 -- what a reaction, repost or zap receipt is about
+    ref_pubkey   bytea,                 -- that event's author, or the zap recipient
     received_at  timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT events_id_len CHECK (octet_length(id) = 32),
     CONSTRAINT events_pubkey_len CHECK (octet_length(pubkey) = 32),
@@ -28,6 +30,7 @@ CREATE INDEX events_kind_created ON events (kind, created_at DESC, id);
 CREATE INDEX events_pubkey_kind_created ON events (pubkey, kind, created_at DESC, id);
 CREATE INDEX events_reply_to ON events (reply_to, created_at DESC) WHERE reply_to IS NOT NULL;
 CREATE INDEX events_expires ON events (expires_at) WHERE expires_at IS NOT NULL;
+CREATE INDEX events_ref_event ON events (ref_event, kind) WHERE ref_event IS NOT NULL;
 
 -- Single-letter tags by their first value, the only part NIP-01 filters index. created_at and kind are copied so
 -- that a tag query is answered newest first from this index alone.
@@ -122,10 +125,11 @@ CREATE TABLE user_stats (
 );
 CREATE INDEX user_stats_followers ON user_stats (followers_count DESC);
 
+-- A row may exist before its event arrives (a reaction first): author and created_at are then still NULL.
 CREATE TABLE event_stats (
     event_id      bytea  PRIMARY KEY,
-    author        bytea  NOT NULL,
-    created_at    bigint NOT NULL,
+    author        bytea,
+    created_at    bigint,
     replies       bigint NOT NULL DEFAULT 0,
     reactions     bigint NOT NULL DEFAULT 0,
     reposts       bigint NOT NULL DEFAULT 0,

@@ -6,6 +6,8 @@ import dev.nostrcache.core.event.Expiration;
 import dev.nostrcache.core.event.KindClass;
 import dev.nostrcache.core.event.ReplacementKey;
 import dev.nostrcache.core.event.ThreadRefs;
+import dev.nostrcache.core.nip.EventRefs;
+import dev.nostrcache.core.nip.ZapReceipt;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -28,8 +30,9 @@ public final class EventRepository {
     static final int MAX_INDEXED_TAG_VALUE = 1024;
 
     private static final String INSERT_EVENT = """
-            INSERT INTO events (id, pubkey, created_at, kind, d_tag, json, expires_at, reply_to, root_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""";
+            INSERT INTO events (id, pubkey, created_at, kind, d_tag, json, expires_at, reply_to, root_id,
+                                ref_event, ref_pubkey)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""";
     private static final String INSERT_TAG = """
             INSERT INTO event_tags (event_id, name, value, kind, created_at) VALUES (?, ?, ?, ?, ?)""";
     private static final String INSERT_SEARCH = """
@@ -84,7 +87,7 @@ public final class EventRepository {
             if (!insert(c, event, key)) {
                 throw new SQLException("could not insert " + event.id() + " after removing the version it replaces");
             }
-            return new StoreResult(StoreResult.Outcome.REPLACED, head.id());
+            return new StoreResult(StoreResult.Outcome.REPLACED, head.id(), head.json());
         }
     }
 
@@ -124,7 +127,7 @@ public final class EventRepository {
 
     private static boolean insert(Connection c, Event event, ReplacementKey key) throws SQLException {
         byte[] id = Hex.decode(event.id());
-        ThreadRefs thread = isNote(event.kind()) ? ThreadRefs.of(event) : ThreadRefs.NONE;
+        ThreadRefs thread = event.kind() == 1 ? ThreadRefs.of(event) : ThreadRefs.NONE;
         try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
             ps.setBytes(1, id);
             ps.setBytes(2, Hex.decode(event.pubkey()));
@@ -140,6 +143,9 @@ public final class EventRepository {
             }
             ps.setBytes(8, thread.replyTo() == null ? null : Hex.decode(thread.replyTo()));
             ps.setBytes(9, thread.root() == null ? null : Hex.decode(thread.root()));
+            EventRefs refs = refs(event);
+            ps.setBytes(10, refs.event() == null ? null : Hex.decode(refs.event()));
+            ps.setBytes(11, refs.author() == null ? null : Hex.decode(refs.author()));
             if (ps.executeUpdate() == 0) {
                 return false;
             }
@@ -177,6 +183,23 @@ public final class EventRepository {
         }
     }
 
+    /** What a reaction, repost or countable zap receipt refers to; {@link EventRefs#NONE} for other kinds. */
+    public static EventRefs refs(Event event) {
+        return switch (event.kind()) {
+            case 7 -> EventRefs.ofReaction(event);
+            case 6, 16 -> EventRefs.ofRepost(event);
+            case 9735 -> {
+                try {
+                    ZapReceipt zap = ZapReceipt.parse(event);
+                    yield new EventRefs(zap.targetEvent(), zap.recipient());
+                } catch (ZapReceipt.MalformedZapException e) {
+                    yield EventRefs.NONE;
+                }
+            }
+            default -> EventRefs.NONE;
+        };
+    }
+
     /** Single-letter tags with a first value PostgreSQL can hold and index (no U+0000, bounded length). */
     static boolean isIndexable(List<String> tag) {
         if (tag.size() < 2 || tag.get(0).length() != 1) {
@@ -210,23 +233,24 @@ public final class EventRepository {
             throw new SQLException("a regular event conflicted on something other than its id");
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, created_at FROM events WHERE pubkey = ? AND kind = ? AND d_tag = ? FOR UPDATE")) {
+                "SELECT id, created_at, json FROM events WHERE pubkey = ? AND kind = ? AND d_tag = ? FOR UPDATE")) {
             ps.setBytes(1, Hex.decode(key.pubkey()));
             ps.setInt(2, key.kind());
             ps.setString(3, key.dTag());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Head(Hex.encode(rs.getBytes(1)), rs.getLong(2)) : null;
+                return rs.next() ? new Head(Hex.encode(rs.getBytes(1)), rs.getLong(2), rs.getString(3)) : null;
             }
         }
     }
 
-    private static void delete(Connection c, String id) throws SQLException {
+    /** Removes a stored event and, by cascade, its tags, search document and zap row. */
+    public static void delete(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM events WHERE id = ?")) {
             ps.setBytes(1, Hex.decode(id));
             ps.executeUpdate();
         }
     }
 
-    private record Head(String id, long createdAt) {
+    private record Head(String id, long createdAt, String json) {
     }
 }

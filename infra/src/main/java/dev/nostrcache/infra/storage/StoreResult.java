@@ -4,10 +4,11 @@ package dev.nostrcache.infra.storage;
  * What storing one event did. Storing is idempotent: delivering an event again gives {@link Outcome#DUPLICATE}
  * and changes nothing.
  *
- * @param outcome    what happened
- * @param replacedId hex id of the version this one replaced ({@link Outcome#REPLACED} only)
+ * @param outcome      what happened
+ * @param replacedId   hex id of the version this one replaced ({@link Outcome#REPLACED} only)
+ * @param replacedJson that version's JSON, so its contributions to statistics can be taken back
  */
-public record StoreResult(Outcome outcome, String replacedId) {
+public record StoreResult(Outcome outcome, String replacedId, String replacedJson) {
 
     public enum Outcome {
         /** New and stored. */
@@ -22,10 +23,10 @@ public record StoreResult(Outcome outcome, String replacedId) {
         EPHEMERAL
     }
 
-    static final StoreResult STORED = new StoreResult(Outcome.STORED, null);
-    static final StoreResult DUPLICATE = new StoreResult(Outcome.DUPLICATE, null);
-    static final StoreResult STALE = new StoreResult(Outcome.STALE, null);
-    static final StoreResult EPHEMERAL = new StoreResult(Outcome.EPHEMERAL, null);
+    static final StoreResult STORED = new StoreResult(Outcome.STORED, null, null);
+    static final StoreResult DUPLICATE = new StoreResult(Outcome.DUPLICATE, null, null);
+    static final StoreResult STALE = new StoreResult(Outcome.STALE, null, null);
+    static final StoreResult EPHEMERAL = new StoreResult(Outcome.EPHEMERAL, null, null);
 
     public boolean changedState() {
         return outcome == Outcome.STORED || outcome == Outcome.REPLACED;

@@ -1,0 +1,251 @@
+package dev.nostrcache.infra.ingest;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.nostrcache.core.Hex;
+import dev.nostrcache.core.Limits;
+import dev.nostrcache.core.event.Event;
+import dev.nostrcache.core.event.EventParser;
+import dev.nostrcache.core.event.EventSigner;
+import dev.nostrcache.core.testing.TestData;
+import dev.nostrcache.core.testing.TestKeys;
+import dev.nostrcache.infra.ingest.ProcessResult.Outcome;
+import dev.nostrcache.infra.testing.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EventProcessorTest {
+    private static final long NOW = 1_900_000_000L;
+    private HikariDataSource ds;
+    private EventProcessor processor;
+
+    @BeforeEach
+    void fresh() {
+        ds = TestDatabase.fresh();
+        processor = new EventProcessor(ds);
+    }
+
+    @AfterEach
+    void close() {
+        ds.close();
+    }
+
+    private Outcome process(Event e) throws SQLException {
+        return processor.process(e, NOW).outcome();
+    }
+
+    private void assertStatsExact() throws SQLException {
+        StatsVerifier.Report report = new StatsVerifier(ds, 50).verify();
+        assertThat(report.mismatches()).isEmpty();
+    }
+
+    private long userStat(String pubkey, String column) throws SQLException {
+        return scalar("SELECT coalesce(sum(" + column + "), 0) FROM user_stats WHERE pubkey = ?", Hex.decode(pubkey));
+    }
+
+    private long eventStat(String id, String column) throws SQLException {
+        return scalar("SELECT coalesce(sum(" + column + "), 0) FROM event_stats WHERE event_id = ?", Hex.decode(id));
+    }
+
+    private long scalar(String sql, byte[] param) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (param != null) {
+                ps.setBytes(1, param);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
+    void countsRepliesReactionsRepostsAndZapsWhateverArrivesFirst() throws SQLException {
+        EventSigner alice = TestKeys.signer(1);
+        EventSigner bob = TestKeys.signer(2);
+        Event note = alice.sign(100, 1, List.of(), "hello");
+        Event reply = bob.sign(101, 1, List.of(List.of("e", note.id(), "", "root"), List.of("p", alice.pubkey())), "hi");
+        Event reaction = bob.sign(102, 7, List.of(List.of("e", note.id()), List.of("p", alice.pubkey())), "+");
+        Event repost = bob.sign(103, 6, List.of(List.of("e", note.id()), List.of("p", alice.pubkey())), "");
+        String request = "{\"kind\":9734,\"pubkey\":\"" + bob.pubkey() + "\",\"tags\":[],\"content\":\"\"}";
+        Event zap = TestKeys.signer(3).sign(104, 9735, List.of(List.of("p", alice.pubkey()), List.of("e", note.id()),
+                List.of("bolt11", "lnbc210n1x"), List.of("description", request)), "");
+
+        for (Event e : List.of(reaction, zap, reply, repost, note)) {    // children before their parent
+            assertThat(process(e)).isEqualTo(Outcome.STORED);
+        }
+        for (Event e : List.of(note, reply, reaction, repost, zap)) {
+            assertThat(process(e)).isEqualTo(Outcome.DUPLICATE);
+        }
+        assertThat(eventStat(note.id(), "replies")).isEqualTo(1);
+        assertThat(eventStat(note.id(), "reactions")).isEqualTo(1);
+        assertThat(eventStat(note.id(), "reposts")).isEqualTo(1);
+        assertThat(eventStat(note.id(), "zaps")).isEqualTo(1);
+        assertThat(eventStat(note.id(), "zapped_msats")).isEqualTo(21_000);
+        assertThat(userStat(alice.pubkey(), "note_count")).isEqualTo(1);
+        assertThat(userStat(bob.pubkey(), "reply_count")).isEqualTo(1);
+        assertThat(userStat(alice.pubkey(), "reactions_received")).isEqualTo(1);
+        assertThat(userStat(alice.pubkey(), "zapped_msats")).isEqualTo(21_000);
+        assertStatsExact();
+    }
+
+    @Test
+    void contactListsReplaceTheFollowGraphAndOnlyTheNewestCounts() throws SQLException {
+        EventSigner alice = TestKeys.signer(1);
+        String b = TestKeys.signer(2).pubkey();
+        String c = TestKeys.signer(3).pubkey();
+        String d = TestKeys.signer(4).pubkey();
+        Event v1 = alice.sign(100, 3, List.of(List.of("p", b), List.of("p", c)), "");
+        Event v2 = alice.sign(200, 3, List.of(List.of("p", c), List.of("p", d), List.of("p", d)), "");
+
+        assertThat(process(v2)).isEqualTo(Outcome.STORED);
+        assertThat(process(v1)).isEqualTo(Outcome.STALE);
+        assertThat(userStat(alice.pubkey(), "follows_count")).isEqualTo(2);
+        assertThat(userStat(b, "followers_count")).isZero();
+        assertThat(userStat(d, "followers_count")).isEqualTo(1);
+        assertStatsExact();
+
+        Event v3 = alice.sign(300, 3, List.of(List.of("p", b)), "");
+        assertThat(process(v3)).isEqualTo(Outcome.REPLACED);
+        assertThat(userStat(alice.pubkey(), "follows_count")).isEqualTo(1);
+        assertThat(userStat(b, "followers_count")).isEqualTo(1);
+        assertThat(userStat(c, "followers_count")).isZero();
+        assertStatsExact();
+    }
+
+    @Test
+    void deletionsHideTheirTargetsInEitherOrderAndOnlyForTheAuthor() throws SQLException {
+        EventSigner alice = TestKeys.signer(1);
+        EventSigner mallory = TestKeys.signer(9);
+        Event note = alice.sign(100, 1, List.of(), "oops");
+        Event reaction = alice.sign(101, 7, List.of(List.of("e", "f".repeat(64)), List.of("p", mallory.pubkey())), "+");
+        Event deleteNote = alice.sign(110, 5, List.of(List.of("e", note.id())), "");
+        Event deleteReaction = alice.sign(111, 5, List.of(List.of("e", reaction.id())), "");
+        Event forged = mallory.sign(112, 5, List.of(List.of("e", note.id())), "");
+
+        assertThat(process(deleteNote)).isEqualTo(Outcome.STORED);      // deletion first
+        assertThat(process(note)).isEqualTo(Outcome.DELETED);
+        assertThat(process(reaction)).isEqualTo(Outcome.STORED);        // target first
+        assertThat(userStat(mallory.pubkey(), "reactions_received")).isEqualTo(1);
+        assertThat(process(deleteReaction)).isEqualTo(Outcome.STORED);
+        assertThat(userStat(mallory.pubkey(), "reactions_received")).isZero();
+        assertThat(process(reaction)).isEqualTo(Outcome.DELETED);
+
+        Event other = alice.sign(120, 1, List.of(), "keep me");
+        process(other);
+        assertThat(process(mallory.sign(121, 5, List.of(List.of("e", other.id())), ""))).isEqualTo(Outcome.STORED);
+        assertThat(scalar("SELECT count(*) FROM events WHERE id = ?", Hex.decode(other.id()))).isEqualTo(1);
+        assertThat(process(forged)).isEqualTo(Outcome.STORED);
+        assertThat(userStat(alice.pubkey(), "note_count")).isEqualTo(1);
+        assertStatsExact();
+    }
+
+    @Test
+    void addressDeletionsRemoveVersionsUpToTheirTime() throws SQLException {
+        EventSigner alice = TestKeys.signer(1);
+        Event article = alice.sign(100, 30023, List.of(List.of("d", "post")), "v1");
+        Event deletion = alice.sign(150, 5, List.of(List.of("a", "30023:" + alice.pubkey() + ":post")), "");
+        Event newer = alice.sign(200, 30023, List.of(List.of("d", "post")), "v2");
+        assertThat(process(article)).isEqualTo(Outcome.STORED);
+        assertThat(process(deletion)).isEqualTo(Outcome.STORED);
+        assertThat(userStat(alice.pubkey(), "long_form_note_count")).isZero();
+        assertThat(process(article)).isEqualTo(Outcome.DELETED);
+        assertThat(process(newer)).isEqualTo(Outcome.STORED);
+        assertThat(userStat(alice.pubkey(), "long_form_note_count")).isEqualTo(1);
+        assertStatsExact();
+    }
+
+    @Test
+    void profilesExpiryEphemeralAndMalformedZaps() throws SQLException {
+        EventSigner alice = TestKeys.signer(1);
+        ProcessResult first = processor.process(alice.sign(100, 0, List.of(), "{\"name\":\"a\",\"picture\":\"https://x/1.png\"}"), NOW);
+        assertThat(first.newPicture()).isEqualTo("https://x/1.png");
+        ProcessResult same = processor.process(alice.sign(101, 0, List.of(), "{\"name\":\"b\",\"picture\":\"https://x/1.png\"}"), NOW);
+        assertThat(same.outcome()).isEqualTo(Outcome.REPLACED);
+        assertThat(same.newPicture()).isNull();
+        ProcessResult broken = processor.process(alice.sign(102, 0, List.of(), "not json"), NOW);
+        assertThat(broken.outcome()).isEqualTo(Outcome.REPLACED);
+        assertThat(scalar("SELECT count(*) FROM profiles WHERE pubkey = ? AND NOT content_is_json", Hex.decode(alice.pubkey())))
+                .isEqualTo(1);
+
+        assertThat(process(alice.sign(100, 1, List.of(List.of("expiration", Long.toString(NOW - 1))), "gone"))).isEqualTo(Outcome.EXPIRED);
+        assertThat(process(alice.sign(100, 1, List.of(List.of("expiration", Long.toString(NOW + 60))), "soon"))).isEqualTo(Outcome.STORED);
+        assertThat(process(alice.sign(100, 20000, List.of(), "ephemeral"))).isEqualTo(Outcome.EPHEMERAL);
+
+        ProcessResult zap = processor.process(TestKeys.signer(5).sign(100, 9735, List.of(List.of("p", alice.pubkey())), ""), NOW);
+        assertThat(zap.outcome()).isEqualTo(Outcome.STORED);
+        assertThat(zap.note()).contains("malformed zap receipt");
+        assertThat(userStat(alice.pubkey(), "zaps_received")).isZero();
+        assertStatsExact();
+    }
+
+    @Test
+    void theWorkloadInAnyOrderWithDuplicatesGivesOneStateAndExactCounts() throws Exception {
+        EventParser parser = new EventParser(Limits.DEFAULTS);
+        List<Event> workload = new ArrayList<>();
+        for (String line : TestData.lines("workload-events.jsonl")) {
+            workload.add(parser.parse(line));
+        }
+        String reference = null;
+        for (int round = 0; round < 2; round++) {
+            if (round > 0) {
+                ds.close();
+                fresh();
+            }
+            List<Event> deliveries = new ArrayList<>(workload);
+            deliveries.addAll(workload);
+            deliveries.addAll(workload.subList(0, 400));
+            Collections.shuffle(deliveries, new Random(round));
+            ExecutorService pool = Executors.newFixedThreadPool(6);
+            try {
+                List<Future<ProcessResult>> results = new ArrayList<>();
+                for (Event e : deliveries) {
+                    results.add(pool.submit(() -> processor.process(e, NOW)));
+                }
+                for (Future<ProcessResult> f : results) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            assertStatsExact();
+            String state = fingerprint();
+            if (reference == null) {
+                reference = state;
+            }
+            assertThat(state).isEqualTo(reference);
+        }
+    }
+
+    /** A digest of the whole derived state, to compare two runs. */
+    private String fingerprint() throws SQLException {
+        String sql = """
+                SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
+                  SELECT encode(id, 'hex') AS x FROM events
+                  UNION ALL SELECT encode(follower, 'hex') || encode(followed, 'hex') FROM follows
+                  UNION ALL SELECT encode(pubkey, 'hex') || coalesce(name, '') || coalesce(picture, '') FROM profiles
+                  UNION ALL SELECT concat_ws(',', encode(pubkey, 'hex'), followers_count, follows_count, note_count,
+                      reply_count, reactions_received, reposts_received, zaps_received, zapped_msats) FROM user_stats
+                  UNION ALL SELECT concat_ws(',', encode(event_id, 'hex'), replies, reactions, reposts, zaps, zapped_msats)
+                      FROM event_stats
+                  UNION ALL SELECT encode(pubkey, 'hex') || url FROM user_relays) s""";
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
