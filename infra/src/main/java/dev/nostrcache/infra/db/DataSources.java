@@ -26,6 +26,9 @@ public final class DataSources {
         config.setIdleTimeout(60_000);
         // RDS Proxy or a restarted database may drop connections while a container sleeps; re-check quickly.
         config.setKeepaliveTime(30_000);
+        // Open no connection at start: a SnapStart snapshot must not hold one, and a database that is down at
+        // cold start should fail the messages (so SQS retries them), not the container's initialisation.
+        config.setInitializationFailTimeout(-1);
         return new HikariDataSource(config);
     }
 

@@ -38,6 +38,15 @@ public enum QueueGroup {
         return kinds;
     }
 
+    /** The name of the function bean that consumes this queue: {@code ingest} + the group in camel case. */
+    public String functionName() {
+        StringBuilder name = new StringBuilder("ingest");
+        for (String part : spec.name().split("-")) {
+            name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        }
+        return name.toString();
+    }
+
     public static QueueGroup forKind(int kind) {
         return Arrays.stream(values()).filter(g -> g.kinds.contains(kind)).findFirst().orElse(OTHER);
     }

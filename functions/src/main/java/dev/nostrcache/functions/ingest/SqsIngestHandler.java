@@ -1,0 +1,90 @@
+package dev.nostrcache.functions.ingest;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.nostrcache.core.Limits;
+import dev.nostrcache.core.crypto.BouncyCastleSchnorr;
+import dev.nostrcache.core.event.Event;
+import dev.nostrcache.core.event.EventParser;
+import dev.nostrcache.core.event.EventVerifier;
+import dev.nostrcache.core.event.InvalidEventException;
+import dev.nostrcache.infra.avatar.AvatarRefreshRequests;
+import dev.nostrcache.infra.ingest.EventProcessor;
+import dev.nostrcache.infra.ingest.ProcessResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One SQS batch of events into PostgreSQL. Every event is verified again (the worker is never trusted); an invalid
+ * one is dropped and logged with its reason, never retried; a database failure reports that message as a batch
+ * item failure, so SQS delivers it again and finally dead-letters it.
+ */
+public final class SqsIngestHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(SqsIngestHandler.class);
+
+    private final EventParser parser;
+    private final EventVerifier verifier;
+    private final EventProcessor processor;
+    private final AvatarRefreshRequests avatars;
+    private final Clock clock;
+
+    public SqsIngestHandler(EventProcessor processor, AvatarRefreshRequests avatars, Limits limits, Clock clock) {
+        this.parser = new EventParser(limits);
+        this.verifier = new EventVerifier(new BouncyCastleSchnorr(), limits, clock);
+        this.processor = processor;
+        this.avatars = avatars;
+        this.clock = clock;
+    }
+
+    public SQSBatchResponse handle(String functionName, SQSEvent batch) {
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        Map<ProcessResult.Outcome, Integer> outcomes = new EnumMap<>(ProcessResult.Outcome.class);
+        int invalid = 0;
+        List<SQSEvent.SQSMessage> records = batch.getRecords() == null ? List.of() : batch.getRecords();
+        for (SQSEvent.SQSMessage message : records) {
+            Event event;
+            try {
+                event = parser.parse(message.getBody() == null ? "" : message.getBody());
+                verifier.verify(event);
+            } catch (InvalidEventException e) {
+                invalid++;
+                LOG.warn("{}: dropped message {} from {}: {}", functionName, message.getMessageId(), relay(message), e.reason());
+                continue;
+            }
+            try {
+                ProcessResult result = processor.process(event, clock.millis() / 1000);
+                outcomes.merge(result.outcome(), 1, Integer::sum);
+                if (result.newPicture() != null) {
+                    requestAvatarRefresh(event.pubkey(), result.newPicture());
+                }
+            } catch (Exception e) {
+                LOG.warn("{}: message {} (event {}) failed and will be retried: {}", functionName,
+                        message.getMessageId(), event.id(), e.toString());
+                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+            }
+        }
+        LOG.info("{}: {} messages, {} invalid, {} failed, outcomes {}", functionName, records.size(), invalid,
+                failures.size(), outcomes);
+        return new SQSBatchResponse(failures);
+    }
+
+    private void requestAvatarRefresh(String pubkey, String url) {
+        try {
+            avatars.pictureChanged(pubkey, url);
+        } catch (RuntimeException e) {
+            // The profile is stored; a missed refresh is caught up when the cached picture expires.
+            LOG.warn("could not queue an avatar refresh for {}: {}", pubkey, e.toString());
+        }
+    }
+
+    private static String relay(SQSEvent.SQSMessage message) {
+        var attribute = message.getMessageAttributes() == null ? null : message.getMessageAttributes().get("relay");
+        return attribute == null ? "(unknown relay)" : attribute.getStringValue();
+    }
+}

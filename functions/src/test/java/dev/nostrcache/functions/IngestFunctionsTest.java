@@ -1,0 +1,89 @@
+package dev.nostrcache.functions;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.nostrcache.core.event.Event;
+import dev.nostrcache.core.testing.TestKeys;
+import dev.nostrcache.infra.db.DataSources;
+import dev.nostrcache.infra.db.Migrations;
+import dev.nostrcache.infra.queue.QueueGroup;
+import dev.nostrcache.infra.storage.EventRepository;
+import dev.nostrcache.infra.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Lambda path: FunctionInvoker, selected by function definition, fed the JSON Lambda sends for SQS. */
+class IngestFunctionsTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static HikariDataSource ds;
+
+    @BeforeAll
+    static void database() {
+        String url = TestDatabase.freshJdbcUrl();
+        ds = DataSources.forLocal(url, "postgres", null);
+        Migrations.migrate(ds);
+        System.setProperty("MAIN_CLASS", CacheFunctions.class.getName());
+        System.setProperty("DATABASE_URL", url);
+        System.setProperty("DATABASE_USER", "postgres");
+    }
+
+    @AfterAll
+    static void close() {
+        ds.close();
+    }
+
+    private static byte[] sqsEvent(String... bodies) {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode records = root.putArray("Records");
+        for (int i = 0; i < bodies.length; i++) {
+            ObjectNode r = records.addObject();
+            r.put("messageId", "m" + i);
+            r.put("receiptHandle", "handle-" + i);
+            r.put("body", bodies[i]);
+            r.putObject("attributes").put("ApproximateReceiveCount", "1").put("SentTimestamp", "1700000000000");
+            r.putObject("messageAttributes").putObject("relay").put("stringValue", "wss://relay.example")
+                    .put("dataType", "String");
+            r.put("md5OfBody", "");
+            r.put("eventSource", "aws:sqs");
+            r.put("eventSourceARN", "arn:aws:sqs:us-east-1:000000000000:nostr-cache-notes");
+            r.put("awsRegion", "us-east-1");
+        }
+        return JSON.writeValueAsBytes(root);
+    }
+
+    @Test
+    void storesValidEventsDropsInvalidOnesAndReportsNoFailure() throws Exception {
+        Event note = TestKeys.signer(1).sign(1_700_000_000L, 1, List.of(), "through FunctionInvoker");
+        String forged = note.toJson().replace("through", "thru");
+        FunctionInvoker invoker = new FunctionInvoker("ingestNotes");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        invoker.handleRequest(new ByteArrayInputStream(sqsEvent(note.toJson(), forged, "{not json", note.toJson())), out, null);
+
+        JsonNode response = JSON.readTree(out.toByteArray());
+        assertThat(response.get("batchItemFailures")).isEmpty();
+        assertThat(new EventRepository(ds).findJson(note.id())).contains(note.toJson());
+        assertThat(new EventRepository(ds).count()).isEqualTo(1);
+    }
+
+    @Test
+    void everyQueueGroupHasItsFunction() throws Exception {
+        for (QueueGroup group : QueueGroup.values()) {
+            Event event = TestKeys.signer(2).sign(1_700_000_000L, group.kinds().isEmpty() ? 1 : group.kinds().iterator().next(),
+                    List.of(), group == QueueGroup.PROFILES ? "{}" : "");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            new FunctionInvoker(group.functionName()).handleRequest(new ByteArrayInputStream(sqsEvent(event.toJson())), out, null);
+            assertThat(JSON.readTree(out.toByteArray()).get("batchItemFailures")).as(group.functionName()).isEmpty();
+        }
+    }
+}
