@@ -22,6 +22,8 @@ import java.util.List;
  * @param sqsPort              port of the embedded SQS (ElasticMQ; 0: any free port)
  * @param s3Port               port of the embedded S3 (S3Proxy; 0: any free port)
  * @param stackName            prefix of queue and bucket names, as the stack name is on AWS
+ * @param ingestKinds          the kinds the worker subscribes to upstream
+ * @param relayDiscoveryCap    how many relays the worker may add from stored NIP-65 lists (0: none)
  */
 public record CacheConfig(
         String listenAddr,
@@ -36,10 +38,13 @@ public record CacheConfig(
         int databasePort,
         int sqsPort,
         int s3Port,
-        String stackName) {
+        String stackName,
+        List<Integer> ingestKinds,
+        int relayDiscoveryCap) {
 
     public CacheConfig {
         upstreamRelays = List.copyOf(upstreamRelays);
+        ingestKinds = List.copyOf(ingestKinds);
     }
 
     public InetSocketAddress listenSocketAddress() {

@@ -45,6 +45,8 @@ public final class ConfigLoader {
         d.put("sqs_port", 9324);
         d.put("s3_port", 9325);
         d.put("stack_name", "nostr-cache");
+        d.put("ingest_kinds", List.of(0, 1, 3, 5, 6, 7, 16, 9735, 10002, 30023));
+        d.put("relay_discovery_cap", 20);
         DEFAULTS = java.util.Collections.unmodifiableMap(d);
     }
 
@@ -119,10 +121,10 @@ public final class ConfigLoader {
             if (value.isArray()) {
                 List<String> items = new ArrayList<>();
                 for (JsonNode item : value.values()) {
-                    if (!item.isString()) {
-                        throw new ConfigException("config key '" + key + "': list items must be strings");
+                    if (!item.isString() && !item.isIntegralNumber()) {
+                        throw new ConfigException("config key '" + key + "': list items must be strings or integers");
                     }
-                    items.add(item.stringValue());
+                    items.add(item.asString());
                 }
                 values.put(key, String.join(",", items));
             } else if (value.isValueNode() && !value.isNull()) {
@@ -147,7 +149,9 @@ public final class ConfigLoader {
                 intIn("database_port", v.get("database_port"), 0, 65535),
                 intIn("sqs_port", v.get("sqs_port"), 0, 65535),
                 intIn("s3_port", v.get("s3_port"), 0, 65535),
-                stackName(v.get("stack_name")));
+                stackName(v.get("stack_name")),
+                kinds(v.get("ingest_kinds")),
+                intIn("relay_discovery_cap", v.get("relay_discovery_cap"), 0, 1000));
     }
 
     private static String render(Object value) {
@@ -177,6 +181,19 @@ public final class ConfigLoader {
             relays.add(url);
         }
         return relays;
+    }
+
+    private static List<Integer> kinds(String value) {
+        List<Integer> kinds = new ArrayList<>();
+        for (String item : value.split(",")) {
+            if (!item.isBlank()) {
+                kinds.add(intIn("ingest_kinds", item, 0, 65535));
+            }
+        }
+        if (kinds.isEmpty()) {
+            throw new ConfigException("config key 'ingest_kinds' must list at least one kind");
+        }
+        return kinds;
     }
 
     private static boolean isWebSocketUrl(String url) {

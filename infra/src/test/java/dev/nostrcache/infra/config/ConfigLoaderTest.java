@@ -27,6 +27,8 @@ class ConfigLoaderTest {
         assertThat(config.cacheExpirationDays()).isEqualTo(30);
         assertThat(config.usesEmbeddedDatabase()).isTrue();
         assertThat(config.stackName()).isEqualTo("nostr-cache");
+        assertThat(config.ingestKinds()).containsExactly(0, 1, 3, 5, 6, 7, 16, 9735, 10002, 30023);
+        assertThat(config.relayDiscoveryCap()).isEqualTo(20);
     }
 
     @Test
@@ -34,7 +36,7 @@ class ConfigLoaderTest {
         Files.writeString(dir.resolve("config.json"), """
                 {"listen_addr": ":9090", "database_path": "./db", "media_cache_path": "/var/media",
                  "upstream_relays": ["wss://a.example", "ws://127.0.0.1:7777"], "max_concurrent": 5,
-                 "cache_expiration_days": 7}""");
+                 "cache_expiration_days": 7, "ingest_kinds": [0, 1], "relay_discovery_cap": 0}""");
         CacheConfig config = ConfigLoader.load(List.of(), Map.of(), dir);
         assertThat(config.listenAddr()).isEqualTo(":9090");
         assertThat(config.listenSocketAddress().getPort()).isEqualTo(9090);
@@ -43,6 +45,8 @@ class ConfigLoaderTest {
         assertThat(config.upstreamRelays()).containsExactly("wss://a.example", "ws://127.0.0.1:7777");
         assertThat(config.maxConcurrent()).isEqualTo(5);
         assertThat(config.cacheExpirationDays()).isEqualTo(7);
+        assertThat(config.ingestKinds()).containsExactly(0, 1);
+        assertThat(config.relayDiscoveryCap()).isZero();
     }
 
     @Test
@@ -84,9 +88,14 @@ class ConfigLoaderTest {
                 .hasMessageContaining("unknown config key 'max_concurent'");
         Files.writeString(dir.resolve("config.json"), "{\"max_concurrent\": ");
         assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of(), dir)).hasMessageContaining("is not valid JSON");
+        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [{}]}");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of(), dir))
+                .hasMessageContaining("'upstream_relays': list items must be strings or integers");
         Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [1]}");
         assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of(), dir))
-                .hasMessageContaining("'upstream_relays': list items must be strings");
+                .hasMessage("config key 'upstream_relays': \"1\" is not a ws:// or wss:// URL");
+        Files.writeString(dir.resolve("config.json"), "{\"ingest_kinds\": [1, 70000]}");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of(), dir)).hasMessageContaining("'ingest_kinds'");
         Files.writeString(dir.resolve("config.json"), "{\"cache_expiration_days\": 0}");
         assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of(), dir))
                 .hasMessageContaining("'cache_expiration_days'");

@@ -1,0 +1,62 @@
+package dev.nostrcache.localstack;
+
+import dev.nostrcache.functions.CacheFunctions;
+import dev.nostrcache.infra.avatar.AvatarRefreshRequests;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.cloud.function.adapter.aws.AWSLambdaUtils;
+import org.springframework.cloud.function.context.FunctionCatalog;
+import org.springframework.cloud.function.context.catalog.SimpleFunctionRegistry.FunctionInvocationWrapper;
+import org.springframework.cloud.function.json.JsonMapper;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.messaging.Message;
+
+import javax.sql.DataSource;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+
+/**
+ * The functions application, started once for the whole local runtime, and invoked the way
+ * {@code FunctionInvoker.handleRequest} invokes it on Lambda: the raw event JSON goes through Spring Cloud
+ * Function's {@link AWSLambdaUtils} into the bean the definition names, and the result comes back as the JSON
+ * Lambda would return. Only the context is shared: on AWS every function has its own.
+ */
+final class LocalFunctions implements AutoCloseable {
+    private final ConfigurableApplicationContext context;
+    private final FunctionCatalog catalog;
+    private final JsonMapper jsonMapper;
+
+    private LocalFunctions(ConfigurableApplicationContext context) {
+        this.context = context;
+        this.catalog = context.getBean(FunctionCatalog.class);
+        this.jsonMapper = context.getBean(JsonMapper.class);
+    }
+
+    static LocalFunctions start(DataSource dataSource, AvatarRefreshRequests avatars) {
+        SpringApplication app = new SpringApplication(CacheFunctions.class);
+        app.setWebApplicationType(WebApplicationType.NONE);
+        app.setRegisterShutdownHook(false);
+        app.addInitializers(context -> {
+            context.getBeanFactory().registerSingleton("dataSource", dataSource);
+            context.getBeanFactory().registerSingleton("avatarRefreshRequests", avatars);
+        });
+        return new LocalFunctions(app.run("--spring.cloud.function.web.export.enabled=false"));
+    }
+
+    /** Invokes the function bean {@code name} with a Lambda event, returning the Lambda response JSON. */
+    byte[] invoke(String name, byte[] eventJson) throws IOException {
+        FunctionInvocationWrapper function = catalog.lookup(name, "application/json");
+        if (function == null) {
+            throw new IllegalArgumentException("no function named " + name);
+        }
+        Message<?> request = AWSLambdaUtils.generateMessage(new ByteArrayInputStream(eventJson), function.getInputType(),
+                function.isSupplier(), jsonMapper, null);
+        Object response = function.apply(request);
+        return AWSLambdaUtils.generateOutput(request, (Message<?>) response, jsonMapper, function.getOutputType());
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}

@@ -1,0 +1,213 @@
+package dev.nostrcache.localstack;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import dev.nostrcache.infra.queue.QueueSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What Lambda's SQS event-source mapping does, for one queue and one function: {@code concurrency} pollers each
+ * gather up to {@code batchSize} messages within the batching window, invoke the function with the SQS event JSON
+ * Lambda sends, delete the messages the function did not report in {@code batchItemFailures}, and leave the failed
+ * ones to come back (a function that throws fails the whole batch). After {@code maxReceiveCount} receives SQS itself
+ * moves a message to the dead-letter queue.
+ *
+ * <p>One deviation, for a laptop: a failed message becomes visible again after an exponential delay (base
+ * {@code retryBase}, doubling per receive, capped at the visibility timeout) instead of the full visibility timeout.
+ */
+final class SqsEventSourceMapping implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SqsEventSourceMapping.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final PojoSerializer<SQSEvent> EVENT_JSON =
+            LambdaEventSerializers.serializerFor(SQSEvent.class, SqsEventSourceMapping.class.getClassLoader());
+
+    private final SqsClient sqs;
+    private final String queueUrl;
+    private final String queueArn;
+    private final QueueSpec spec;
+    private final String functionName;
+    private final LocalFunctions functions;
+    private final Duration retryBase;
+    private final List<Thread> pollers = new ArrayList<>();
+    private final AtomicInteger busy = new AtomicInteger();
+    private final AtomicLong invocations = new AtomicLong();
+    private final AtomicLong failedMessages = new AtomicLong();
+    private volatile boolean running = true;
+
+    SqsEventSourceMapping(SqsClient sqs, String queueUrl, String queueArn, QueueSpec spec, String functionName,
+                          LocalFunctions functions, int concurrency, Duration retryBase) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+        this.queueArn = queueArn;
+        this.spec = spec;
+        this.functionName = functionName;
+        this.functions = functions;
+        this.retryBase = retryBase;
+        for (int i = 0; i < concurrency; i++) {
+            Thread poller = new Thread(this::pollLoop, "esm-" + spec.name() + "-" + i);
+            poller.setDaemon(true);
+            pollers.add(poller);
+            poller.start();
+        }
+    }
+
+    /** True when no batch is being gathered or processed right now. */
+    boolean idle() {
+        return busy.get() == 0;
+    }
+
+    long invocations() {
+        return invocations.get();
+    }
+
+    long failedMessages() {
+        return failedMessages.get();
+    }
+
+    private void pollLoop() {
+        while (running) {
+            try {
+                List<Message> first = receive(Math.min(10, spec.batchSize()), 1);
+                if (first.isEmpty()) {
+                    continue;
+                }
+                busy.incrementAndGet();
+                try {
+                    deliver(fill(new ArrayList<>(first)));
+                } finally {
+                    busy.decrementAndGet();
+                }
+            } catch (RuntimeException e) {
+                if (running) {
+                    LOG.warn("{}: polling {} failed: {}", functionName, spec.name(), e.toString());
+                    sleep(Duration.ofSeconds(1));
+                }
+            }
+        }
+    }
+
+    /** Keeps receiving until the batch is full or the batching window closes. */
+    private List<Message> fill(List<Message> batch) {
+        long windowEnds = System.nanoTime() + Duration.ofSeconds(spec.batchWindowSeconds()).toNanos();
+        while (batch.size() < spec.batchSize() && System.nanoTime() < windowEnds && running) {
+            List<Message> more = receive(Math.min(10, spec.batchSize() - batch.size()), 0);
+            if (more.isEmpty()) {
+                sleep(Duration.ofMillis(20));
+            }
+            batch.addAll(more);
+        }
+        return batch;
+    }
+
+    private List<Message> receive(int max, int waitSeconds) {
+        return sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(max).waitTimeSeconds(waitSeconds)
+                .messageSystemAttributeNames(MessageSystemAttributeName.ALL).messageAttributeNames("All")).messages();
+    }
+
+    private void deliver(List<Message> batch) {
+        invocations.incrementAndGet();
+        Set<String> failed = new HashSet<>();
+        try {
+            byte[] response = functions.invoke(functionName, eventJson(batch));
+            JsonNode failures = JSON.readTree(response).get("batchItemFailures");
+            if (failures != null) {
+                for (JsonNode failure : failures.values()) {
+                    failed.add(failure.get("itemIdentifier").asString());
+                }
+            }
+        } catch (Exception e) {
+            LOG.warn("{}: invocation failed, the whole batch of {} will be retried: {}", functionName, batch.size(), e.toString());
+            batch.forEach(m -> failed.add(m.messageId()));
+        }
+        List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
+        for (Message m : batch) {
+            if (failed.contains(m.messageId())) {
+                retryLater(m);
+            } else {
+                done.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(done.size())).receiptHandle(m.receiptHandle()).build());
+            }
+        }
+        failedMessages.addAndGet(failed.size());
+        for (int i = 0; i < done.size(); i += 10) {
+            List<DeleteMessageBatchRequestEntry> chunk = done.subList(i, Math.min(done.size(), i + 10));
+            sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(chunk));
+        }
+    }
+
+    private void retryLater(Message m) {
+        int receives = Integer.parseInt(m.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"));
+        long delay = Math.min(retryBase.toSeconds() << Math.min(receives - 1, 20), spec.visibilityTimeoutSeconds());
+        try {
+            sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()).visibilityTimeout((int) delay));
+        } catch (RuntimeException e) {
+            LOG.debug("could not shorten the visibility of {}: {}", m.messageId(), e.toString());
+        }
+    }
+
+    private byte[] eventJson(List<Message> batch) {
+        List<SQSEvent.SQSMessage> records = new ArrayList<>();
+        for (Message m : batch) {
+            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+            record.setMessageId(m.messageId());
+            record.setReceiptHandle(m.receiptHandle());
+            record.setBody(m.body());
+            record.setMd5OfBody(m.md5OfBody());
+            record.setMd5OfMessageAttributes(m.md5OfMessageAttributes());
+            Map<String, String> attributes = new HashMap<>();
+            m.attributes().forEach((k, v) -> attributes.put(k.toString(), v));
+            record.setAttributes(attributes);
+            Map<String, SQSEvent.MessageAttribute> messageAttributes = new HashMap<>();
+            m.messageAttributes().forEach((k, v) -> {
+                SQSEvent.MessageAttribute a = new SQSEvent.MessageAttribute();
+                a.setStringValue(v.stringValue());
+                a.setDataType(v.dataType());
+                messageAttributes.put(k, a);
+            });
+            record.setMessageAttributes(messageAttributes);
+            record.setEventSource("aws:sqs");
+            record.setEventSourceArn(queueArn);
+            record.setAwsRegion(LocalAws.REGION);
+            records.add(record);
+        }
+        SQSEvent event = new SQSEvent();
+        event.setRecords(records);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        EVENT_JSON.toJson(event, out);
+        return out.toByteArray();
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        for (Thread poller : pollers) {
+            poller.join(5_000);
+        }
+    }
+}
