@@ -4,21 +4,51 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.nostrcache.infra.config.CacheConfig;
 import dev.nostrcache.infra.db.DataSources;
 import dev.nostrcache.infra.db.Migrations;
+import dev.nostrcache.infra.avatar.AvatarRefreshRequests;
+import dev.nostrcache.infra.avatar.SqsAvatarRefreshRequests;
+import dev.nostrcache.infra.queue.QueueGroup;
+import dev.nostrcache.infra.queue.Queues;
+import dev.nostrcache.infra.queue.SqsEventPublisher;
 import dev.nostrcache.infra.storage.AvatarBucket;
+import dev.nostrcache.worker.IngestWorker;
+import dev.nostrcache.worker.WorkerSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.io.PrintStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The whole system in one JVM on embedded stand-ins: PostgreSQL (zonky, or an external database when
- * {@code database_url} is set), SQS (ElasticMQ) and S3 (S3Proxy), every one on loopback. Closing it stops
- * everything it started, in reverse order.
+ * {@code database_url} is set), SQS (ElasticMQ) and S3 (S3Proxy), every one on loopback; then the functions with
+ * an event-source mapping per queue, and the ingest worker reading the upstream relays. Closing it stops
+ * everything it started, in reverse order, letting queued events drain first.
  */
 public final class LocalStack implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+    /** How much of the system to start. */
+    public enum Mode {
+        /** Everything, the worker included: what {@code ./run.sh} runs. */
+        FULL,
+        /** Everything but the worker: for imports and tests that feed the queues themselves. */
+        PIPELINE,
+        /** The database only: for commands that just read it. */
+        DATABASE
+    }
+
     private final CacheConfig config;
+    private final Mode mode;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private EmbeddedPostgresService postgres;
     private EmbeddedSqsService sqs;
@@ -26,14 +56,24 @@ public final class LocalStack implements AutoCloseable {
     private HikariDataSource dataSource;
     private String jdbcUrl;
     private int migrationsApplied;
+    private SqsClient sqsClient;
+    private final Map<QueueGroup, SqsEventSourceMapping> mappings = new EnumMap<>(QueueGroup.class);
+    private SqsEventPublisher publisher;
+    private IngestWorker worker;
 
-    private LocalStack(CacheConfig config) {
+    private LocalStack(CacheConfig config, Mode mode) {
         this.config = config;
+        this.mode = mode;
     }
 
-    /** Starts every stand-in; on any failure stops what had started and rethrows. */
+    /** Starts the whole system. */
     public static LocalStack start(CacheConfig config) throws Exception {
-        LocalStack stack = new LocalStack(config);
+        return start(config, Mode.FULL);
+    }
+
+    /** Starts what {@code mode} asks for; on any failure stops what had started and rethrows. */
+    public static LocalStack start(CacheConfig config, Mode mode) throws Exception {
+        LocalStack stack = new LocalStack(config, mode);
         try {
             stack.startAll();
             return stack;
@@ -56,9 +96,109 @@ public final class LocalStack implements AutoCloseable {
         }
         dataSource = remember(DataSources.forLocal(jdbcUrl, user, password));
         migrationsApplied = Migrations.migrate(dataSource);
+        if (mode == Mode.DATABASE) {
+            return;
+        }
         sqs = remember(EmbeddedSqsService.start(config.sqsPort(), config.stackName()));
         s3 = remember(EmbeddedS3Service.start(config.mediaCachePath(), config.s3Port(),
                 AvatarBucket.localName(config.stackName())));
+        sqsClient = remember(LocalAws.sqs(sqs.endpoint()));
+        AvatarRefreshRequests avatars = new SqsAvatarRefreshRequests(sqsClient,
+                sqs.queueUrls().get(Queues.AVATARS.queueName(config.stackName())));
+        LocalFunctions functions = remember(LocalFunctions.start(dataSource, avatars));
+        for (QueueGroup group : QueueGroup.values()) {
+            String url = sqs.queueUrls().get(group.spec().queueName(config.stackName()));
+            String arn = sqsClient.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            mappings.put(group, remember(new SqsEventSourceMapping(sqsClient, url, arn, group.spec(),
+                    group.functionName(), functions, config.functionConcurrency(),
+                    Duration.ofSeconds(config.localRetryDelaySeconds()))));
+        }
+        Map<QueueGroup, String> eventQueues = new EnumMap<>(QueueGroup.class);
+        for (QueueGroup group : QueueGroup.values()) {
+            eventQueues.put(group, sqs.queueUrls().get(group.spec().queueName(config.stackName())));
+        }
+        WorkerSettings settings = WorkerSettings.from(config);
+        publisher = remember(new SqsEventPublisher(sqsClient, eventQueues, settings.maxPending(), 4, Duration.ofMillis(20)));
+        // Between the publisher and the mappings on the way down: events already queued get processed.
+        remember(() -> awaitDrained(Duration.ofSeconds(30)));
+        if (mode == Mode.FULL && !config.upstreamRelays().isEmpty()) {
+            worker = remember(new IngestWorker(settings, dataSource, publisher::submit));
+            worker.start();
+        }
+    }
+
+    public SqsEventPublisher publisher() {
+        return publisher;
+    }
+
+    /** The ingest worker, or null when not started (no upstream relays, or not the FULL mode). */
+    public IngestWorker worker() {
+        return worker;
+    }
+
+    /**
+     * Waits until nothing is pending in the publisher, every event queue is empty (visible and in flight; the avatars
+     * queue is not watched) and no ingest function is busy, twice in a row; returns false if that does not happen within {@code timeout}.
+     */
+    public boolean awaitDrained(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int quietChecks = 0;
+        while (System.nanoTime() < deadline) {
+            quietChecks = isQuiet() ? quietChecks + 1 : 0;
+            if (quietChecks >= 2) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        LOG.warn("queues did not drain within {} s: {}", timeout.toSeconds(), queueDepths());
+        return false;
+    }
+
+    private boolean isQuiet() {
+        if (publisher != null && publisher.pending() > 0) {
+            return false;
+        }
+        if (!mappings.values().stream().allMatch(SqsEventSourceMapping::idle)) {
+            return false;
+        }
+        // Only the event queues: the avatars queue has its own consumer and pace.
+        Map<String, Long> depths = queueDepths();
+        for (QueueGroup group : QueueGroup.values()) {
+            if (depths.get(group.spec().queueName(config.stackName())) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Messages in each queue (visible plus in flight), dead-letter queues included. */
+    public Map<String, Long> queueDepths() {
+        Map<String, Long> depths = new LinkedHashMap<>();
+        sqs.queueUrls().forEach((name, url) -> {
+            Map<QueueAttributeName, String> a = sqsClient.getQueueAttributes(r -> r.queueUrl(url).attributeNames(
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+            depths.put(name, Long.parseLong(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                    + Long.parseLong(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)));
+        });
+        return depths;
+    }
+
+    /** Messages in dead-letter queues, by queue name; only the non-empty ones. */
+    public Map<String, Long> deadLetters() {
+        Map<String, Long> dead = new LinkedHashMap<>();
+        queueDepths().forEach((name, depth) -> {
+            if (name.endsWith("-dlq") && depth > 0) {
+                dead.put(name, depth);
+            }
+        });
+        return dead;
+    }
+
+    /** Messages that functions reported as failed (each retry counts), over every mapping. */
+    public long failedMessages() {
+        return mappings.values().stream().mapToLong(SqsEventSourceMapping::failedMessages).sum();
     }
 
     private <T extends AutoCloseable> T remember(T service) {
@@ -72,6 +212,10 @@ public final class LocalStack implements AutoCloseable {
 
     public String jdbcUrl() {
         return jdbcUrl;
+    }
+
+    public SqsClient sqsClient() {
+        return sqsClient;
     }
 
     public URI sqsEndpoint() {
@@ -101,10 +245,20 @@ public final class LocalStack implements AutoCloseable {
         }
         out.printf("              schema up to date (%d migration%s applied now)%n", migrationsApplied,
                 migrationsApplied == 1 ? "" : "s");
+        if (mode == Mode.DATABASE) {
+            return;
+        }
         out.printf("  SQS         %s  (ElasticMQ; %d queues including dead-letter queues)%n", sqs.endpoint(),
                 sqs.queueUrls().size());
         out.printf("  S3          %s  (S3Proxy; bucket %s, files in %s)%n", s3.endpoint(), s3.bucket(),
                 config.mediaCachePath());
+        out.printf("  Functions   %d ingest functions, each fed by its queue (%d concurrent invocations per queue)%n",
+                mappings.size(), config.functionConcurrency());
+        if (worker != null) {
+            out.printf("  Worker      reading %d relays for kinds %s%n", worker.relayUrls().size(), config.ingestKinds());
+        } else if (mode == Mode.FULL) {
+            out.println("  Worker      not started: upstream_relays is empty");
+        }
         out.printf("  Tools:      AWS_ENDPOINT_URL_SQS=%s AWS_ENDPOINT_URL_S3=%s AWS_REGION=%s "
                         + "AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s%n",
                 sqs.endpoint(), s3.endpoint(), LocalAws.REGION, LocalAws.ACCESS_KEY_ID, LocalAws.SECRET_ACCESS_KEY);

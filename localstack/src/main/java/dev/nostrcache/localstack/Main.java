@@ -4,6 +4,9 @@ import dev.nostrcache.core.Limits;
 import dev.nostrcache.infra.config.CacheConfig;
 import dev.nostrcache.infra.config.ConfigException;
 import dev.nostrcache.infra.config.ConfigLoader;
+import dev.nostrcache.infra.ingest.StatsVerifier;
+import dev.nostrcache.infra.storage.EventRepository;
+import dev.nostrcache.worker.dump.ImportCommand;
 import dev.nostrcache.worker.dump.JsonLines;
 import dev.nostrcache.worker.dump.VerifyCommand;
 
@@ -13,16 +16,20 @@ import java.io.PrintStream;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /** The launcher behind {@code ./run.sh}: one entry point for the local runtime and the operator commands. */
 public final class Main {
     static final String USAGE = """
-            usage: ./run.sh [start] [--config FILE]   start the local runtime (Ctrl-C stops it)
-                   ./run.sh verify FILE|-             check a JSON-lines dump, one verdict per line
-                   ./run.sh test                      run the whole test suite
+            usage: ./run.sh [start] [--config FILE]          start the local runtime (Ctrl-C stops it)
+                   ./run.sh verify FILE|-                    check a JSON-lines dump, one verdict per line
+                   ./run.sh import FILE|- [--config FILE]    send a JSON-lines dump through the ingest path
+                   ./run.sh verify-stats [--config FILE]     recompute every count and compare
+                   ./run.sh test                             run the whole test suite
             Configuration: config.json in the working directory, --config FILE or NOSTR_CACHE_CONFIG,
             and NOSTR_CACHE_<KEY> environment variables (see README.md).""";
 
@@ -40,6 +47,8 @@ public final class Main {
             return switch (command) {
                 case "start" -> start(rest, out, err);
                 case "verify" -> verify(rest, out, err);
+                case "import" -> importDump(rest, out, err);
+                case "verify-stats" -> verifyStats(rest, out, err);
                 case "help", "-h" -> {
                     out.println(USAGE);
                     yield 0;
@@ -57,7 +66,7 @@ public final class Main {
     }
 
     private static int start(List<String> args, PrintStream out, PrintStream err) {
-        CacheConfig config = ConfigLoader.load(args, System.getenv(), Path.of("").toAbsolutePath());
+        CacheConfig config = config(args);
         LocalStack stack;
         try {
             stack = LocalStack.start(config);
@@ -86,6 +95,63 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private static CacheConfig config(List<String> args) {
+        return ConfigLoader.load(args, System.getenv(), Path.of("").toAbsolutePath());
+    }
+
+    private static int importDump(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || args.get(0).startsWith("--")) {
+            err.println("import needs a JSON-lines file, or - for standard input");
+            return 2;
+        }
+        String source = args.get(0);
+        CacheConfig config = config(args.subList(1, args.size()));
+        try (LocalStack stack = LocalStack.start(config, LocalStack.Mode.PIPELINE);
+             BufferedReader in = JsonLines.open(source, System.in)) {
+            long before = new EventRepository(stack.dataSource()).count();
+            out.println("importing " + source + " through the queues and ingest functions...");
+            ImportCommand.Report report = new ImportCommand(stack.publisher()::submit).run(in, source, out);
+            out.printf("read %d lines in %.1f s; waiting for the functions to store everything...%n", report.lines(),
+                    report.seconds());
+            boolean drained = stack.awaitDrained(Duration.ofMinutes(30));
+            long stored = new EventRepository(stack.dataSource()).count() - before;
+            out.printf("import finished: %d lines, %d events sent, %d bad lines, %d repeated in the file; "
+                            + "%d new events stored (the rest were already stored, superseded, deleted, expired or "
+                            + "failed verification)%n",
+                    report.lines(), report.sent(), report.bad(), report.duplicates(), stored);
+            Map<String, Long> dead = stack.deadLetters();
+            if (!dead.isEmpty()) {
+                out.println("dead-lettered messages: " + dead);
+            }
+            if (!drained) {
+                err.println("import: the queues did not drain; some events may not be stored yet");
+            }
+            return report.bad() == 0 && drained && dead.isEmpty() ? 0 : 1;
+        } catch (NoSuchFileException e) {
+            err.println("import: no such file: " + source);
+            return 2;
+        } catch (Exception e) {
+            err.println("import failed: " + e);
+            return 1;
+        }
+    }
+
+    private static int verifyStats(List<String> args, PrintStream out, PrintStream err) {
+        CacheConfig config = config(args);
+        try (LocalStack stack = LocalStack.start(config, LocalStack.Mode.DATABASE)) {
+            StatsVerifier.Report report = new StatsVerifier(stack.dataSource(), 1000).verify();
+            report.mismatches().forEach(out::println);
+            out.printf("checked %d user rows, %d event rows and %d follow edges: %s%n", report.usersChecked(),
+                    report.eventsChecked(), report.followsChecked(),
+                    report.ok() ? "no mismatch" : report.mismatches().size() + " mismatches"
+                            + (report.mismatches().size() >= 1000 ? " (first 1000 shown)" : ""));
+            return report.ok() ? 0 : 1;
+        } catch (Exception e) {
+            err.println("verify-stats failed: " + e);
+            return 1;
+        }
     }
 
     private static int verify(List<String> args, PrintStream out, PrintStream err) {

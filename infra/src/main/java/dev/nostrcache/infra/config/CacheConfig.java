@@ -24,6 +24,8 @@ import java.util.List;
  * @param stackName            prefix of queue and bucket names, as the stack name is on AWS
  * @param ingestKinds          the kinds the worker subscribes to upstream
  * @param relayDiscoveryCap    how many relays the worker may add from stored NIP-65 lists (0: none)
+ * @param functionConcurrency  local runtime: concurrent invocations per queue's function
+ * @param localRetryDelaySeconds local runtime: first delay before a failed message is retried (then doubled)
  */
 public record CacheConfig(
         String listenAddr,
@@ -40,7 +42,9 @@ public record CacheConfig(
         int s3Port,
         String stackName,
         List<Integer> ingestKinds,
-        int relayDiscoveryCap) {
+        int relayDiscoveryCap,
+        int functionConcurrency,
+        int localRetryDelaySeconds) {
 
     public CacheConfig {
         upstreamRelays = List.copyOf(upstreamRelays);

@@ -47,6 +47,8 @@ public final class ConfigLoader {
         d.put("stack_name", "nostr-cache");
         d.put("ingest_kinds", List.of(0, 1, 3, 5, 6, 7, 16, 9735, 10002, 30023));
         d.put("relay_discovery_cap", 20);
+        d.put("function_concurrency", 2);
+        d.put("local_retry_delay_seconds", 2);
         DEFAULTS = java.util.Collections.unmodifiableMap(d);
     }
 
@@ -151,7 +153,9 @@ public final class ConfigLoader {
                 intIn("s3_port", v.get("s3_port"), 0, 65535),
                 stackName(v.get("stack_name")),
                 kinds(v.get("ingest_kinds")),
-                intIn("relay_discovery_cap", v.get("relay_discovery_cap"), 0, 1000));
+                intIn("relay_discovery_cap", v.get("relay_discovery_cap"), 0, 1000),
+                intIn("function_concurrency", v.get("function_concurrency"), 1, 64),
+                intIn("local_retry_delay_seconds", v.get("local_retry_delay_seconds"), 0, 3600));
     }
 
     private static String render(Object value) {

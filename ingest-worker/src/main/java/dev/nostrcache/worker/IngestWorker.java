@@ -1,0 +1,142 @@
+package dev.nostrcache.worker;
+
+import dev.nostrcache.infra.queue.OutboundEvent;
+import dev.nostrcache.infra.relay.RelayRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.net.http.HttpClient;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The relay-to-queue process: one {@link RelayConnection} per enabled relay (configured ones, and ones found in
+ * stored NIP-65 lists up to the cap), a shared duplicate filter, and a periodic save of cursors, counters and
+ * health. Closing it stops reading, lets the sink flush, and saves the cursors a last time.
+ */
+public final class IngestWorker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestWorker.class);
+
+    private final WorkerSettings settings;
+    private final RelayRepository relays;
+    private final Function<OutboundEvent, CompletableFuture<Void>> sink;
+    private final RecentIds recent;
+    private final WorkerMetrics metrics = new WorkerMetrics();
+    private final Map<String, RelayConnection> connections = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "ingest-worker");
+        t.setDaemon(true);
+        return t;
+    });
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    public IngestWorker(WorkerSettings settings, DataSource dataSource, Function<OutboundEvent, CompletableFuture<Void>> sink) {
+        this.settings = settings;
+        this.relays = new RelayRepository(dataSource);
+        this.sink = sink;
+        this.recent = new RecentIds(settings.dedupCapacity());
+    }
+
+    public void start() throws SQLException {
+        for (RelayRepository.Relay relay : relays.registerConfigured(settings.relays())) {
+            open(relay);
+        }
+        long progress = settings.progressInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::saveProgress, progress, progress, TimeUnit.MILLISECONDS);
+        if (settings.discoveryCap() > 0) {
+            long discovery = settings.discoveryInterval().toMillis();
+            scheduler.scheduleWithFixedDelay(this::discover, discovery, discovery, TimeUnit.MILLISECONDS);
+        }
+        LOG.info("ingest worker reading {} relays for kinds {}", connections.size(), settings.kinds());
+    }
+
+    private void open(RelayRepository.Relay relay) {
+        RelayConnection connection = new RelayConnection(relay.url(), relay.sinceCursor(), settings, http, scheduler,
+                sink, recent, metrics, new RelayConnection.HealthSink() {
+                    @Override
+                    public void connected(String url) {
+                        quietly(() -> relays.connected(url));
+                    }
+
+                    @Override
+                    public void failed(String url, String reason) {
+                        quietly(() -> relays.failed(url, reason));
+                    }
+                });
+        if (connections.putIfAbsent(relay.url(), connection) == null) {
+            connection.start();
+        }
+    }
+
+    /** Looks for new relays in stored NIP-65 lists now (also done periodically). */
+    public void discover() {
+        try {
+            for (RelayRepository.Relay relay : relays.discover(settings.discoveryCap())) {
+                LOG.info("discovered relay {} from stored relay lists", relay.url());
+                open(relay);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("relay discovery failed: {}", e.toString());
+        }
+    }
+
+    /** Saves every relay's cursor, new event count and latency (also done periodically). */
+    public void saveProgress() {
+        for (RelayConnection connection : connections.values()) {
+            Long cursor = connection.cursor();
+            long received = connection.takeReceivedCount();
+            try {
+                relays.progress(connection.url(), cursor, received, connection.latencyMs());
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("could not save the progress of {}: {}", connection.url(), e.toString());
+            }
+        }
+    }
+
+    public WorkerMetrics metrics() {
+        return metrics;
+    }
+
+    /** The relays being read, by URL. */
+    public List<String> relayUrls() {
+        return List.copyOf(connections.keySet());
+    }
+
+    public boolean isConnected(String url) {
+        RelayConnection c = connections.get(url);
+        return c != null && c.connected();
+    }
+
+    public int consecutiveFailures(String url) {
+        RelayConnection c = connections.get(url);
+        return c == null ? 0 : c.consecutiveFailures();
+    }
+
+    @Override
+    public void close() {
+        connections.values().forEach(RelayConnection::stop);
+        scheduler.shutdownNow();
+        saveProgress();
+        http.close();
+    }
+
+    private interface SqlAction {
+        void run() throws SQLException;
+    }
+
+    private static void quietly(SqlAction action) {
+        try {
+            action.run();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("could not record relay health: {}", e.toString());
+        }
+    }
+}

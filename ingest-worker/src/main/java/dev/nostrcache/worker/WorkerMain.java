@@ -1,0 +1,56 @@
+package dev.nostrcache.worker;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.nostrcache.infra.config.CacheConfig;
+import dev.nostrcache.infra.config.ConfigLoader;
+import dev.nostrcache.infra.db.DataSources;
+import dev.nostrcache.infra.queue.SqsEventPublisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The worker as its own process (the ECS service). Configuration comes from the environment
+ * ({@code NOSTR_CACHE_DATABASE_URL}, {@code NOSTR_CACHE_UPSTREAM_RELAYS}, {@code NOSTR_CACHE_STACK_NAME}, ...); SQS
+ * from the standard SDK chain (region, credentials, {@code AWS_ENDPOINT_URL_SQS}). SIGTERM stops it cleanly.
+ */
+public final class WorkerMain {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
+
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        CacheConfig config = ConfigLoader.load(Arrays.asList(args), System.getenv(), Path.of("").toAbsolutePath());
+        if (config.databaseUrl() == null) {
+            System.err.println("the worker needs NOSTR_CACHE_DATABASE_URL (and _USER, _PASSWORD)");
+            System.exit(2);
+        }
+        HikariDataSource dataSource = DataSources.forLocal(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+        SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        SqsEventPublisher publisher = new SqsEventPublisher(sqs, SqsEventPublisher.lookUpQueueUrls(sqs, config.stackName()),
+                WorkerSettings.from(config).maxPending(), 4, Duration.ofMillis(20));
+        IngestWorker worker = new IngestWorker(WorkerSettings.from(config), dataSource, publisher::submit);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping: closing relay connections and flushing pending events");
+            worker.close();
+            try {
+                publisher.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            worker.saveProgress();
+            dataSource.close();
+            stopped.countDown();
+        }, "shutdown"));
+        worker.start();
+        stopped.await();
+    }
+}
