@@ -56,7 +56,8 @@ public final class RelayRepository {
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 long since = rs.getLong(3);
-                relays.add(new Relay(rs.getString(1), rs.getString(2), rs.wasNull() ? null : since));
+                Long cursor = rs.wasNull() ? null : since;
+                relays.add(new Relay(rs.getString(1), rs.getString(2), cursor));
             }
         }
         return relays;
@@ -151,8 +152,9 @@ public final class RelayRepository {
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 int latency = rs.getInt(5);
-                out.add(new Health(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                        rs.wasNull() ? null : latency, rs.getString(6)));
+                Integer latencyMs = rs.wasNull() ? null : latency;
+                out.add(new Health(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), latencyMs,
+                        rs.getString(6)));
             }
         }
         return out;

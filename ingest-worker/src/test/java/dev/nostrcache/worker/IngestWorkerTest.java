@@ -1,0 +1,231 @@
+package dev.nostrcache.worker;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.nostrcache.core.event.Event;
+import dev.nostrcache.core.testing.TestKeys;
+import dev.nostrcache.infra.queue.OutboundEvent;
+import dev.nostrcache.infra.relay.RelayRepository;
+import dev.nostrcache.infra.testing.TestDatabase;
+import dev.nostrcache.worker.testing.TestRelay;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The worker against real WebSocket relays on loopback, well-behaved and not. */
+class IngestWorkerTest {
+    private HikariDataSource ds;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @BeforeEach
+    void database() {
+        ds = TestDatabase.fresh();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+        ds.close();
+    }
+
+    private static List<String> notes(int from, int to) {
+        List<String> out = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            out.add(TestKeys.signer(i % 7).sign(1_700_000_000L + i, 1, List.of(), "note " + i).toJson());
+        }
+        return out;
+    }
+
+    /** The id of an event written by {@code Event.toJson}, which starts with it. */
+    private static String idOf(String json) {
+        return json.substring("{\"id\":\"".length(), "{\"id\":\"".length() + 64);
+    }
+
+    private WorkerSettings settings(List<String> relays) {
+        return new WorkerSettings(relays, List.of(0, 1, 3), 0, 10_000, 100, Duration.ofSeconds(1),
+                Duration.ofMillis(100), Duration.ofMillis(800), Duration.ofHours(1), Duration.ofMinutes(10),
+                Duration.ofMillis(200), Duration.ofMinutes(10));
+    }
+
+    private TestRelay relay(TestRelay relay) {
+        closeables.add(relay);
+        return relay;
+    }
+
+    private IngestWorker worker(WorkerSettings settings, Function<OutboundEvent, CompletableFuture<Void>> sink) throws Exception {
+        IngestWorker worker = new IngestWorker(settings, ds, sink);
+        closeables.add(worker);
+        worker.start();
+        return worker;
+    }
+
+    private static Function<OutboundEvent, CompletableFuture<Void>> collectInto(ConcurrentLinkedQueue<OutboundEvent> out) {
+        return e -> {
+            out.add(e);
+            if (e.onSent() != null) {
+                e.onSent().run();
+            }
+            return CompletableFuture.completedFuture(null);
+        };
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        await(what, timeout, condition, () -> "");
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition,
+                              java.util.function.Supplier<String> state) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what + " " + state.get());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void goesOnWithTheGoodRelaysWhileTheBadOnesBackOff() throws Exception {
+        List<String> goodNotes = notes(0, 60);
+        List<String> garbageNotes = notes(70, 90);
+        TestRelay good = relay(TestRelay.serving(goodNotes));
+        TestRelay dropper = relay(new TestRelay(notes(40, 80), TestRelay.Behaviour.DROP_AFTER_SOME, 5));
+        TestRelay garbage = relay(new TestRelay(garbageNotes, TestRelay.Behaviour.SEND_GARBAGE, 0));
+        ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        closeables.add(silent);
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        Thread acceptor = new Thread(() -> {
+            while (!silent.isClosed()) {
+                try {
+                    accepted.add(silent.accept()); // accept, then never answer the handshake
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+        String silentUrl = "ws://127.0.0.1:" + silent.getLocalPort();
+
+        ConcurrentLinkedQueue<OutboundEvent> sent = new ConcurrentLinkedQueue<>();
+        IngestWorker worker = worker(settings(List.of(good.url(), dropper.url(), garbage.url(), silentUrl)), collectInto(sent));
+
+        // Events 0-59 (good; the dropper's 40-44 are among them) and 70-89 (garbage relay): each exactly once.
+        await("all reachable events", Duration.ofSeconds(20), () -> sent.size() >= 80,
+                () -> sent.size() + " sent, metrics " + worker.metrics().receivedByRelayAndKind());
+        await("repeated failures of the bad relays", Duration.ofSeconds(20),
+                () -> dropper.connections() >= 3 && worker.consecutiveFailures(silentUrl) >= 2,
+                () -> "dropper connections " + dropper.connections() + ", failures " + worker.consecutiveFailures(dropper.url())
+                        + ", silent failures " + worker.consecutiveFailures(silentUrl));
+        // The dropper re-signs 40-44 (same ids, other signatures), so events are compared by id.
+        Map<String, Long> byId = sent.stream().collect(Collectors.groupingBy(e -> idOf(e.json()), Collectors.counting()));
+        assertThat(byId.values()).allMatch(n -> n == 1);
+        assertThat(byId.keySet()).containsAll(goodNotes.stream().map(IngestWorkerTest::idOf).toList())
+                .containsAll(garbageNotes.stream().map(IngestWorkerTest::idOf).toList());
+        assertThat(sent).hasSize(80);
+
+        assertThat(worker.metrics().garbage()).as("garbage messages counted").isPositive();
+        assertThat(worker.metrics().invalid()).as("broken events counted").isPositive();
+        assertThat(worker.metrics().received(dropper.url())).as("the dropper delivered before dropping").isPositive();
+        assertThat(worker.metrics().duplicates()).as("events seen from two relays").isPositive();
+        assertThat(worker.isConnected(good.url())).isTrue();
+
+        worker.saveProgress();
+        Map<String, RelayRepository.Health> health = new RelayRepository(ds).health().stream()
+                .collect(Collectors.toMap(RelayRepository.Health::url, h -> h));
+        assertThat(health.get(good.url()).status()).isEqualTo("connected");
+        assertThat(health.get(good.url()).eventsReceived()).isEqualTo(60);
+        assertThat(health.get(good.url()).latencyMs()).isNotNull();
+        assertThat(health.get(dropper.url()).lastError()).contains("closed by the relay (1011");
+        assertThat(health.get(silentUrl).status()).isEqualTo("backoff");
+        assertThat(health.get(silentUrl).lastError()).contains("connect failed");
+        for (Socket s : accepted) {
+            s.close();
+        }
+    }
+
+    @Test
+    void readsNoFurtherThanTheSinkAccepts() throws Exception {
+        TestRelay relay = relay(TestRelay.serving(notes(0, 50)));
+        ConcurrentLinkedQueue<OutboundEvent> seen = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<CompletableFuture<Void>> held = new ConcurrentLinkedQueue<>();
+        worker(settings(List.of(relay.url())), e -> {
+            seen.add(e);
+            CompletableFuture<Void> room = new CompletableFuture<>();
+            held.add(room);
+            return room;
+        });
+        await("a first event", Duration.ofSeconds(10), () -> seen.size() == 1);
+        Thread.sleep(500);
+        assertThat(seen).as("nothing more is read while the sink is full").hasSize(1);
+        for (int i = 0; i < 3; i++) {
+            held.poll().complete(null);
+            int expected = i + 2;
+            await("event " + expected, Duration.ofSeconds(5), () -> seen.size() == expected);
+        }
+        Thread.sleep(300);
+        assertThat(seen).hasSize(4);
+    }
+
+    @Test
+    void aRestartResumesFromTheSavedCursorInsteadOfTheBeginning() throws Exception {
+        TestRelay relay = relay(TestRelay.serving(notes(0, 10)));
+        ConcurrentLinkedQueue<OutboundEvent> sent = new ConcurrentLinkedQueue<>();
+        WorkerSettings settings = settings(List.of(relay.url()));
+        long before = System.currentTimeMillis() / 1000;
+        IngestWorker first = worker(settings, collectInto(sent));
+        await("the first run", Duration.ofSeconds(10), () -> sent.size() == 10);
+        Thread.sleep(400);
+        first.close();
+        long firstSince = relay.filters().get(0).get("since").asLong();
+        assertThat(firstSince).as(relay.filters().toString()).isBetween(before - 3600 - 5, before - 3600 + 5);
+
+        worker(settings, collectInto(sent));
+        await("the second REQ", Duration.ofSeconds(10), () -> relay.filters().size() == 2);
+        long resumedSince = relay.filters().get(1).get("since").asLong();
+        assertThat(resumedSince).as("resumes near the moment everything had been sent, minus the margin")
+                .isBetween(before - 600 - 5, System.currentTimeMillis() / 1000 - 600);
+        assertThat(relay.filters().get(1).get("kinds").values()).extracting(n -> n.asInt()).containsExactly(0, 1, 3);
+    }
+
+    @Test
+    void backoffGrowsWithJitterUpToItsCap() {
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
+        for (int failures = 1; failures < 12; failures++) {
+            long ceiling = Math.min(2000, 100L << (failures - 1));
+            for (int i = 0; i < 50; i++) {
+                assertThat(backoff.delay(failures).toMillis()).isBetween(100L, ceiling);
+            }
+        }
+        assertThat(java.util.stream.IntStream.range(0, 200).mapToLong(i -> backoff.delay(10).toMillis()).distinct().count())
+                .as("jitter").isGreaterThan(20);
+    }
+
+    @Test
+    void dropsEventsOfKindsNotAskedFor() throws Exception {
+        Event reaction = TestKeys.signer(1).sign(1_700_000_000L, 7, List.of(), "+");
+        TestRelay relay = relay(TestRelay.serving(List.of(reaction.toJson(), notes(0, 1).get(0))));
+        ConcurrentLinkedQueue<OutboundEvent> sent = new ConcurrentLinkedQueue<>();
+        worker(settings(List.of(relay.url())), collectInto(sent));
+        await("the note", Duration.ofSeconds(10), () -> sent.size() == 1);
+        Thread.sleep(300);
+        assertThat(sent).extracting(OutboundEvent::kind).containsExactly(1);
+    }
+}
