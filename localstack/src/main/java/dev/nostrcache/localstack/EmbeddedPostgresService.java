@@ -15,10 +15,12 @@ final class EmbeddedPostgresService implements AutoCloseable {
     static final String DATABASE = "postgres";
     static final String USER = "postgres";
 
-    private final EmbeddedPostgres postgres;
+    private final Path dataDirectory;
     private final boolean created;
+    private EmbeddedPostgres postgres;
 
-    private EmbeddedPostgresService(EmbeddedPostgres postgres, boolean created) {
+    private EmbeddedPostgresService(Path dataDirectory, EmbeddedPostgres postgres, boolean created) {
+        this.dataDirectory = dataDirectory;
         this.postgres = postgres;
         this.created = created;
     }
@@ -26,6 +28,10 @@ final class EmbeddedPostgresService implements AutoCloseable {
     static EmbeddedPostgresService start(Path dataDirectory, int port) throws IOException {
         boolean fresh = !Files.exists(dataDirectory.resolve("PG_VERSION"));
         Files.createDirectories(dataDirectory);
+        return new EmbeddedPostgresService(dataDirectory, launch(dataDirectory, port), fresh);
+    }
+
+    private static EmbeddedPostgres launch(Path dataDirectory, int port) throws IOException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
@@ -35,7 +41,15 @@ final class EmbeddedPostgresService implements AutoCloseable {
         if (port > 0) {
             builder.setPort(port);
         }
-        return new EmbeddedPostgresService(builder.start(), fresh);
+        return builder.start();
+    }
+
+    /** Stops the server and starts it again on the same port and data: what a database restart looks like. */
+    synchronized void restart(java.time.Duration down) throws IOException, InterruptedException {
+        int port = postgres.getPort();
+        postgres.close();
+        Thread.sleep(down.toMillis());
+        postgres = launch(dataDirectory, port);
     }
 
     String jdbcUrl() {
@@ -52,7 +66,7 @@ final class EmbeddedPostgresService implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         postgres.close();
     }
 }

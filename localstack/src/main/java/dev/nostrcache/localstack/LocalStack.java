@@ -214,6 +214,14 @@ public final class LocalStack implements AutoCloseable {
         return jdbcUrl;
     }
 
+    /** Restarts the embedded PostgreSQL after {@code down} without it (fault tests). */
+    void restartDatabase(Duration down) throws Exception {
+        if (postgres == null) {
+            throw new IllegalStateException("an external database cannot be restarted from here");
+        }
+        postgres.restart(down);
+    }
+
     public SqsClient sqsClient() {
         return sqsClient;
     }

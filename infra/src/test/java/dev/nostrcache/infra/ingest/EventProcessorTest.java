@@ -9,6 +9,7 @@ import dev.nostrcache.core.event.EventSigner;
 import dev.nostrcache.core.testing.TestData;
 import dev.nostrcache.core.testing.TestKeys;
 import dev.nostrcache.infra.ingest.ProcessResult.Outcome;
+import dev.nostrcache.infra.testing.StateFingerprint;
 import dev.nostrcache.infra.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -223,29 +224,11 @@ class EventProcessorTest {
                 pool.shutdown();
             }
             assertStatsExact();
-            String state = fingerprint();
+            String state = StateFingerprint.of(ds);
             if (reference == null) {
                 reference = state;
             }
             assertThat(state).isEqualTo(reference);
-        }
-    }
-
-    /** A digest of the whole derived state, to compare two runs. */
-    private String fingerprint() throws SQLException {
-        String sql = """
-                SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
-                  SELECT encode(id, 'hex') AS x FROM events
-                  UNION ALL SELECT encode(follower, 'hex') || encode(followed, 'hex') FROM follows
-                  UNION ALL SELECT encode(pubkey, 'hex') || coalesce(name, '') || coalesce(picture, '') FROM profiles
-                  UNION ALL SELECT concat_ws(',', encode(pubkey, 'hex'), followers_count, follows_count, note_count,
-                      reply_count, reactions_received, reposts_received, zaps_received, zapped_msats) FROM user_stats
-                  UNION ALL SELECT concat_ws(',', encode(event_id, 'hex'), replies, reactions, reposts, zaps, zapped_msats)
-                      FROM event_stats
-                  UNION ALL SELECT encode(pubkey, 'hex') || url FROM user_relays) s""";
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getString(1);
         }
     }
 }

@@ -1,0 +1,209 @@
+package dev.nostrcache.localstack;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.nostrcache.core.Limits;
+import dev.nostrcache.core.event.Event;
+import dev.nostrcache.core.event.EventParser;
+import dev.nostrcache.core.testing.TestData;
+import dev.nostrcache.infra.config.CacheConfig;
+import dev.nostrcache.infra.config.ConfigLoader;
+import dev.nostrcache.infra.ingest.EventProcessor;
+import dev.nostrcache.infra.ingest.StatsVerifier;
+import dev.nostrcache.infra.queue.OutboundEvent;
+import dev.nostrcache.infra.storage.EventRepository;
+import dev.nostrcache.infra.testing.StateFingerprint;
+import dev.nostrcache.infra.testing.TestDatabase;
+import dev.nostrcache.worker.testing.TestRelay;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole ingest path on the real stand-ins: relays on loopback, the worker, ElasticMQ, the functions through
+ * their event-source mappings, PostgreSQL. Its result must equal processing the same events directly.
+ */
+class PipelineTest {
+    private static final List<Integer> KINDS = List.of(0, 1, 3, 5, 6, 7, 16, 9735, 10002, 30023);
+    private static List<String> workload;
+    private static String reference;
+
+    @TempDir
+    Path dir;
+
+    /** The state a direct, in-order ingest of the workload's cached kinds gives. */
+    @BeforeAll
+    static void reference() throws Exception {
+        workload = TestData.lines("workload-events.jsonl");
+        EventParser parser = new EventParser(Limits.DEFAULTS);
+        try (HikariDataSource ds = TestDatabase.fresh()) {
+            EventProcessor processor = new EventProcessor(ds);
+            for (String line : workload) {
+                Event e = parser.parse(line);
+                if (KINDS.contains(e.kind())) {
+                    processor.process(e, System.currentTimeMillis() / 1000);
+                }
+            }
+            reference = StateFingerprint.of(ds);
+        }
+    }
+
+    private CacheConfig config(String extra) throws Exception {
+        Files.writeString(dir.resolve("config.json"), "{\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, "
+                + "\"relay_discovery_cap\": 0" + extra + "}");
+        return ConfigLoader.load(List.of(), Map.of(), dir);
+    }
+
+    private static void assertExact(LocalStack stack) throws Exception {
+        assertThat(new StatsVerifier(stack.dataSource(), 50).verify().mismatches()).isEmpty();
+        assertThat(StateFingerprint.of(stack.dataSource())).isEqualTo(reference);
+        assertThat(stack.deadLetters()).isEmpty();
+    }
+
+    private static void await(String what, Duration timeout, java.util.function.BooleanSupplier done) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("timed out waiting for %s", what).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void twoOverlappingRelaysInAnyOrderGiveTheDirectResult() throws Exception {
+        EventParser parser = new EventParser(Limits.DEFAULTS);
+        // Relay A: replaceable versions newest first (older ones arrive after newer), everything else shuffled in.
+        List<String> a = new ArrayList<>(workload);
+        Collections.shuffle(a, new Random(1));
+        a.sort(Comparator.comparingLong(line -> {
+            try {
+                Event e = parser.parse(line);
+                return e.replacementKey() == null ? 0 : -e.createdAt();
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        }));
+        // Relay B: the same events in another random order, the first 300 twice.
+        List<String> b = new ArrayList<>(workload);
+        b.addAll(workload.subList(0, 300));
+        Collections.shuffle(b, new Random(2));
+
+        try (TestRelay relayA = TestRelay.serving(a); TestRelay relayB = TestRelay.serving(b)) {
+            CacheConfig config = config(", \"upstream_relays\": [\"" + relayA.url() + "\", \"" + relayB.url() + "\"]");
+            try (LocalStack stack = LocalStack.start(config)) {
+                long cached = workload.stream().filter(l -> {
+                    try {
+                        return KINDS.contains(parser.parse(l).kind());
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }).count();
+                await("both relays read", Duration.ofSeconds(60), () ->
+                        stack.worker().metrics().received(relayA.url()) == cached
+                                && stack.worker().metrics().received(relayB.url()) >= cached);
+                assertThat(stack.awaitDrained(Duration.ofSeconds(90))).isTrue();
+                assertThat(stack.worker().metrics().duplicates()).isGreaterThanOrEqualTo(cached);
+                assertExact(stack);
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int exit = Main.run(List.of("verify-stats", "--config", dir.resolve("config.json").toString()),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("no mismatch");
+            assertThat(exit).isZero();
+        }
+    }
+
+    @Test
+    void postgresRestartedMidStreamLosesNothing() throws Exception {
+        try (LocalStack stack = LocalStack.start(config(", \"local_retry_delay_seconds\": 1"), LocalStack.Mode.PIPELINE)) {
+            int half = workload.size() / 2;
+            send(stack, workload.subList(0, half));
+            Thread restart = new Thread(() -> {
+                try {
+                    stack.restartDatabase(Duration.ofSeconds(12));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            restart.start();
+            Thread.sleep(500);
+            send(stack, workload.subList(half, workload.size()));
+            restart.join();
+            assertThat(stack.awaitDrained(Duration.ofSeconds(120))).isTrue();
+            assertThat(stack.failedMessages()).as("the outage really failed deliveries").isPositive();
+            assertExact(stack);
+        }
+    }
+
+    @Test
+    void aPoisonMessageEndsInTheDeadLetterQueueAndTheRestIsStored() throws Exception {
+        EventParser parser = new EventParser(Limits.DEFAULTS);
+        Event poison = parser.parse(workload.stream().filter(l -> l.contains("\"kind\":1,")).findFirst().orElseThrow());
+        try (LocalStack stack = LocalStack.start(config(", \"local_retry_delay_seconds\": 0"), LocalStack.Mode.PIPELINE)) {
+            try (Connection c = stack.dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                        + "IF NEW.id = '\\x" + poison.id() + "' THEN RAISE EXCEPTION 'poisoned'; END IF; RETURN NEW; END $$");
+                s.execute("CREATE TRIGGER poison BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_poison()");
+            }
+            send(stack, workload);
+            assertThat(stack.awaitDrained(Duration.ofSeconds(90))).isTrue();
+            String dlq = stack.queueUrls().get("nostr-cache-notes-dlq");
+            List<Message> dead = stack.sqsClient().receiveMessage(r -> r.queueUrl(dlq).maxNumberOfMessages(10)
+                    .waitTimeSeconds(1)).messages();
+            assertThat(dead).singleElement().satisfies(m -> assertThat(m.body()).contains(poison.id()));
+            EventRepository events = new EventRepository(stack.dataSource());
+            assertThat(events.findJson(poison.id())).isEmpty();
+            assertThat(new StatsVerifier(stack.dataSource(), 50).verify().mismatches()).isEmpty();
+            assertThat(events.count()).isGreaterThan(1000);
+        }
+    }
+
+    @Test
+    void importStoresADumpAndReportsItsBadLines() throws Exception {
+        config("");
+        List<String> lines = new ArrayList<>(workload);
+        lines.add(5, "{\"kind\": 1}");
+        lines.add(9, "not json at all");
+        Path dump = Files.write(dir.resolve("dump.jsonl"), lines);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = Main.run(List.of("import", dump.toString(), "--config", dir.resolve("config.json").toString()),
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("line 6: invalid: missing field 'id'", "line 10: invalid: malformed JSON",
+                "import finished: " + lines.size() + " lines", "2 bad lines");
+        assertThat(exit).as("bad lines make the exit code non-zero").isEqualTo(1);
+
+        ByteArrayOutputStream stats = new ByteArrayOutputStream();
+        assertThat(Main.run(List.of("verify-stats", "--config", dir.resolve("config.json").toString()),
+                new PrintStream(stats, true, StandardCharsets.UTF_8), System.err)).isZero();
+        try (LocalStack stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.DATABASE)) {
+            assertThat(new EventRepository(stack.dataSource()).count()).isGreaterThan(1000);
+        }
+    }
+
+    private static void send(LocalStack stack, List<String> lines) throws Exception {
+        EventParser parser = new EventParser(Limits.DEFAULTS);
+        for (String line : lines) {
+            Event e = parser.parse(line);
+            if (KINDS.contains(e.kind())) {
+                stack.publisher().submit(new OutboundEvent(line, e.kind(), "test", System.currentTimeMillis(), null)).join();
+            }
+        }
+    }
+}
