@@ -2,6 +2,7 @@ package dev.nostrcache.localstack;
 
 import dev.nostrcache.core.testing.TestData;
 import dev.nostrcache.infra.config.ConfigLoader;
+import dev.nostrcache.infra.queue.QueueGroup;
 import dev.nostrcache.infra.queue.QueueSpec;
 import dev.nostrcache.infra.queue.Queues;
 import dev.nostrcache.infra.storage.AvatarBucket;
@@ -87,6 +88,115 @@ class TemplateTest {
                 .findFirst().orElseThrow();
         assertThat(SamTemplate.properties(policy).toString())
                 .contains("Effect=Deny").contains("aws:SecureTransport=false");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o, String key) {
+        return o == null ? Map.of() : (Map<String, Object>) ((Map<String, Object>) o).getOrDefault(key, Map.of());
+    }
+
+    private static Map<String, Map<String, Object>> functions() {
+        Map<String, Map<String, Object>> out = new java.util.TreeMap<>();
+        template.resources().forEach((id, r) -> {
+            if ("AWS::Serverless::Function".equals(r.get("Type"))) {
+                out.put(id, r);
+            }
+        });
+        return out;
+    }
+
+    private static String definition(Map<String, Object> function) {
+        return (String) map(map(SamTemplate.properties(function), "Environment"), "Variables")
+                .get("SPRING_CLOUD_FUNCTION_DEFINITION");
+    }
+
+    @Test
+    void everyQueueGroupHasItsFunctionFedByItsQueueWithPartialBatchFailures() {
+        Map<String, Object> globals = map(map(template.root, "Globals"), "Function");
+        int timeout = (Integer) globals.get("Timeout");
+        for (QueueGroup group : QueueGroup.values()) {
+            List<Map<String, Object>> matching = functions().values().stream()
+                    .filter(f -> group.functionName().equals(definition(f))).toList();
+            assertThat(matching).as("function for %s", group).hasSize(1);
+            Map<String, Object> events = map(SamTemplate.properties(matching.get(0)), "Events");
+            assertThat(events).hasSize(1);
+            Map<String, Object> event = (Map<String, Object>) events.values().iterator().next();
+            assertThat(event.get("Type")).isEqualTo("SQS");
+            Map<String, Object> props = map(event, "Properties");
+            assertThat(props.get("Queue")).isEqualTo(Map.of("Fn::GetAtt", List.of(group.spec().logicalId(), "Arn")));
+            assertThat((List<Object>) props.get("FunctionResponseTypes")).containsExactly("ReportBatchItemFailures");
+            assertThat(props.get("BatchSize")).isEqualTo(group.spec().batchSize());
+            assertThat(props.get("MaximumBatchingWindowInSeconds")).isEqualTo(group.spec().batchWindowSeconds());
+            assertThat(timeout * 6).as("visibility timeout covers six function timeouts")
+                    .isLessThanOrEqualTo(group.spec().visibilityTimeoutSeconds());
+        }
+    }
+
+    @Test
+    void handlersAndFunctionDefinitionsNameRealCode() throws Exception {
+        Map<String, Object> globals = map(map(template.root, "Globals"), "Function");
+        String handler = (String) globals.get("Handler");
+        Class<?> invoker = Class.forName(handler.substring(0, handler.indexOf("::")));
+        assertThat(invoker.getMethod(handler.substring(handler.indexOf("::") + 2), java.io.InputStream.class,
+                java.io.OutputStream.class, com.amazonaws.services.lambda.runtime.Context.class)).isNotNull();
+        String mainClass = (String) map(map(globals, "Environment"), "Variables").get("MAIN_CLASS");
+        assertThat(Class.forName(mainClass).isAnnotationPresent(
+                org.springframework.boot.autoconfigure.SpringBootApplication.class)).isTrue();
+
+        java.util.Set<String> beans = new java.util.HashSet<>();
+        for (java.lang.reflect.Method m : dev.nostrcache.functions.ingest.IngestFunctions.class.getDeclaredMethods()) {
+            if (m.isAnnotationPresent(org.springframework.context.annotation.Bean.class)
+                    && java.util.function.Function.class.isAssignableFrom(m.getReturnType())) {
+                beans.add(m.getName());
+            }
+        }
+        functions().forEach((id, f) -> assertThat(beans).as("%s runs %s", id, definition(f)).contains(definition(f)));
+
+        String version = java.util.regex.Pattern.compile("<artifactId>nostr-cache</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(java.nio.file.Files.readString(TestData.repoRoot().resolve("pom.xml"))).results()
+                .findFirst().orElseThrow().group(1);
+        assertThat(globals.get("CodeUri")).isEqualTo("functions/target/functions-" + version + "-aws.jar");
+    }
+
+    @Test
+    void functionsMayReachWhatTheyAreGiven() {
+        functions().forEach((id, f) -> {
+            Map<String, Object> variables = map(map(SamTemplate.properties(f), "Environment"), "Variables");
+            if (variables.containsKey("AVATAR_QUEUE_URL")) {
+                assertThat(variables.get("AVATAR_QUEUE_URL")).isEqualTo(Map.of("Ref", Queues.AVATARS.logicalId()));
+                assertThat(SamTemplate.properties(f).get("Policies").toString()).as("%s may send avatar jobs", id)
+                        .contains("SQSSendMessagePolicy").contains(Queues.AVATARS.logicalId());
+            }
+        });
+        assertThat(definition(functions().values().stream()
+                .filter(f -> map(map(SamTemplate.properties(f), "Environment"), "Variables").containsKey("AVATAR_QUEUE_URL"))
+                .findFirst().orElseThrow())).isEqualTo(QueueGroup.PROFILES.functionName());
+    }
+
+    @Test
+    void everyDeadLetterQueueHasADepthAlarm() {
+        for (QueueSpec spec : Queues.all()) {
+            assertThat(template.resources().values()).as("alarm on %s", spec.deadLetterLogicalId()).anySatisfy(r -> {
+                assertThat(r.get("Type")).isEqualTo("AWS::CloudWatch::Alarm");
+                Map<String, Object> props = SamTemplate.properties(r);
+                assertThat(props.get("MetricName")).isEqualTo("ApproximateNumberOfMessagesVisible");
+                assertThat(props.get("Dimensions").toString()).contains(spec.deadLetterLogicalId() + ", QueueName");
+            });
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theWorkerMaySendToEveryEventQueueAndDoNothingElse() {
+        Map<String, Object> policy = template.resources().get("IngestWorkerQueuePolicy");
+        List<Map<String, Object>> statements = (List<Map<String, Object>>)
+                map(SamTemplate.properties(policy), "PolicyDocument").get("Statement");
+        assertThat(statements).hasSize(1);
+        assertThat((List<String>) statements.get(0).get("Action"))
+                .containsExactlyInAnyOrder("sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes");
+        List<Object> resources = (List<Object>) statements.get(0).get("Resource");
+        assertThat(resources).containsExactlyInAnyOrderElementsOf(java.util.Arrays.stream(QueueGroup.values())
+                .map(g -> (Object) Map.of("Fn::GetAtt", List.of(g.spec().logicalId(), "Arn"))).toList());
     }
 
     @Test
