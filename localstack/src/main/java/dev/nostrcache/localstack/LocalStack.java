@@ -43,6 +43,8 @@ public final class LocalStack implements AutoCloseable {
         FULL,
         /** Everything but the worker: for imports and tests that feed the queues themselves. */
         PIPELINE,
+        /** The stand-ins (PostgreSQL, SQS, S3) without functions or worker: for tools that bring their own. */
+        SERVICES,
         /** The database only: for commands that just read it. */
         DATABASE
     }
@@ -103,6 +105,9 @@ public final class LocalStack implements AutoCloseable {
         s3 = remember(EmbeddedS3Service.start(config.mediaCachePath(), config.s3Port(),
                 AvatarBucket.localName(config.stackName())));
         sqsClient = remember(LocalAws.sqs(sqs.endpoint()));
+        if (mode == Mode.SERVICES) {
+            return;
+        }
         AvatarRefreshRequests avatars = new SqsAvatarRefreshRequests(sqsClient,
                 sqs.queueUrls().get(Queues.AVATARS.queueName(config.stackName())));
         LocalFunctions functions = remember(LocalFunctions.start(dataSource, avatars));
@@ -260,6 +265,9 @@ public final class LocalStack implements AutoCloseable {
                 sqs.queueUrls().size());
         out.printf("  S3          %s  (S3Proxy; bucket %s, files in %s)%n", s3.endpoint(), s3.bucket(),
                 config.mediaCachePath());
+        if (mode == Mode.SERVICES) {
+            return;
+        }
         out.printf("  Functions   %d ingest functions, each fed by its queue (%d concurrent invocations per queue)%n",
                 mappings.size(), config.functionConcurrency());
         if (worker != null) {

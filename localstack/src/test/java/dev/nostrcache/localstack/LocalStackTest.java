@@ -96,7 +96,8 @@ class LocalStackTest {
 
     @Test
     void queuesRedriveToTheirDeadLetterQueueAfterMaxReceiveCount() throws Exception {
-        try (LocalStack stack = LocalStack.start(config()); SqsClient sqs = LocalAws.sqs(stack.sqsEndpoint())) {
+        try (LocalStack stack = LocalStack.start(config(), LocalStack.Mode.SERVICES);
+             SqsClient sqs = LocalAws.sqs(stack.sqsEndpoint())) {
             QueueSpec spec = QueueGroup.CONTACTS.spec();
             String url = stack.queueUrls().get(spec.queueName("test-stack"));
             String dlqUrl = stack.queueUrls().get(spec.deadLetterQueueName("test-stack"));
@@ -122,7 +123,7 @@ class LocalStackTest {
 
     @Test
     void s3ChecksPresignedSignatures() throws Exception {
-        try (LocalStack stack = LocalStack.start(config()); S3Client s3 = LocalAws.s3(stack.s3Endpoint());
+        try (LocalStack stack = LocalStack.start(config(), LocalStack.Mode.SERVICES); S3Client s3 = LocalAws.s3(stack.s3Endpoint());
              S3Presigner presigner = S3Presigner.builder().endpointOverride(stack.s3Endpoint())
                      .region(Region.of(LocalAws.REGION)).credentialsProvider(LocalAws.credentials())
                      .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()).build()) {
