@@ -143,19 +143,23 @@ class TemplateTest {
         assertThat(Class.forName(mainClass).isAnnotationPresent(
                 org.springframework.boot.autoconfigure.SpringBootApplication.class)).isTrue();
 
-        java.util.Set<String> beans = new java.util.HashSet<>();
-        for (java.lang.reflect.Method m : dev.nostrcache.functions.ingest.IngestFunctions.class.getDeclaredMethods()) {
-            if (m.isAnnotationPresent(org.springframework.context.annotation.Bean.class)
-                    && java.util.function.Function.class.isAssignableFrom(m.getReturnType())) {
-                beans.add(m.getName());
-            }
-        }
+        java.util.Set<String> beans = functionBeanNames();
         functions().forEach((id, f) -> assertThat(beans).as("%s runs %s", id, definition(f)).contains(definition(f)));
 
         String version = java.util.regex.Pattern.compile("<artifactId>nostr-cache</artifactId>\\s*<version>([^<]+)</version>")
                 .matcher(java.nio.file.Files.readString(TestData.repoRoot().resolve("pom.xml"))).results()
                 .findFirst().orElseThrow().group(1);
         assertThat(globals.get("CodeUri")).isEqualTo("functions/target/functions-" + version + "-aws.jar");
+    }
+
+    /** The names of the function beans of the functions application, from a context started on a throwaway URL. */
+    private static java.util.Set<String> functionBeanNames() {
+        var app = new org.springframework.boot.SpringApplication(dev.nostrcache.functions.CacheFunctions.class);
+        app.setWebApplicationType(org.springframework.boot.WebApplicationType.NONE);
+        try (var context = app.run("--DATABASE_URL=jdbc:postgresql://127.0.0.1:9/unused",
+                "--spring.cloud.function.web.export.enabled=false")) {
+            return java.util.Set.of(context.getBeanNamesForType(java.util.function.Function.class));
+        }
     }
 
     @Test
