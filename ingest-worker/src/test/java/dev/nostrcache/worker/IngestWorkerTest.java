@@ -3,6 +3,7 @@ package dev.nostrcache.worker;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.testing.TestKeys;
+import dev.nostrcache.infra.ingest.EventProcessor;
 import dev.nostrcache.infra.queue.OutboundEvent;
 import dev.nostrcache.infra.relay.RelayRepository;
 import dev.nostrcache.infra.testing.TestDatabase;
@@ -216,6 +217,34 @@ class IngestWorkerTest {
         }
         assertThat(java.util.stream.IntStream.range(0, 200).mapToLong(i -> backoff.delay(10).toMillis()).distinct().count())
                 .as("jitter").isGreaterThan(20);
+    }
+
+    @Test
+    void discoversRelaysFromStoredRelayListsWithinTheCap() throws Exception {
+        TestRelay configured = relay(TestRelay.serving(notes(0, 2)));
+        TestRelay listed = relay(TestRelay.serving(notes(10, 15)));
+        TestRelay alsoListed = relay(TestRelay.serving(notes(20, 25)));
+        EventProcessor processor = new EventProcessor(ds);
+        // Two users list `listed` as a write relay, one lists `alsoListed`: with a cap of 1 only `listed` is added.
+        processor.process(TestKeys.signer(50).sign(1_700_000_000L, 10002,
+                List.of(List.of("r", listed.url()), List.of("r", alsoListed.url() + "/", "write")), ""), 1_800_000_000L);
+        processor.process(TestKeys.signer(51).sign(1_700_000_000L, 10002, List.of(List.of("r", listed.url())), ""),
+                1_800_000_000L);
+        processor.process(TestKeys.signer(60).sign(1_700_000_000L, 10002, List.of(List.of("r", configured.url(), "read")), ""),
+                1_800_000_000L);
+        WorkerSettings base = settings(List.of(configured.url()));
+        WorkerSettings withDiscovery = new WorkerSettings(base.relays(), base.kinds(), 1, base.dedupCapacity(),
+                base.maxPending(), base.connectTimeout(), base.backoffMin(), base.backoffMax(), base.initialBackfill(),
+                base.cursorMargin(), base.progressInterval(), base.discoveryInterval());
+        ConcurrentLinkedQueue<OutboundEvent> sent = new ConcurrentLinkedQueue<>();
+        IngestWorker worker = worker(withDiscovery, collectInto(sent));
+        worker.discover();
+        worker.discover();
+        await("events of the configured and the discovered relay", Duration.ofSeconds(10), () -> sent.size() == 7);
+        assertThat(worker.relayUrls()).containsExactlyInAnyOrder(configured.url(), listed.url());
+        assertThat(alsoListed.connections()).isZero();
+        assertThat(new RelayRepository(ds).health()).extracting(RelayRepository.Health::source)
+                .containsExactlyInAnyOrder("config", "nip65");
     }
 
     @Test
