@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The relay-to-queue process: one {@link RelayConnection} per enabled relay (configured ones, and ones found in
@@ -37,11 +38,18 @@ public final class IngestWorker implements AutoCloseable {
         return t;
     });
     private final HttpClient http = HttpClient.newHttpClient();
+    private final Supplier<String> sinkMetrics;
 
-    public IngestWorker(WorkerSettings settings, DataSource dataSource, Function<OutboundEvent, CompletableFuture<Void>> sink) {
+    /**
+     * @param sink        where events go (the SQS publisher)
+     * @param sinkMetrics a summary of the sink's own counters for the periodic metrics line (sent, failures)
+     */
+    public IngestWorker(WorkerSettings settings, DataSource dataSource, Function<OutboundEvent, CompletableFuture<Void>> sink,
+                        Supplier<String> sinkMetrics) {
         this.settings = settings;
         this.relays = new RelayRepository(dataSource);
         this.sink = sink;
+        this.sinkMetrics = sinkMetrics;
         this.recent = new RecentIds(settings.dedupCapacity());
     }
 
@@ -51,6 +59,7 @@ public final class IngestWorker implements AutoCloseable {
         }
         long progress = settings.progressInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::saveProgress, progress, progress, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::logMetrics, 1, 1, TimeUnit.MINUTES);
         if (settings.discoveryCap() > 0) {
             long discovery = settings.discoveryInterval().toMillis();
             scheduler.scheduleWithFixedDelay(this::discover, discovery, discovery, TimeUnit.MILLISECONDS);
@@ -99,6 +108,17 @@ public final class IngestWorker implements AutoCloseable {
                 LOG.warn("could not save the progress of {}: {}", connection.url(), e.toString());
             }
         }
+    }
+
+    /** One line with every counter: events by relay and kind, duplicates, broken input, and the sink's figures. */
+    public String metricsLine() {
+        return "received " + metrics.receivedTotal() + " " + metrics.receivedByRelayAndKind() + ", duplicates suppressed "
+                + metrics.duplicates() + ", broken events " + metrics.invalid() + ", garbage messages " + metrics.garbage()
+                + ", connections " + metrics.connections() + "; " + sinkMetrics.get();
+    }
+
+    private void logMetrics() {
+        LOG.info("ingest worker: {}", metricsLine());
     }
 
     public WorkerMetrics metrics() {

@@ -36,7 +36,7 @@ public final class WorkerMain {
         SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
         SqsEventPublisher publisher = new SqsEventPublisher(sqs, SqsEventPublisher.lookUpQueueUrls(sqs, config.stackName()),
                 WorkerSettings.from(config).maxPending(), 4, Duration.ofMillis(20));
-        IngestWorker worker = new IngestWorker(WorkerSettings.from(config), dataSource, publisher::submit);
+        IngestWorker worker = new IngestWorker(WorkerSettings.from(config), dataSource, publisher::submit, publisher::metricsLine);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping: closing relay connections and flushing pending events");

@@ -71,7 +71,7 @@ class IngestWorkerTest {
     }
 
     private IngestWorker worker(WorkerSettings settings, Function<OutboundEvent, CompletableFuture<Void>> sink) throws Exception {
-        IngestWorker worker = new IngestWorker(settings, ds, sink);
+        IngestWorker worker = new IngestWorker(settings, ds, sink, () -> "test sink");
         closeables.add(worker);
         worker.start();
         return worker;
@@ -147,6 +147,7 @@ class IngestWorkerTest {
         assertThat(worker.metrics().received(dropper.url())).as("the dropper delivered before dropping").isPositive();
         assertThat(worker.metrics().duplicates()).as("events seen from two relays").isPositive();
         assertThat(worker.isConnected(good.url())).isTrue();
+        assertThat(worker.metricsLine()).contains(good.url() + "={1=60}", "duplicates suppressed", "test sink");
 
         worker.saveProgress();
         Map<String, RelayRepository.Health> health = new RelayRepository(ds).health().stream()

@@ -128,7 +128,7 @@ public final class LocalStack implements AutoCloseable {
         // Between the publisher and the mappings on the way down: events already queued get processed.
         remember(() -> awaitDrained(Duration.ofSeconds(30)));
         if (mode == Mode.FULL && !config.upstreamRelays().isEmpty()) {
-            worker = remember(new IngestWorker(settings, dataSource, publisher::submit));
+            worker = remember(new IngestWorker(settings, dataSource, publisher::submit, publisher::metricsLine));
             worker.start();
         }
     }

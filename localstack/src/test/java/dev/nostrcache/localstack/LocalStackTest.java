@@ -122,6 +122,42 @@ class LocalStackTest {
     }
 
     @Test
+    void thePublisherRetriesUntilTheQueueTakesTheEventsAndFlushesOnClose() throws Exception {
+        try (LocalStack stack = LocalStack.start(config(), LocalStack.Mode.SERVICES)) {
+            Map<QueueGroup, String> urls = new java.util.EnumMap<>(QueueGroup.class);
+            for (QueueGroup group : QueueGroup.values()) {
+                urls.put(group, stack.queueUrls().get(group.spec().queueName("test-stack")));
+            }
+            String late = urls.get(QueueGroup.NOTES).replace("test-stack-notes", "late-notes");
+            urls.put(QueueGroup.NOTES, late);
+            var publisher = new dev.nostrcache.infra.queue.SqsEventPublisher(stack.sqsClient(), urls, 100, 2,
+                    Duration.ofMillis(20));
+            List<String> sentIds = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                Event note = TestKeys.signer(i).sign(1_700_000_000L, 1, List.of(), "n" + i);
+                publisher.submit(new dev.nostrcache.infra.queue.OutboundEvent(note.toJson(), 1, "test", 1L,
+                        () -> sentIds.add(note.id())));
+            }
+            Thread.sleep(1500);
+            assertThat(publisher.sent()).as("nothing can be sent to a missing queue").isZero();
+            assertThat(publisher.retries()).isPositive();
+            assertThat(publisher.pending()).isEqualTo(25);
+
+            stack.sqsClient().createQueue(r -> r.queueName("late-notes"));
+            publisher.close();
+            assertThat(publisher.pending()).isZero();
+            assertThat(sentIds).hasSize(25);
+            int received = 0;
+            for (int i = 0; i < 10 && received < 25; i++) {
+                received += stack.sqsClient().receiveMessage(r -> r.queueUrl(late).maxNumberOfMessages(10)
+                        .messageAttributeNames("All")).messages().stream()
+                        .filter(m -> m.messageAttributes().get("relay").stringValue().equals("test")).count();
+            }
+            assertThat(received).isEqualTo(25);
+        }
+    }
+
+    @Test
     void s3ChecksPresignedSignatures() throws Exception {
         try (LocalStack stack = LocalStack.start(config(), LocalStack.Mode.SERVICES); S3Client s3 = LocalAws.s3(stack.s3Endpoint());
              S3Presigner presigner = S3Presigner.builder().endpointOverride(stack.s3Endpoint())

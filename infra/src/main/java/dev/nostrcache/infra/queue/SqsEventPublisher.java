@@ -127,6 +127,12 @@ public final class SqsEventPublisher implements AutoCloseable {
         return rejected.get();
     }
 
+    /** The counters as one phrase, for metrics lines. */
+    public String metricsLine() {
+        return "sent to queues " + sent() + ", send retries " + retries() + ", refused by SQS " + rejected()
+                + ", waiting to be sent " + pending();
+    }
+
     /** Waits until everything accepted so far is on a queue, or the timeout passes; returns whether it is. */
     public boolean flush(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
