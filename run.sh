@@ -9,6 +9,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 main_jar="$here/localstack/target/localstack-0.1.0-SNAPSHOT.jar"
 classpath_file="$here/localstack/target/classpath.txt"
+build_stamp="$here/localstack/target/.run-sh-build"
 
 java_major() { # prints the specification version of the java binary $1 (17, 21, 25...), or nothing
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n1
@@ -44,10 +45,11 @@ if [[ "$major" -ge 24 ]]; then
 fi
 
 needs_build() {
-  [[ -f "$main_jar" && -f "$classpath_file" ]] || return 0
-  # Any source, resource or POM newer than the last build means a rebuild.
-  [[ -n "$(find "$here" -path "$here/.git" -prune -o -path '*/target' -prune -o \
-      \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -type f -newer "$classpath_file" -print -quit)" ]]
+  [[ -f "$main_jar" && -f "$classpath_file" && -f "$build_stamp" ]] || return 0
+  # Any main source, resource or POM newer than the last build means a rebuild (Maven leaves unchanged outputs
+  # with their old times, so the stamp, not the jar, says when the last build ran).
+  [[ -n "$(find "$here" -path "$here/.git" -prune -o -path '*/target' -prune -o -path '*/src/test' -prune -o \
+      \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -type f -newer "$build_stamp" -print -quit)" ]]
 }
 
 build() {
@@ -61,6 +63,7 @@ build() {
     exit 1
   fi
   rm -f "$log"
+  touch "$build_stamp"
 }
 
 command="${1:-start}"
