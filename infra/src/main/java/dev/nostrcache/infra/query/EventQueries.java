@@ -1,0 +1,150 @@
+package dev.nostrcache.infra.query;
+
+import dev.nostrcache.core.Hex;
+import dev.nostrcache.core.filter.Filter;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * NIP-01 filters answered from PostgreSQL. Each filter becomes one statement over the indexes: exact ids,
+ * authors and kinds, inclusive since/until, one {@code EXISTS} on {@code event_tags} per tag condition, and the
+ * NIP-50 search on {@code note_search}; newest first, lowest id on ties, at most {@code limit} rows (a filter
+ * without a limit gets the default, the clamped maximum). Expired events are never served; superseded versions and
+ * deleted events are not stored, so they cannot be. Results of several filters are merged without duplicates.
+ *
+ * <p>{@code search} is answered by PostgreSQL's full-text match on whole words, which differs from the in-memory
+ * matcher's substring test; tag values over 1,024 characters or with U+0000 are not indexed and so never match.
+ */
+public final class EventQueries {
+    private final DataSource dataSource;
+    private final int defaultLimit;
+
+    public EventQueries(DataSource dataSource, int defaultLimit) {
+        this.dataSource = dataSource;
+        this.defaultLimit = defaultLimit;
+    }
+
+    /** One stored event: its wire JSON and what it is ordered by. */
+    public record Row(String id, long createdAt, String json) {
+    }
+
+    /** The events matching any of {@code filters}, newest first (ties: lowest id), each once. */
+    public List<Row> find(List<Filter> filters, long nowSeconds) throws SQLException {
+        Map<String, Row> rows = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            for (Filter filter : filters) {
+                if (filter.limit() != null && filter.limit() == 0) {
+                    continue;
+                }
+                Sql sql = compile(filter, nowSeconds, "e.id, e.created_at, e.json");
+                sql.text.append(" ORDER BY e.created_at DESC, e.id ASC LIMIT ?");
+                sql.params.add(filter.limit() == null ? defaultLimit : filter.limit());
+                try (PreparedStatement ps = sql.prepare(c); ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String id = Hex.encode(rs.getBytes(1));
+                        rows.putIfAbsent(id, new Row(id, rs.getLong(2), rs.getString(3)));
+                    }
+                }
+            }
+        }
+        List<Row> out = new ArrayList<>(rows.values());
+        if (filters.size() > 1) {
+            out.sort((a, b) -> a.createdAt() != b.createdAt() ? Long.compare(b.createdAt(), a.createdAt())
+                    : a.id().compareTo(b.id()));
+        }
+        return out;
+    }
+
+    /** NIP-45: how many stored events match any of {@code filters} (limits play no part). */
+    public long count(List<Filter> filters, long nowSeconds) throws SQLException {
+        if (filters.isEmpty()) {
+            return 0;
+        }
+        StringBuilder union = new StringBuilder("SELECT count(*) FROM (");
+        List<Object> params = new ArrayList<>();
+        for (int i = 0; i < filters.size(); i++) {
+            Sql sql = compile(filters.get(i), nowSeconds, "e.id");
+            union.append(i == 0 ? "" : " UNION ").append(sql.text);
+            params.addAll(sql.params);
+        }
+        union.append(") matching");
+        Sql all = new Sql(union, params);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = all.prepare(c); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static Sql compile(Filter f, long nowSeconds, String columns) {
+        Sql sql = new Sql(new StringBuilder("SELECT " + columns + " FROM events e WHERE (e.expires_at IS NULL OR e.expires_at > ?)"),
+                new ArrayList<>());
+        sql.params.add(nowSeconds);
+        if (f.ids() != null) {
+            sql.text.append(" AND e.id = ANY (?)");
+            sql.params.add(new ByteaArray(f.ids()));
+        }
+        if (f.authors() != null) {
+            sql.text.append(" AND e.pubkey = ANY (?)");
+            sql.params.add(new ByteaArray(f.authors()));
+        }
+        if (f.kinds() != null) {
+            sql.text.append(" AND e.kind = ANY (?)");
+            sql.params.add(f.kinds().toArray(new Integer[0]));
+        }
+        if (f.since() != null) {
+            sql.text.append(" AND e.created_at >= ?");
+            sql.params.add(f.since());
+        }
+        if (f.until() != null) {
+            sql.text.append(" AND e.created_at <= ?");
+            sql.params.add(f.until());
+        }
+        for (Map.Entry<String, Set<String>> tag : f.tags().entrySet()) {
+            sql.text.append(" AND EXISTS (SELECT 1 FROM event_tags t WHERE t.event_id = e.id AND t.name = ? AND t.value = ANY (?))");
+            sql.params.add(tag.getKey());
+            sql.params.add(tag.getValue().stream().filter(v -> v.indexOf('\0') < 0).toArray(String[]::new));
+        }
+        if (f.search() != null) {
+            sql.text.append(" AND EXISTS (SELECT 1 FROM note_search s WHERE s.event_id = e.id"
+                    + " AND s.document @@ plainto_tsquery('simple', ?))");
+            sql.params.add(f.search().replace("\0", " "));
+        }
+        return sql;
+    }
+
+    /** Hex values bound as a {@code bytea[]}. */
+    private record ByteaArray(Collection<String> hex) {
+    }
+
+    private record Sql(StringBuilder text, List<Object> params) {
+        PreparedStatement prepare(Connection c) throws SQLException {
+            PreparedStatement ps = c.prepareStatement(text.toString());
+            for (int i = 0; i < params.size(); i++) {
+                Object p = params.get(i);
+                switch (p) {
+                    case ByteaArray b -> {
+                        Array array = c.createArrayOf("bytea", b.hex().stream().map(Hex::decode).toArray(byte[][]::new));
+                        ps.setArray(i + 1, array);
+                    }
+                    case Integer[] ints -> ps.setArray(i + 1, c.createArrayOf("integer", ints));
+                    case String[] strings -> ps.setArray(i + 1, c.createArrayOf("text", strings));
+                    case Long l -> ps.setLong(i + 1, l);
+                    case Integer n -> ps.setInt(i + 1, n);
+                    default -> ps.setString(i + 1, (String) p);
+                }
+            }
+            return ps;
+        }
+    }
+}
