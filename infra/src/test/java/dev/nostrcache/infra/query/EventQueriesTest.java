@@ -9,6 +9,7 @@ import dev.nostrcache.core.filter.Filter;
 import dev.nostrcache.core.testing.TestData;
 import dev.nostrcache.core.testing.TestKeys;
 import dev.nostrcache.infra.ingest.EventProcessor;
+import dev.nostrcache.infra.testing.RandomFilters;
 import dev.nostrcache.infra.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,7 +87,7 @@ class EventQueriesTest {
             List<Filter> filters = new ArrayList<>();
             int count = 1 + (random.nextInt(4) == 0 ? random.nextInt(3) : 0);
             for (int i = 0; i < count; i++) {
-                filters.add(randomFilter(random));
+                filters.add(RandomFilters.of(random, stored, DEFAULT_LIMIT));
             }
             List<String> sql = queries.find(filters, NOW).stream().map(EventQueries.Row::id).toList();
             List<String> memory = expected(filters);
@@ -112,59 +113,5 @@ class EventQueriesTest {
         long both = queries.count(List.of(notes, reactions, notes), NOW);
         assertThat(both).isEqualTo(queries.count(List.of(notes), NOW) + queries.count(List.of(reactions), NOW));
         assertThat(queries.find(List.of(new Filter(null, null, null, null, null, null, null, null)), NOW)).hasSize(DEFAULT_LIMIT);
-    }
-
-    private static <T> Set<T> pick(Random random, List<T> from, int max) {
-        Set<T> out = new HashSet<>();
-        int n = 1 + random.nextInt(max);
-        for (int i = 0; i < n; i++) {
-            out.add(from.get(random.nextInt(from.size())));
-        }
-        return out;
-    }
-
-    private static Filter randomFilter(Random random) {
-        Event anchor = stored.get(random.nextInt(stored.size()));
-        Set<String> ids = null;
-        Set<String> authors = null;
-        Set<Integer> kinds = null;
-        Map<String, Set<String>> tags = new HashMap<>();
-        Long since = null;
-        Long until = null;
-        Integer limit = null;
-        if (random.nextInt(6) == 0) {
-            ids = pick(random, stored.stream().map(Event::id).toList(), 5);
-            ids.add(anchor.id());
-        }
-        if (random.nextInt(3) == 0) {
-            authors = pick(random, stored.stream().map(Event::pubkey).toList(), 4);
-            if (random.nextBoolean()) {
-                authors.add("0".repeat(64));
-            }
-        }
-        if (random.nextInt(2) == 0) {
-            kinds = pick(random, List.of(0, 1, 3, 5, 6, 7, 16, 9735, 10002, 30023, 4, anchor.kind()), 3);
-        }
-        if (random.nextInt(3) == 0) {
-            List<List<String>> tagged = anchor.tags().stream()
-                    .filter(t -> t.size() >= 2 && t.get(0).length() == 1 && Character.isLetter(t.get(0).charAt(0))
-                            && (!Set.of("e", "p").contains(t.get(0)) || t.get(1).matches("[0-9a-f]{64}")))
-                    .toList();
-            if (!tagged.isEmpty()) {
-                List<String> tag = tagged.get(random.nextInt(tagged.size()));
-                tags.put(tag.get(0), new HashSet<>(List.of(tag.get(1))));
-            }
-        }
-        if (random.nextInt(3) == 0) {
-            since = anchor.createdAt() - random.nextInt(86_400 * 30);
-        }
-        if (random.nextInt(3) == 0) {
-            until = anchor.createdAt() + random.nextInt(86_400 * 30) - 3600;
-        }
-        if (random.nextInt(2) == 0) {
-            limit = random.nextInt(4) == 0 ? random.nextInt(3) : 1 + random.nextInt(600);
-            limit = Math.min(limit, DEFAULT_LIMIT);
-        }
-        return new Filter(ids, authors, kinds, tags, since, until, limit, null);
     }
 }

@@ -1,0 +1,194 @@
+package dev.nostrcache.infra.ws;
+
+import dev.nostrcache.core.Limits;
+import dev.nostrcache.core.event.Event;
+import dev.nostrcache.core.filter.Filter;
+import dev.nostrcache.core.filter.FilterJson;
+import dev.nostrcache.core.filter.FilterParser;
+import dev.nostrcache.core.filter.InvalidFilterException;
+import dev.nostrcache.core.filter.SubscriptionKeys;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * WebSocket connections and their open subscriptions, kept in PostgreSQL because on AWS every message may reach a
+ * different function container. Live delivery goes through {@link SubscriptionKeys}: a stored event looks up the
+ * subscriptions filed under its own keys, and only those are matched exactly.
+ */
+public final class SubscriptionRepository {
+    /** Longer key values are filed under the catch-all key instead (btree entries have a size limit). */
+    private static final int MAX_KEY_LENGTH = 1000;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** A subscription a live event must be sent to. */
+    public record Match(String connectionId, String subscriptionId) {
+    }
+
+    /** The outcome of a REQ's registration. */
+    public enum Subscribed { OPENED, REPLACED, TOO_MANY, NO_SUCH_CONNECTION }
+
+    private final DataSource dataSource;
+    private final FilterParser storedFilters = new FilterParser(new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, 0,
+            1, Integer.MAX_VALUE, 1, 1, Integer.MAX_VALUE));
+
+    public SubscriptionRepository(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public void openConnection(String connectionId, String endpoint, String sourceIp, String userAgent) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO ws_connections (connection_id, endpoint, source_ip, user_agent) VALUES (?, ?, ?, ?)
+                ON CONFLICT (connection_id) DO UPDATE SET endpoint = EXCLUDED.endpoint, last_seen_at = now()""")) {
+            ps.setString(1, connectionId);
+            ps.setString(2, endpoint);
+            ps.setString(3, sourceIp);
+            ps.setString(4, userAgent == null || userAgent.length() <= 500 ? userAgent : userAgent.substring(0, 500));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Removes a connection and, by cascade, every subscription of it. */
+    public void closeConnection(String connectionId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM ws_connections WHERE connection_id = ?")) {
+            ps.setString(1, connectionId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Opens (or, for a known id, replaces) a subscription, unless the connection already has {@code max} others.
+     * The connection row is locked meanwhile, so concurrent REQs cannot overshoot the cap.
+     */
+    public Subscribed subscribe(String connectionId, String subscriptionId, List<Filter> filters, int max) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Subscribed result = subscribe(c, connectionId, subscriptionId, filters, max);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private Subscribed subscribe(Connection c, String connectionId, String subscriptionId, List<Filter> filters, int max)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM ws_connections WHERE connection_id = ? FOR UPDATE")) {
+            ps.setString(1, connectionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Subscribed.NO_SUCH_CONNECTION;
+                }
+            }
+        }
+        boolean existed = delete(c, connectionId, subscriptionId);
+        if (!existed && count(c, connectionId) >= max) {
+            return Subscribed.TOO_MANY;
+        }
+        StringBuilder json = new StringBuilder("[");
+        Set<String> keys = new LinkedHashSet<>();
+        for (Filter f : filters) {
+            json.append(json.length() > 1 ? "," : "").append(FilterJson.toJson(f));
+            for (String key : SubscriptionKeys.of(f)) {
+                keys.add(key.length() > MAX_KEY_LENGTH || key.indexOf('\0') >= 0 ? "*" : key);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO ws_subscriptions (connection_id, sub_id, filters) VALUES (?, ?, ?)")) {
+            ps.setString(1, connectionId);
+            ps.setString(2, subscriptionId);
+            ps.setString(3, json.append(']').toString());
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO ws_subscription_keys (connection_id, sub_id, key) VALUES (?, ?, ?)")) {
+            for (String key : keys) {
+                ps.setString(1, connectionId);
+                ps.setString(2, subscriptionId);
+                ps.setString(3, key);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return existed ? Subscribed.REPLACED : Subscribed.OPENED;
+    }
+
+    /** Closes a subscription; returns whether it was open. */
+    public boolean unsubscribe(String connectionId, String subscriptionId) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return delete(c, connectionId, subscriptionId);
+        }
+    }
+
+    public int subscriptionCount(String connectionId) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return count(c, connectionId);
+        }
+    }
+
+    /** Every open subscription {@code event} matches, found through its keys and then matched exactly. */
+    public List<Match> matching(Event event) throws SQLException {
+        List<String> keys = SubscriptionKeys.of(event).stream()
+                .filter(k -> k.length() <= MAX_KEY_LENGTH && k.indexOf('\0') < 0).toList();
+        List<Match> matches = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT s.connection_id, s.sub_id, s.filters FROM ws_subscriptions s
+                WHERE EXISTS (SELECT 1 FROM ws_subscription_keys k WHERE k.connection_id = s.connection_id
+                              AND k.sub_id = s.sub_id AND k.key = ANY (?))""")) {
+            ps.setArray(1, c.createArrayOf("text", keys.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (anyMatches(rs.getString(3), event)) {
+                        matches.add(new Match(rs.getString(1), rs.getString(2)));
+                    }
+                }
+            }
+        }
+        return matches;
+    }
+
+    private boolean anyMatches(String filtersJson, Event event) throws SQLException {
+        for (JsonNode node : JSON.readTree(filtersJson).values()) {
+            try {
+                if (storedFilters.parse(node).matches(event)) {
+                    return true;
+                }
+            } catch (InvalidFilterException e) {
+                throw new SQLException("a stored subscription filter does not parse: " + e.reason());
+            }
+        }
+        return false;
+    }
+
+    private static boolean delete(Connection c, String connectionId, String subscriptionId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM ws_subscriptions WHERE connection_id = ? AND sub_id = ?")) {
+            ps.setString(1, connectionId);
+            ps.setString(2, subscriptionId);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    private static int count(Connection c, String connectionId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM ws_subscriptions WHERE connection_id = ?")) {
+            ps.setString(1, connectionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+}
