@@ -3,6 +3,9 @@ package dev.nostrcache.functions;
 import dev.nostrcache.infra.avatar.AvatarRefreshRequests;
 import dev.nostrcache.infra.avatar.SqsAvatarRefreshRequests;
 import dev.nostrcache.infra.db.DataSources;
+import dev.nostrcache.infra.queue.EventSubmitter;
+import dev.nostrcache.infra.ws.ApiGatewayMessenger;
+import dev.nostrcache.infra.ws.ConnectionMessenger;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -36,6 +39,20 @@ class Infrastructure {
             return AvatarRefreshRequests.NONE;
         }
         return new SqsAvatarRefreshRequests(SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(), queueUrl);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ConnectionMessenger connectionMessenger() {
+        return ApiGatewayMessenger.withDefaults();
+    }
+
+    /** Where client-published events go: the kind-group queues, {@code EVENT_QUEUE_URL_PREFIX + group}. */
+    @Bean
+    @ConditionalOnMissingBean
+    EventSubmitter eventSubmitter(Environment env) {
+        return new EventSubmitter(() -> SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
+                env.getProperty("EVENT_QUEUE_URL_PREFIX", ""));
     }
 
     @Bean

@@ -2,6 +2,8 @@ package dev.nostrcache.localstack;
 
 import dev.nostrcache.functions.CacheFunctions;
 import dev.nostrcache.infra.avatar.AvatarRefreshRequests;
+import dev.nostrcache.infra.queue.EventSubmitter;
+import dev.nostrcache.infra.ws.ConnectionMessenger;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.cloud.function.adapter.aws.AWSLambdaUtils;
@@ -32,15 +34,19 @@ final class LocalFunctions implements AutoCloseable {
         this.jsonMapper = context.getBean(JsonMapper.class);
     }
 
-    static LocalFunctions start(DataSource dataSource, AvatarRefreshRequests avatars) {
+    static LocalFunctions start(DataSource dataSource, AvatarRefreshRequests avatars, ConnectionMessenger messenger,
+                                EventSubmitter submitter, String managementEndpoint) {
         SpringApplication app = new SpringApplication(CacheFunctions.class);
         app.setWebApplicationType(WebApplicationType.NONE);
         app.setRegisterShutdownHook(false);
         app.addInitializers(context -> {
             context.getBeanFactory().registerSingleton("dataSource", dataSource);
             context.getBeanFactory().registerSingleton("avatarRefreshRequests", avatars);
+            context.getBeanFactory().registerSingleton("connectionMessenger", messenger);
+            context.getBeanFactory().registerSingleton("eventSubmitter", submitter);
         });
-        return new LocalFunctions(app.run("--spring.cloud.function.web.export.enabled=false"));
+        return new LocalFunctions(app.run("--spring.cloud.function.web.export.enabled=false",
+                "--MANAGEMENT_API_ENDPOINT=" + managementEndpoint));
     }
 
     /** Invokes the function bean {@code name} with a Lambda event, returning the Lambda response JSON. */

@@ -6,7 +6,12 @@ import dev.nostrcache.infra.db.DataSources;
 import dev.nostrcache.infra.db.Migrations;
 import dev.nostrcache.infra.avatar.AvatarRefreshRequests;
 import dev.nostrcache.infra.avatar.SqsAvatarRefreshRequests;
+import dev.nostrcache.infra.queue.EventSubmitter;
 import dev.nostrcache.infra.queue.QueueGroup;
+import dev.nostrcache.infra.ws.ApiGatewayMessenger;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import dev.nostrcache.infra.queue.Queues;
 import dev.nostrcache.infra.queue.SqsEventPublisher;
 import dev.nostrcache.infra.storage.AvatarBucket;
@@ -62,6 +67,11 @@ public final class LocalStack implements AutoCloseable {
     private final Map<QueueGroup, SqsEventSourceMapping> mappings = new EnumMap<>(QueueGroup.class);
     private SqsEventPublisher publisher;
     private IngestWorker worker;
+    private LocalGateway gateway;
+
+    /** API Gateway's own limits: 10 minutes idle, 2 hours per connection. */
+    static final Duration GATEWAY_IDLE_TIMEOUT = Duration.ofMinutes(10);
+    static final Duration GATEWAY_MAX_CONNECTION_TIME = Duration.ofHours(2);
 
     private LocalStack(CacheConfig config, Mode mode) {
         this.config = config;
@@ -110,7 +120,18 @@ public final class LocalStack implements AutoCloseable {
         }
         AvatarRefreshRequests avatars = new SqsAvatarRefreshRequests(sqsClient,
                 sqs.queueUrls().get(Queues.AVATARS.queueName(config.stackName())));
-        LocalFunctions functions = remember(LocalFunctions.start(dataSource, avatars));
+        gateway = remember(new LocalGateway(config.listenSocketAddress(), GATEWAY_IDLE_TIMEOUT, GATEWAY_MAX_CONNECTION_TIME));
+        ApiGatewayMessenger messenger = remember(new ApiGatewayMessenger(endpoint -> ApiGatewayManagementApiClient.builder()
+                .endpointOverride(endpoint).region(Region.of(LocalAws.REGION)).credentialsProvider(LocalAws.credentials())
+                .httpClient(UrlConnectionHttpClient.create()).build()));
+        String profilesQueue = sqs.queueUrls().get(QueueGroup.PROFILES.spec().queueName(config.stackName()));
+        EventSubmitter submitter = new EventSubmitter(() -> sqsClient,
+                profilesQueue.substring(0, profilesQueue.length() - QueueGroup.PROFILES.spec().name().length()));
+        LocalFunctions functions = remember(LocalFunctions.start(dataSource, avatars, messenger, submitter,
+                gateway.managementEndpoint()));
+        gateway.attach(functions::invoke);
+        // Closed before the functions: the gateway stops invoking them first.
+        remember(() -> gateway.attach(null));
         for (QueueGroup group : QueueGroup.values()) {
             String url = sqs.queueUrls().get(group.spec().queueName(config.stackName()));
             String arn = sqsClient.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
@@ -131,6 +152,11 @@ public final class LocalStack implements AutoCloseable {
             worker = remember(new IngestWorker(settings, dataSource, publisher::submit, publisher::metricsLine));
             worker.start();
         }
+    }
+
+    /** The WebSocket URL clients connect to. */
+    public URI gatewayUrl() {
+        return URI.create("ws://" + config.listenSocketAddress().getHostString() + ":" + gateway.port() + "/");
     }
 
     public SqsEventPublisher publisher() {
@@ -268,6 +294,8 @@ public final class LocalStack implements AutoCloseable {
         if (mode == Mode.SERVICES) {
             return;
         }
+        out.printf("  Gateway     %s  (WebSocket API: NIP-01 relay; management API at %s/@connections)%n",
+                gatewayUrl(), gateway.managementEndpoint());
         out.printf("  Functions   %d ingest functions, each fed by its queue (%d concurrent invocations per queue)%n",
                 mappings.size(), config.functionConcurrency());
         if (worker != null) {

@@ -44,7 +44,7 @@ class LocalStackTest {
     Path dir;
 
     private CacheConfig config() throws Exception {
-        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, "
+        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, "
                 + "\"stack_name\": \"test-stack\"}");
         return ConfigLoader.load(List.of(), Map.of(), dir);
     }

@@ -4,6 +4,9 @@ import dev.nostrcache.core.Limits;
 import dev.nostrcache.infra.avatar.AvatarRefreshRequests;
 import dev.nostrcache.infra.ingest.EventProcessor;
 import dev.nostrcache.infra.queue.QueueGroup;
+import dev.nostrcache.infra.ws.ConnectionMessenger;
+import dev.nostrcache.infra.ws.LiveDelivery;
+import dev.nostrcache.infra.ws.SubscriptionRepository;
 import org.springframework.beans.factory.config.RuntimeBeanReference;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.beans.factory.support.RootBeanDefinition;
@@ -23,8 +26,10 @@ public class IngestFunctions {
     static final String HANDLER = "sqsIngestHandler";
 
     @Bean(HANDLER)
-    SqsIngestHandler sqsIngestHandler(DataSource dataSource, AvatarRefreshRequests avatars, Clock clock) {
-        return new SqsIngestHandler(new EventProcessor(dataSource), avatars, Limits.DEFAULTS, clock);
+    SqsIngestHandler sqsIngestHandler(DataSource dataSource, AvatarRefreshRequests avatars, ConnectionMessenger messenger,
+                                      Clock clock) {
+        return new SqsIngestHandler(new EventProcessor(dataSource), avatars,
+                new LiveDelivery(new SubscriptionRepository(dataSource), messenger), Limits.DEFAULTS, clock);
     }
 
     @Bean

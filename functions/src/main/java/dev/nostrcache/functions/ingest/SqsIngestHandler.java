@@ -11,6 +11,7 @@ import dev.nostrcache.core.event.InvalidEventException;
 import dev.nostrcache.infra.avatar.AvatarRefreshRequests;
 import dev.nostrcache.infra.ingest.EventProcessor;
 import dev.nostrcache.infra.ingest.ProcessResult;
+import dev.nostrcache.infra.ws.LiveDelivery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,13 +33,16 @@ public final class SqsIngestHandler {
     private final EventVerifier verifier;
     private final EventProcessor processor;
     private final AvatarRefreshRequests avatars;
+    private final LiveDelivery live;
     private final Clock clock;
 
-    public SqsIngestHandler(EventProcessor processor, AvatarRefreshRequests avatars, Limits limits, Clock clock) {
+    public SqsIngestHandler(EventProcessor processor, AvatarRefreshRequests avatars, LiveDelivery live, Limits limits,
+                            Clock clock) {
         this.parser = new EventParser(limits);
         this.verifier = new EventVerifier(new BouncyCastleSchnorr(), limits, clock);
         this.processor = processor;
         this.avatars = avatars;
+        this.live = live;
         this.clock = clock;
     }
 
@@ -62,6 +66,9 @@ public final class SqsIngestHandler {
                 outcomes.merge(result.outcome(), 1, Integer::sum);
                 if (result.newPicture() != null) {
                     requestAvatarRefresh(event.pubkey(), result.newPicture());
+                }
+                if (result.changedState() || result.outcome() == ProcessResult.Outcome.EPHEMERAL) {
+                    live.deliver(event);
                 }
             } catch (Exception e) {
                 LOG.warn("{}: message {} (event {}) failed and will be retried: {}", functionName,

@@ -30,8 +30,8 @@ public final class SubscriptionRepository {
     private static final int MAX_KEY_LENGTH = 1000;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** A subscription a live event must be sent to. */
-    public record Match(String connectionId, String subscriptionId) {
+    /** A subscription a live event must be sent to, and the endpoint its connection is reached through. */
+    public record Match(String connectionId, String subscriptionId, String endpoint) {
     }
 
     /** The outcome of a REQ's registration. */
@@ -146,14 +146,15 @@ public final class SubscriptionRepository {
                 .filter(k -> k.length() <= MAX_KEY_LENGTH && k.indexOf('\0') < 0).toList();
         List<Match> matches = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                SELECT s.connection_id, s.sub_id, s.filters FROM ws_subscriptions s
+                SELECT s.connection_id, s.sub_id, s.filters, c.endpoint FROM ws_subscriptions s
+                JOIN ws_connections c ON c.connection_id = s.connection_id
                 WHERE EXISTS (SELECT 1 FROM ws_subscription_keys k WHERE k.connection_id = s.connection_id
                               AND k.sub_id = s.sub_id AND k.key = ANY (?))""")) {
             ps.setArray(1, c.createArrayOf("text", keys.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (anyMatches(rs.getString(3), event)) {
-                        matches.add(new Match(rs.getString(1), rs.getString(2)));
+                        matches.add(new Match(rs.getString(1), rs.getString(2), rs.getString(4)));
                     }
                 }
             }

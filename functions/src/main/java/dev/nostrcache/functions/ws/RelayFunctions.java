@@ -1,0 +1,45 @@
+package dev.nostrcache.functions.ws;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import dev.nostrcache.core.Limits;
+import dev.nostrcache.infra.query.EventQueries;
+import dev.nostrcache.infra.queue.EventSubmitter;
+import dev.nostrcache.infra.storage.EventRepository;
+import dev.nostrcache.infra.ws.ConnectionMessenger;
+import dev.nostrcache.infra.ws.SubscriptionRepository;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+import java.util.function.Function;
+
+/** The WebSocket API's three routes: {@code $connect}, {@code $disconnect}, {@code $default}. */
+@Configuration(proxyBeanMethods = false)
+public class RelayFunctions {
+
+    @Bean
+    RelayHandler relayHandler(DataSource dataSource, ConnectionMessenger messenger, EventSubmitter submitter,
+                              Clock clock, Environment env) {
+        return new RelayHandler(new SubscriptionRepository(dataSource),
+                new EventQueries(dataSource, Limits.DEFAULTS.maxLimit()), new EventRepository(dataSource), messenger,
+                submitter, Limits.DEFAULTS, clock, env.getProperty("MANAGEMENT_API_ENDPOINT"));
+    }
+
+    @Bean
+    Function<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> wsConnect(RelayHandler relay) {
+        return relay::connect;
+    }
+
+    @Bean
+    Function<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> wsDisconnect(RelayHandler relay) {
+        return relay::disconnect;
+    }
+
+    @Bean
+    Function<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> wsDefault(RelayHandler relay) {
+        return relay::message;
+    }
+}

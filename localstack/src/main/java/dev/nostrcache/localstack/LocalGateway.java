@@ -1,0 +1,288 @@
+package dev.nostrcache.localstack;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What API Gateway's WebSocket API does, on one loopback port: every connection gets a {@code connectionId}, and
+ * its opening, each text message and its closing become {@code $connect}, {@code $default} and
+ * {@code $disconnect} invocations with the event API Gateway sends. The functions answer through the management API
+ * served here ({@code POST}/{@code GET}/{@code DELETE /<stage>/@connections/<id>}, 410 for a gone connection), with
+ * the real SDK client. A connection's invocations run one after another, off Jetty's threads. The idle timeout, the
+ * maximum connection time and the 128 KiB frame limit are API Gateway's.
+ */
+public final class LocalGateway implements AutoCloseable {
+    static final String STAGE = "local";
+    private static final Logger LOG = LoggerFactory.getLogger(LocalGateway.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The functions the routes invoke: name and event JSON in, response JSON out. */
+    interface Invoker {
+        byte[] invoke(String function, byte[] event) throws Exception;
+    }
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final ExecutorService invocations = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "gateway-timers");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong requestIds = new AtomicLong();
+    private final Duration maxConnectionTime;
+    private volatile Invoker invoker;
+
+    LocalGateway(InetSocketAddress listen, Duration idleTimeout, Duration maxConnectionTime) throws Exception {
+        this.maxConnectionTime = maxConnectionTime;
+        server = new Server();
+        connector = new ServerConnector(server);
+        connector.setHost(listen.getHostString());
+        connector.setPort(listen.getPort());
+        server.addConnector(connector);
+        ContextHandler context = new ContextHandler("/");
+        WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, context, container -> {
+            container.setIdleTimeout(idleTimeout);
+            container.setMaxTextMessageSize(128 * 1024);
+            container.addMapping("/", (request, response, callback) -> new Connection(
+                    request.getHeaders().get(HttpHeader.USER_AGENT), Request.getRemoteAddr(request)));
+        });
+        upgrades.setHandler(new ManagementApi());
+        context.setHandler(upgrades);
+        server.setHandler(context);
+        server.start();
+    }
+
+    /** Connects the routes to the functions (they need the gateway's address first, to answer through it). */
+    void attach(Invoker functions) {
+        this.invoker = functions;
+    }
+
+    int port() {
+        return connector.getLocalPort();
+    }
+
+    /** Where the management API is reached: what functions use as their endpoint. */
+    String managementEndpoint() {
+        return "http://" + connector.getHost() + ":" + port() + "/" + STAGE;
+    }
+
+    int openConnections() {
+        return connections.size();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+        invocations.shutdown();
+        invocations.awaitTermination(10, TimeUnit.SECONDS);
+        timers.shutdownNow();
+    }
+
+    /** One client connection: its id, its serial invocation chain, its socket. Public: Jetty calls it by handles. */
+    public final class Connection implements Session.Listener.AutoDemanding {
+        private final String id = newConnectionId();
+        private final String userAgent;
+        private final String sourceIp;
+        private final long connectedAt = System.currentTimeMillis();
+        private volatile long lastActiveAt = connectedAt;
+        private volatile Session session;
+        private CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+
+        Connection(String userAgent, String sourceIp) {
+            this.userAgent = userAgent;
+            this.sourceIp = sourceIp;
+        }
+
+        @Override
+        public void onWebSocketOpen(Session session) {
+            this.session = session;
+            connections.put(id, this);
+            timers.schedule(() -> session.close(1001, "maximum connection time reached", org.eclipse.jetty.websocket.api.Callback.NOOP),
+                    maxConnectionTime.toMillis(), TimeUnit.MILLISECONDS);
+            enqueue(() -> {
+                JsonNode response = invoke("$connect", "CONNECT", null);
+                int status = response == null || !response.has("statusCode") ? 500 : response.get("statusCode").asInt();
+                if (status != 200) {
+                    session.close(1008, "connection refused", org.eclipse.jetty.websocket.api.Callback.NOOP);
+                }
+            });
+        }
+
+        @Override
+        public void onWebSocketText(String message) {
+            lastActiveAt = System.currentTimeMillis();
+            enqueue(() -> invoke("$default", "MESSAGE", message));
+        }
+
+        @Override
+        public void onWebSocketClose(int statusCode, String reason) {
+            if (connections.remove(id) != null) {
+                enqueue(() -> invoke("$disconnect", "DISCONNECT", null));
+            }
+        }
+
+        @Override
+        public void onWebSocketError(Throwable cause) {
+            LOG.debug("connection {}: {}", id, cause.toString());
+        }
+
+        boolean send(String text) {
+            Session s = session;
+            if (s == null || !s.isOpen()) {
+                return false;
+            }
+            s.sendText(text, org.eclipse.jetty.websocket.api.Callback.NOOP);
+            return true;
+        }
+
+        private synchronized void enqueue(Runnable work) {
+            chain = chain.thenRunAsync(work, invocations).exceptionally(e -> {
+                LOG.warn("connection {}: invocation failed: {}", id, e.toString());
+                return null;
+            });
+        }
+
+        private JsonNode invoke(String routeKey, String eventType, String body) {
+            Invoker functions = invoker;
+            if (functions == null) {
+                return null;
+            }
+            try {
+                return JSON.readTree(functions.invoke(functionFor(routeKey), event(routeKey, eventType, body)));
+            } catch (Exception e) {
+                LOG.warn("{} of connection {} failed: {}", routeKey, id, e.toString());
+                return null;
+            }
+        }
+
+        private byte[] event(String routeKey, String eventType, String body) {
+            ObjectNode event = JSON.createObjectNode();
+            ObjectNode context = event.putObject("requestContext");
+            long now = System.currentTimeMillis();
+            context.put("routeKey", routeKey);
+            context.put("eventType", eventType);
+            context.put("connectionId", id);
+            context.put("domainName", connector.getHost() + ":" + port());
+            context.put("stage", STAGE);
+            context.put("apiId", "local");
+            context.put("requestId", "req-" + requestIds.incrementAndGet());
+            context.put("messageId", "msg-" + requestIds.get());
+            context.put("extendedRequestId", "ext-" + requestIds.get());
+            context.put("requestTimeEpoch", now);
+            context.put("requestTime", Instant.ofEpochMilli(now).toString());
+            context.put("connectedAt", connectedAt);
+            context.put("messageDirection", "IN");
+            context.putObject("identity").put("sourceIp", sourceIp);
+            if (eventType.equals("CONNECT") && userAgent != null) {
+                event.putObject("headers").put("User-Agent", userAgent);
+            }
+            if (body != null) {
+                event.put("body", body);
+            }
+            event.put("isBase64Encoded", false);
+            return JSON.writeValueAsBytes(event);
+        }
+    }
+
+    private static String functionFor(String routeKey) {
+        return switch (routeKey) {
+            case "$connect" -> "wsConnect";
+            case "$disconnect" -> "wsDisconnect";
+            default -> "wsDefault";
+        };
+    }
+
+    private static String newConnectionId() {
+        byte[] bytes = new byte[10];
+        RANDOM.nextBytes(bytes);
+        return Base64.getEncoder().encodeToString(bytes).replace('/', '_').replace('+', '-');
+    }
+
+    /** {@code /<stage>/@connections/<id>}: the API Gateway management API. */
+    private final class ManagementApi extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String path = Request.getPathInContext(request);
+            String prefix = "/" + STAGE + "/@connections/";
+            if (!path.startsWith(prefix)) {
+                reply(response, callback, HttpStatus.NOT_FOUND_404, "{\"message\":\"no route for " + path + "\"}");
+                return true;
+            }
+            String id = java.net.URLDecoder.decode(path.substring(prefix.length()), StandardCharsets.UTF_8);
+            Connection connection = connections.get(id);
+            if (connection == null) {
+                reply(response, callback, HttpStatus.GONE_410, "{\"message\":\"GoneException\"}");
+                return true;
+            }
+            switch (request.getMethod()) {
+                case "POST" -> Content.Source.asString(request, StandardCharsets.UTF_8, new org.eclipse.jetty.util.Promise<>() {
+                    @Override
+                    public void succeeded(String body) {
+                        boolean sent = connection.send(body);
+                        reply(response, callback, sent ? HttpStatus.OK_200 : HttpStatus.GONE_410, sent ? "" : "{\"message\":\"GoneException\"}");
+                    }
+
+                    @Override
+                    public void failed(Throwable x) {
+                        reply(response, callback, HttpStatus.BAD_REQUEST_400, "{\"message\":\"unreadable body\"}");
+                    }
+                });
+                case "GET" -> reply(response, callback, HttpStatus.OK_200, "{\"ConnectedAt\":\""
+                        + Instant.ofEpochMilli(connection.connectedAt) + "\",\"LastActiveAt\":\""
+                        + Instant.ofEpochMilli(connection.lastActiveAt) + "\",\"Identity\":{\"SourceIp\":\""
+                        + connection.sourceIp + "\",\"UserAgent\":" + JSON.writeValueAsString(connection.userAgent) + "}}");
+                case "DELETE" -> {
+                    connection.session.close(1000, "closed by the API", org.eclipse.jetty.websocket.api.Callback.NOOP);
+                    reply(response, callback, HttpStatus.NO_CONTENT_204, "");
+                }
+                default -> reply(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "{\"message\":\"method not allowed\"}");
+            }
+            return true;
+        }
+
+        private void reply(Response response, Callback callback, int status, String body) {
+            response.setStatus(status);
+            if (status == HttpStatus.GONE_410) {
+                // How the SDK recognises the error of a REST-JSON service: GoneException.
+                response.getHeaders().put("x-amzn-ErrorType", "GoneException");
+            }
+            if (!body.isEmpty()) {
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            }
+            Content.Sink.write(response, true, body, callback);
+        }
+    }
+}

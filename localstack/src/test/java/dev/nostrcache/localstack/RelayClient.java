@@ -1,0 +1,63 @@
+package dev.nostrcache.localstack;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A plain WebSocket client for tests: send text, take what arrives in order. */
+final class RelayClient implements AutoCloseable {
+    private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    private final WebSocket socket;
+    private final StringBuilder partial = new StringBuilder();
+
+    RelayClient(URI url) {
+        socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(url, new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            received.add(partial.toString());
+                            partial.setLength(0);
+                        }
+                        ws.request(1);
+                        return null;
+                    }
+                }).join();
+    }
+
+    void send(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    /** The next message, or null after {@code timeout}. */
+    String next(Duration timeout) throws InterruptedException {
+        return received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Messages up to and including the first one that starts with {@code prefix}. */
+    java.util.List<String> until(String prefix, Duration timeout) throws InterruptedException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String m = next(Duration.ofMillis(100));
+            if (m != null) {
+                out.add(m);
+                if (m.startsWith(prefix)) {
+                    return out;
+                }
+            }
+        }
+        throw new AssertionError("no message starting with " + prefix + " within " + timeout + "; got " + out);
+    }
+
+    @Override
+    public void close() {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    }
+}

@@ -1,0 +1,169 @@
+package dev.nostrcache.localstack;
+
+import dev.nostrcache.core.Limits;
+import dev.nostrcache.core.event.Event;
+import dev.nostrcache.core.event.EventParser;
+import dev.nostrcache.core.event.EventSigner;
+import dev.nostrcache.core.filter.Filter;
+import dev.nostrcache.core.testing.TestData;
+import dev.nostrcache.core.testing.TestKeys;
+import dev.nostrcache.infra.config.ConfigLoader;
+import dev.nostrcache.infra.queue.OutboundEvent;
+import dev.nostrcache.infra.ws.SubscriptionRepository;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Real WebSocket clients against the local gateway, over the stored workload. */
+class RelayTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static Path dir;
+    private static LocalStack stack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Files.createTempDirectory("relay-test");
+        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", "
+                + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0}");
+        stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE);
+        EventParser parser = new EventParser(Limits.DEFAULTS);
+        for (String line : TestData.lines("workload-events.jsonl")) {
+            Event e = parser.parse(line);
+            stack.publisher().submit(new OutboundEvent(line, e.kind(), "test", 1L, null)).join();
+        }
+        assertThat(stack.awaitDrained(Duration.ofSeconds(60))).isTrue();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        stack.close();
+    }
+
+    private static long sql(String query) throws Exception {
+        try (Connection c = stack.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(query);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void reqReturnsStoredEventsThenEoseAndCountCounts() throws Exception {
+        try (RelayClient client = new RelayClient(stack.gatewayUrl())) {
+            client.send("[\"REQ\",\"profiles\",{\"kinds\":[0],\"limit\":5}]");
+            List<String> answer = client.until("[\"EOSE\"", WAIT);
+            assertThat(answer).hasSize(6).last().isEqualTo("[\"EOSE\",\"profiles\"]");
+            long previous = Long.MAX_VALUE;
+            for (String m : answer.subList(0, 5)) {
+                JsonNode msg = JSON.readTree(m);
+                assertThat(msg.get(0).asString()).isEqualTo("EVENT");
+                assertThat(msg.get(1).asString()).isEqualTo("profiles");
+                assertThat(msg.get(2).get("kind").asInt()).isZero();
+                assertThat(msg.get(2).get("created_at").asLong()).isLessThanOrEqualTo(previous);
+                previous = msg.get(2).get("created_at").asLong();
+            }
+            client.send("[\"COUNT\",\"c\",{\"kinds\":[1]}]");
+            assertThat(client.until("[\"COUNT\"", WAIT).getLast())
+                    .isEqualTo("[\"COUNT\",\"c\",{\"count\":" + sql("SELECT count(*) FROM events WHERE kind = 1") + "}]");
+            client.send("[\"REQ\",\"bad\",{\"ids\":[\"abcd\"]}]");
+            assertThat(client.until("[\"CLOSED\"", WAIT).getLast()).startsWith("[\"CLOSED\",\"bad\",\"invalid: ");
+            client.send("not json");
+            assertThat(client.until("[\"NOTICE\"", WAIT).getLast()).startsWith("[\"NOTICE\",\"invalid: malformed JSON");
+        }
+    }
+
+    @Test
+    void aPublishedEventReachesMatchingSubscriptionsOnly() throws Exception {
+        EventSigner author = TestKeys.signer(4242);
+        try (RelayClient publisher = new RelayClient(stack.gatewayUrl());
+             RelayClient follower = new RelayClient(stack.gatewayUrl());
+             RelayClient other = new RelayClient(stack.gatewayUrl())) {
+            follower.send("[\"REQ\",\"mine\",{\"kinds\":[1],\"authors\":[\"" + author.pubkey() + "\"]}]");
+            assertThat(follower.until("[\"EOSE\"", WAIT)).containsExactly("[\"EOSE\",\"mine\"]");
+            other.send("[\"REQ\",\"reactions\",{\"kinds\":[7],\"limit\":0}]");
+            assertThat(other.until("[\"EOSE\"", WAIT)).containsExactly("[\"EOSE\",\"reactions\"]");
+
+            Event note = author.sign(System.currentTimeMillis() / 1000, 1, List.of(), "live through the gateway");
+            publisher.send("[\"EVENT\"," + note.toJson() + "]");
+            assertThat(publisher.until("[\"OK\"", WAIT).getLast()).isEqualTo("[\"OK\",\"" + note.id() + "\",true,\"\"]");
+            assertThat(follower.until("[\"EVENT\"", WAIT).getLast()).isEqualTo("[\"EVENT\",\"mine\"," + note.toJson() + "]");
+            assertThat(other.next(Duration.ofSeconds(2))).as("a non-matching subscription gets nothing").isNull();
+
+            assertThat(stack.awaitDrained(WAIT)).isTrue();
+            publisher.send("[\"EVENT\"," + note.toJson() + "]");
+            assertThat(publisher.until("[\"OK\"", WAIT).getLast())
+                    .isEqualTo("[\"OK\",\"" + note.id() + "\",true,\"duplicate: already have this event\"]");
+
+            follower.send("[\"CLOSE\",\"mine\"]");
+            Event second = author.sign(System.currentTimeMillis() / 1000, 1, List.of(), "after CLOSE");
+            publisher.send("[\"EVENT\"," + second.toJson() + "]");
+            publisher.until("[\"OK\"", WAIT);
+            assertThat(follower.next(Duration.ofSeconds(2))).as("closed subscriptions get nothing").isNull();
+        }
+    }
+
+    @Test
+    void everyBadEventIsRefusedWithOkFalseAndAReason() throws Exception {
+        try (RelayClient client = new RelayClient(stack.gatewayUrl())) {
+            List<String> lines = TestData.lines("bad-events.jsonl");
+            for (String line : lines) {
+                String event = JSON.writeValueAsString(JSON.readTree(line).get("event"));
+                client.send("[\"EVENT\"," + event + "]");
+                String ok = client.until("[\"OK\"", WAIT).getLast();
+                JsonNode reply = JSON.readTree(ok);
+                assertThat(reply.get(2).asBoolean()).as(line).isFalse();
+                assertThat(reply.get(3).asString()).as(line).startsWith("invalid: ");
+            }
+        }
+    }
+
+    @Test
+    void theSubscriptionCapIsAnsweredWithItsPrefixAndNothingIsLeftAfterDisconnects() throws Exception {
+        try (RelayClient client = new RelayClient(stack.gatewayUrl())) {
+            for (int i = 0; i < Limits.DEFAULTS.maxSubscriptions(); i++) {
+                client.send("[\"REQ\",\"s" + i + "\",{\"ids\":[\"" + "0".repeat(64) + "\"]}]");
+            }
+            for (int i = 0; i < Limits.DEFAULTS.maxSubscriptions(); i++) {
+                client.until("[\"EOSE\"", WAIT);
+            }
+            client.send("[\"REQ\",\"one-too-many\",{\"kinds\":[1]}]");
+            assertThat(client.until("[\"CLOSED\"", WAIT).getLast())
+                    .isEqualTo("[\"CLOSED\",\"one-too-many\",\"rate-limited: at most 200 open subscriptions per connection\"]");
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (sql("SELECT count(*) FROM ws_subscriptions") > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(sql("SELECT count(*) FROM ws_subscriptions")).isZero();
+        assertThat(sql("SELECT count(*) FROM ws_subscription_keys")).isZero();
+    }
+
+    @Test
+    void aGoneConnectionIsCleanedUpWhenAnEventIsPushedToIt() throws Exception {
+        SubscriptionRepository subscriptions = new SubscriptionRepository(stack.dataSource());
+        subscriptions.openConnection("ghost", stack.gatewayUrl().toString().replace("ws://", "http://") + "local", null, null);
+        subscriptions.subscribe("ghost", "all-notes", List.of(new Filter(null, null, Set.of(1), null, null, null, null, null)), 10);
+        try (RelayClient publisher = new RelayClient(stack.gatewayUrl())) {
+            Event note = TestKeys.signer(99).sign(System.currentTimeMillis() / 1000, 1, List.of(), "to a ghost");
+            publisher.send("[\"EVENT\"," + note.toJson() + "]");
+            publisher.until("[\"OK\"", WAIT);
+        }
+        assertThat(stack.awaitDrained(WAIT)).isTrue();
+        assertThat(sql("SELECT count(*) FROM ws_connections WHERE connection_id = 'ghost'")).isZero();
+    }
+}
