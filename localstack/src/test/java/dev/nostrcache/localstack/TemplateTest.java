@@ -178,6 +178,51 @@ class TemplateTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void everyWebSocketRouteInvokesItsFunction() {
+        Map<String, String> expected = Map.of("$connect", "wsConnect", "$disconnect", "wsDisconnect", "$default", "wsDefault");
+        Map<String, Map<String, Object>> resources = template.resources();
+        expected.forEach((routeKey, bean) -> {
+            Map<String, Object> route = resources.values().stream()
+                    .filter(r -> "AWS::ApiGatewayV2::Route".equals(r.get("Type")))
+                    .filter(r -> routeKey.equals(SamTemplate.properties(r).get("RouteKey"))).findFirst().orElseThrow();
+            String target = (String) map(SamTemplate.properties(route), "Target").get("Fn::Sub");
+            String integrationId = target.substring("integrations/${".length(), target.length() - 1);
+            Map<String, Object> integration = resources.get(integrationId);
+            assertThat(integration.get("Type")).isEqualTo("AWS::ApiGatewayV2::Integration");
+            assertThat(SamTemplate.properties(integration).get("IntegrationType")).isEqualTo("AWS_PROXY");
+            String uri = (String) map(SamTemplate.properties(integration), "IntegrationUri").get("Fn::Sub");
+            String functionId = uri.replaceAll(".*\\$\\{(\\w+)\\.Arn}.*", "$1");
+            assertThat(definition(resources.get(functionId))).as(routeKey).isEqualTo(bean);
+            assertThat(resources.values()).as("invoke permission for %s", routeKey).anySatisfy(r -> {
+                assertThat(r.get("Type")).isEqualTo("AWS::Lambda::Permission");
+                assertThat(SamTemplate.properties(r).get("FunctionName")).isEqualTo(Map.of("Ref", functionId));
+                assertThat(SamTemplate.properties(r).get("SourceArn").toString()).endsWith("/*/" + routeKey + "}");
+            });
+        });
+    }
+
+    @Test
+    void functionsThatAnswerClientsMayManageConnectionsAndPublishedEventsMayBeQueued() {
+        java.util.Set<String> answering = new java.util.HashSet<>(java.util.Arrays.stream(QueueGroup.values())
+                .map(QueueGroup::functionName).toList());
+        answering.add("wsDefault");
+        functions().forEach((id, f) -> {
+            String policies = String.valueOf(SamTemplate.properties(f).get("Policies"));
+            if (answering.contains(definition(f))) {
+                assertThat(policies).as(id).contains("execute-api:ManageConnections").contains("@connections");
+            }
+        });
+        Map<String, Object> wsDefault = functions().values().stream().filter(f -> "wsDefault".equals(definition(f)))
+                .findFirst().orElseThrow();
+        assertThat(map(map(SamTemplate.properties(wsDefault), "Environment"), "Variables")).containsKey("EVENT_QUEUE_URL_PREFIX");
+        String policies = String.valueOf(SamTemplate.properties(wsDefault).get("Policies"));
+        for (QueueGroup group : QueueGroup.values()) {
+            assertThat(policies).as("wsDefault may queue %s", group).contains(group.spec().logicalId() + ", QueueName");
+        }
+    }
+
+    @Test
     void everyDeadLetterQueueHasADepthAlarm() {
         for (QueueSpec spec : Queues.all()) {
             assertThat(template.resources().values()).as("alarm on %s", spec.deadLetterLogicalId()).anySatisfy(r -> {
