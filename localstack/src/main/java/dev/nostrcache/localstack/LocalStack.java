@@ -140,6 +140,8 @@ public final class LocalStack implements AutoCloseable {
                     group.functionName(), functions, config.functionConcurrency(),
                     Duration.ofSeconds(config.localRetryDelaySeconds()))));
         }
+        // Closed before the mappings: every poller is told to stop at once, so their long polls end together.
+        remember(() -> mappings.values().forEach(SqsEventSourceMapping::stopPolling));
         Map<QueueGroup, String> eventQueues = new EnumMap<>(QueueGroup.class);
         for (QueueGroup group : QueueGroup.values()) {
             eventQueues.put(group, sqs.queueUrls().get(group.spec().queueName(config.stackName())));

@@ -203,6 +203,11 @@ final class SqsEventSourceMapping implements AutoCloseable {
         }
     }
 
+    /** Lets the pollers finish their current receive and stop; {@link #close} then waits for them. */
+    void stopPolling() {
+        running = false;
+    }
+
     @Override
     public void close() throws InterruptedException {
         running = false;
