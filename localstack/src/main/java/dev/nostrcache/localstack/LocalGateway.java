@@ -79,7 +79,7 @@ public final class LocalGateway implements AutoCloseable {
             container.addMapping("/", (request, response, callback) -> new Connection(
                     request.getHeaders().get(HttpHeader.USER_AGENT), Request.getRemoteAddr(request)));
         });
-        upgrades.setHandler(new ManagementApi());
+        upgrades.setHandler(new HttpRoutes());
         context.setHandler(upgrades);
         server.setHandler(context);
         server.start();
@@ -231,17 +231,74 @@ public final class LocalGateway implements AutoCloseable {
         return Base64.getEncoder().encodeToString(bytes).replace('/', '_').replace('+', '-');
     }
 
-    /** {@code /<stage>/@connections/<id>}: the API Gateway management API. */
-    private final class ManagementApi extends Handler.Abstract {
+    /**
+     * Plain HTTP on the same port: the management API ({@code /<stage>/@connections/<id>}) and the HTTP API's routes,
+     * each invoked as an HTTP API (payload format 2.0) function. On AWS the HTTP API has its own address.
+     */
+    private final class HttpRoutes extends Handler.Abstract {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             String path = Request.getPathInContext(request);
             String prefix = "/" + STAGE + "/@connections/";
-            if (!path.startsWith(prefix)) {
-                reply(response, callback, HttpStatus.NOT_FOUND_404, "{\"message\":\"no route for " + path + "\"}");
-                return true;
+            if (path.startsWith(prefix)) {
+                return manage(request, response, callback, path.substring(prefix.length()));
             }
-            String id = java.net.URLDecoder.decode(path.substring(prefix.length()), StandardCharsets.UTF_8);
+            String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+            boolean relayInfo = path.equals("/") && (request.getMethod().equals("OPTIONS")
+                    || (request.getMethod().equals("GET") && accept != null && accept.contains("application/nostr+json")));
+            if (relayInfo) {
+                invokeHttp("relayInfo", request, response, callback, path);
+            } else {
+                reply(response, callback, HttpStatus.NOT_FOUND_404, "{\"message\":\"Not Found\"}");
+            }
+            return true;
+        }
+
+        private void invokeHttp(String function, Request request, Response response, Callback callback, String path) {
+            Invoker functions = invoker;
+            ObjectNode event = JSON.createObjectNode();
+            long now = System.currentTimeMillis();
+            event.put("version", "2.0");
+            event.put("routeKey", request.getMethod() + " " + path);
+            event.put("rawPath", path);
+            event.put("rawQueryString", request.getHttpURI().getQuery() == null ? "" : request.getHttpURI().getQuery());
+            ObjectNode headers = event.putObject("headers");
+            request.getHeaders().forEach(h -> headers.put(h.getLowerCaseName(), h.getValue()));
+            ObjectNode context = event.putObject("requestContext");
+            context.put("apiId", "local");
+            context.put("domainName", connector.getHost() + ":" + port());
+            context.put("requestId", "req-" + requestIds.incrementAndGet());
+            context.put("routeKey", request.getMethod() + " " + path);
+            context.put("stage", "$default");
+            context.put("time", Instant.ofEpochMilli(now).toString());
+            context.put("timeEpoch", now);
+            ObjectNode http = context.putObject("http");
+            http.put("method", request.getMethod());
+            http.put("path", path);
+            http.put("protocol", request.getConnectionMetaData().getProtocol());
+            http.put("sourceIp", Request.getRemoteAddr(request));
+            http.put("userAgent", request.getHeaders().get(HttpHeader.USER_AGENT));
+            event.put("isBase64Encoded", false);
+            try {
+                if (functions == null) {
+                    throw new IllegalStateException("the functions are not running");
+                }
+                JsonNode answer = JSON.readTree(functions.invoke(function, JSON.writeValueAsBytes(event)));
+                response.setStatus(answer.has("statusCode") ? answer.get("statusCode").asInt() : 200);
+                JsonNode answerHeaders = answer.get("headers");
+                if (answerHeaders != null) {
+                    answerHeaders.properties().forEach(h -> response.getHeaders().put(h.getKey(), h.getValue().asString()));
+                }
+                JsonNode body = answer.get("body");
+                Content.Sink.write(response, true, body == null || body.isNull() ? "" : body.asString(), callback);
+            } catch (Exception e) {
+                LOG.warn("{} failed: {}", function, e.toString());
+                reply(response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, "{\"message\":\"Internal Server Error\"}");
+            }
+        }
+
+        private boolean manage(Request request, Response response, Callback callback, String encodedId) {
+            String id = java.net.URLDecoder.decode(encodedId, StandardCharsets.UTF_8);
             Connection connection = connections.get(id);
             if (connection == null) {
                 reply(response, callback, HttpStatus.GONE_410, "{\"message\":\"GoneException\"}");

@@ -154,6 +154,33 @@ class RelayTest {
     }
 
     @Test
+    void nip11DescribesTheRealLimitsWithCorsHeaders() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI base = java.net.URI.create(stack.gatewayUrl().toString().replace("ws://", "http://"));
+        var info = http.send(java.net.http.HttpRequest.newBuilder(base).header("Accept", "application/nostr+json").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(info.statusCode()).isEqualTo(200);
+        assertThat(info.headers().firstValue("Content-Type")).contains("application/nostr+json");
+        assertThat(info.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
+        assertThat(info.headers().firstValue("Access-Control-Allow-Methods")).isPresent();
+        assertThat(info.headers().firstValue("Access-Control-Allow-Headers")).isPresent();
+        JsonNode limitation = JSON.readTree(info.body()).get("limitation");
+        assertThat(limitation.get("max_subscriptions").asInt()).isEqualTo(Limits.DEFAULTS.maxSubscriptions());
+        assertThat(limitation.get("max_limit").asInt()).isEqualTo(Limits.DEFAULTS.maxLimit());
+        assertThat(limitation.get("max_message_length").asInt()).isEqualTo(Limits.DEFAULTS.maxMessageBytes());
+        assertThat(limitation.get("max_subid_length").asInt()).isEqualTo(Limits.DEFAULTS.maxSubscriptionIdLength());
+        assertThat(JSON.readTree(info.body()).get("supported_nips").toString()).contains("1", "11", "45");
+
+        var preflight = http.send(java.net.http.HttpRequest.newBuilder(base).method("OPTIONS",
+                java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
+
+        var plain = http.send(java.net.http.HttpRequest.newBuilder(base).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(plain.statusCode()).as("no working directory or anything else served at /").isEqualTo(404);
+    }
+
+    @Test
     void aGoneConnectionIsCleanedUpWhenAnEventIsPushedToIt() throws Exception {
         SubscriptionRepository subscriptions = new SubscriptionRepository(stack.dataSource());
         subscriptions.openConnection("ghost", stack.gatewayUrl().toString().replace("ws://", "http://") + "local", null, null);

@@ -203,6 +203,24 @@ class TemplateTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void everyHttpRouteOfTheLocalGatewayIsAnHttpApiEventOfItsFunction() {
+        // The local gateway routes GET and OPTIONS / to relayInfo; the template must do the same.
+        Map<String, Object> relayInfo = functions().values().stream().filter(f -> "relayInfo".equals(definition(f)))
+                .findFirst().orElseThrow();
+        java.util.Set<String> routes = new java.util.HashSet<>();
+        map(SamTemplate.properties(relayInfo), "Events").values().forEach(e -> {
+            Map<String, Object> event = (Map<String, Object>) e;
+            assertThat(event.get("Type")).isEqualTo("HttpApi");
+            Map<String, Object> props = map(event, "Properties");
+            assertThat(props.get("ApiId")).isEqualTo(Map.of("Ref", "HttpApi"));
+            routes.add(props.get("Method") + " " + props.get("Path"));
+        });
+        assertThat(routes).containsExactlyInAnyOrder("GET /", "OPTIONS /");
+        assertThat(template.resources().get("HttpApi").get("Type")).isEqualTo("AWS::Serverless::HttpApi");
+    }
+
+    @Test
     void functionsThatAnswerClientsMayManageConnectionsAndPublishedEventsMayBeQueued() {
         java.util.Set<String> answering = new java.util.HashSet<>(java.util.Arrays.stream(QueueGroup.values())
                 .map(QueueGroup::functionName).toList());

@@ -1,0 +1,51 @@
+package dev.nostrcache.functions.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.nostrcache.core.Limits;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * NIP-11: the relay information document, with {@code limitation} values that are the limits actually enforced
+ * (they come from the same {@link Limits}), and the CORS headers NIP-11 requires.
+ */
+@Configuration(proxyBeanMethods = false)
+public class RelayInfoFunctions {
+    static final Map<String, String> CORS = Map.of(
+            "Access-Control-Allow-Origin", "*",
+            "Access-Control-Allow-Headers", "*",
+            "Access-Control-Allow-Methods", "GET, OPTIONS");
+
+    /** The document for {@code limits}. */
+    static String document(Limits limits) {
+        return "{\"name\":\"nostr-cache\",\"description\":\"A Nostr cache: profiles, follows, notes and exact statistics, "
+                + "served to NIP-01 and Primal clients.\",\"version\":\"0.1.0\",\"supported_nips\":[1,9,11,40,45,50,65],\"limitation\":{"
+                + "\"max_message_length\":" + limits.maxMessageBytes()
+                + ",\"max_subscriptions\":" + limits.maxSubscriptions()
+                + ",\"max_limit\":" + limits.maxLimit()
+                + ",\"default_limit\":" + limits.maxLimit()
+                + ",\"max_subid_length\":" + limits.maxSubscriptionIdLength()
+                + ",\"max_content_length\":" + limits.maxEventBytes()
+                + ",\"created_at_upper_limit\":" + limits.maxFutureSeconds()
+                + ",\"auth_required\":false,\"payment_required\":false,\"restricted_writes\":false}}";
+    }
+
+    @Bean
+    Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> relayInfo() {
+        String body = document(Limits.DEFAULTS);
+        return request -> {
+            boolean preflight = request.getRequestContext() != null && request.getRequestContext().getHttp() != null
+                    && "OPTIONS".equals(request.getRequestContext().getHttp().getMethod());
+            Map<String, String> headers = new java.util.HashMap<>(CORS);
+            if (!preflight) {
+                headers.put("Content-Type", "application/nostr+json");
+            }
+            return APIGatewayV2HTTPResponse.builder().withStatusCode(preflight ? 204 : 200).withHeaders(headers)
+                    .withBody(preflight ? "" : body).build();
+        };
+    }
+}
