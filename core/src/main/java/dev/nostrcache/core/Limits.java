@@ -12,6 +12,8 @@ package dev.nostrcache.core;
  * @param maxSubscriptionIdLength    longest subscription id
  * @param maxFiltersPerRequest       filters in one REQ or COUNT
  * @param maxFilterValues            values in one filter list (ids, authors, kinds, one tag)
+ * @param messagesPerSecond          client messages per second a connection may send in the long run
+ * @param messageBurst               client messages a connection may send at once (a page load of a client)
  */
 public record Limits(
         int maxEventBytes,
@@ -21,9 +23,11 @@ public record Limits(
         int maxLimit,
         int maxSubscriptionIdLength,
         int maxFiltersPerRequest,
-        int maxFilterValues) {
+        int maxFilterValues,
+        int messagesPerSecond,
+        int messageBurst) {
 
-    public static final Limits DEFAULTS = new Limits(64 * 1024, 128 * 1024, 600, 200, 500, 64, 20, 5000);
+    public static final Limits DEFAULTS = new Limits(64 * 1024, 128 * 1024, 600, 200, 500, 64, 20, 5000, 50, 500);
 
     public Limits {
         requirePositive("maxEventBytes", maxEventBytes);
@@ -33,6 +37,8 @@ public record Limits(
         requirePositive("maxSubscriptionIdLength", maxSubscriptionIdLength);
         requirePositive("maxFiltersPerRequest", maxFiltersPerRequest);
         requirePositive("maxFilterValues", maxFilterValues);
+        requirePositive("messagesPerSecond", messagesPerSecond);
+        requirePositive("messageBurst", messageBurst);
         if (maxFutureSeconds < 0) {
             throw new IllegalArgumentException("maxFutureSeconds must not be negative");
         }

@@ -154,6 +154,24 @@ class RelayTest {
     }
 
     @Test
+    void aFloodIsRateLimitedWithItsPrefixAndTheConnectionRecovers() throws Exception {
+        try (RelayClient client = new RelayClient(stack.gatewayUrl())) {
+            for (int i = 0; i < 1200; i++) {
+                client.send("[\"CLOSE\",\"nothing-" + i + "\"]");  // a CLOSE is answered only when refused
+            }
+            List<String> notices = new java.util.ArrayList<>();
+            String m;
+            while ((m = client.next(Duration.ofSeconds(3))) != null) {
+                notices.add(m);
+            }
+            assertThat(notices).isNotEmpty().allMatch(n -> n.startsWith("[\"NOTICE\",\"rate-limited: "));
+            Thread.sleep(1000);
+            client.send("[\"COUNT\",\"after\",{\"kinds\":[0]}]");
+            assertThat(client.until("[\"COUNT\"", WAIT).getLast()).startsWith("[\"COUNT\",\"after\",{\"count\":");
+        }
+    }
+
+    @Test
     void nip11DescribesTheRealLimitsWithCorsHeaders() throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         java.net.URI base = java.net.URI.create(stack.gatewayUrl().toString().replace("ws://", "http://"));

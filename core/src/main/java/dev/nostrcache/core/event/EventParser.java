@@ -38,7 +38,7 @@ public final class EventParser {
 
     /** A parser for events read back from our own store: they passed the size limit when they arrived. */
     public static EventParser forStoredEvents() {
-        return new EventParser(new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, 0, 1, 1, 1, 1, 1));
+        return new EventParser(new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, 0, 1, 1, 1, 1, 1, 1, 1));
     }
 
     public Event parse(String json) throws InvalidEventException {

@@ -75,7 +75,7 @@ class FilterParserTest {
 
     @Test
     void refusesTooManyValues() {
-        Limits small = new Limits(65536, 131072, 600, 200, 500, 64, 20, 3);
+        Limits small = new Limits(65536, 131072, 600, 200, 500, 64, 20, 3, 50, 500);
         assertThatThrownBy(() -> new FilterParser(small).parse("{\"kinds\":[1,2,3,4]}"))
                 .hasMessageContaining("'kinds' has 4 values, the limit is 3");
     }

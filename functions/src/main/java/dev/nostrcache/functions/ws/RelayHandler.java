@@ -86,6 +86,10 @@ public final class RelayHandler {
         Reply reply = new Reply(endpoint(event), connection);
         ClientMessage message = parser.parse(event.getBody() == null ? "" : event.getBody());
         try {
+            if (!subscriptions.takeToken(connection, limits.messagesPerSecond(), limits.messageBurst())) {
+                refuseRateLimited(reply, message);
+                return response(200);
+            }
             switch (message) {
                 case ClientMessage.Req req -> {
                     switch (subscriptions.subscribe(connection, req.subscriptionId(), req.filters(), limits.maxSubscriptions())) {
@@ -117,6 +121,19 @@ public final class RelayHandler {
             reply.send("[\"NOTICE\",\"error: the relay could not handle that message, try again\"]");
         }
         return response(200);
+    }
+
+    private void refuseRateLimited(Reply reply, ClientMessage message) {
+        String reason = "rate-limited: slow down, at most " + limits.messagesPerSecond() + " messages per second"
+                + " (bursts of " + limits.messageBurst() + ")";
+        switch (message) {
+            case ClientMessage.Req req -> reply.closed(req.subscriptionId(), reason);
+            case ClientMessage.Count count -> reply.closed(count.subscriptionId(), reason);
+            case ClientMessage.CacheRequest cache -> reply.closed(cache.subscriptionId(), reason);
+            case ClientMessage.Publish publish -> reply.ok(publish.event().id(), false, reason);
+            case ClientMessage.RefusedEvent refused -> reply.ok(refused.eventId(), false, reason);
+            default -> reply.send("[\"NOTICE\"," + quoted(reason) + "]");
+        }
     }
 
     private void publish(Reply reply, ClientMessage.Publish publish) throws SQLException {

@@ -39,7 +39,7 @@ public final class SubscriptionRepository {
 
     private final DataSource dataSource;
     private final FilterParser storedFilters = new FilterParser(new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, 0,
-            1, Integer.MAX_VALUE, 1, 1, Integer.MAX_VALUE));
+            1, Integer.MAX_VALUE, 1, 1, Integer.MAX_VALUE, 1, 1));
 
     public SubscriptionRepository(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -55,6 +55,39 @@ public final class SubscriptionRepository {
             ps.setString(4, userAgent == null || userAgent.length() <= 500 ? userAgent : userAgent.substring(0, 500));
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * Takes one token from the connection's bucket ({@code burst} tokens at most, {@code perSecond} coming back each
+     * second); returns false when the bucket is empty, that is when the message must be refused as rate-limited.
+     * An unknown connection is not limited here (it is refused elsewhere).
+     */
+    public boolean takeToken(String connectionId, double perSecond, double burst) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                UPDATE ws_connections SET
+                    tokens = LEAST(?, coalesce(tokens, ?) + ? * extract(epoch FROM clock_timestamp() - refilled_at)) - 1,
+                    refilled_at = clock_timestamp()
+                WHERE connection_id = ? RETURNING tokens""")) {
+            ps.setDouble(1, burst);
+            ps.setDouble(2, burst);
+            ps.setDouble(3, perSecond);
+            ps.setString(4, connectionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return true;
+                }
+                if (rs.getDouble(1) >= 0) {
+                    return true;
+                }
+            }
+        }
+        // Refused: do not let the debt grow, so the client recovers as soon as tokens come back.
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE ws_connections SET tokens = GREATEST(tokens, -1) WHERE connection_id = ?")) {
+            ps.setString(1, connectionId);
+            ps.executeUpdate();
+        }
+        return false;
     }
 
     /** Removes a connection and, by cascade, every subscription of it. */
