@@ -38,8 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * its opening, each text message and its closing become {@code $connect}, {@code $default} and
  * {@code $disconnect} invocations with the event API Gateway sends. The functions answer through the management API
  * served here ({@code POST}/{@code GET}/{@code DELETE /<stage>/@connections/<id>}, 410 for a gone connection), with
- * the real SDK client. A connection's invocations run one after another, off Jetty's threads. The idle timeout, the
- * maximum connection time and the 128 KiB frame limit are API Gateway's.
+ * the real SDK client. A connection's invocations run one after another, off Jetty's threads. The idle timeout and
+ * the maximum connection time are configurable (API Gateway's are 10 minutes and 2 hours); frames are limited to
+ * 128 KiB, as on API Gateway.
  */
 public final class LocalGateway implements AutoCloseable {
     static final String STAGE = "local";

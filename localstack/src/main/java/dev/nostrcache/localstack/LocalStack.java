@@ -69,10 +69,6 @@ public final class LocalStack implements AutoCloseable {
     private IngestWorker worker;
     private LocalGateway gateway;
 
-    /** API Gateway's own limits: 10 minutes idle, 2 hours per connection. */
-    static final Duration GATEWAY_IDLE_TIMEOUT = Duration.ofMinutes(10);
-    static final Duration GATEWAY_MAX_CONNECTION_TIME = Duration.ofHours(2);
-
     private LocalStack(CacheConfig config, Mode mode) {
         this.config = config;
         this.mode = mode;
@@ -120,7 +116,8 @@ public final class LocalStack implements AutoCloseable {
         }
         AvatarRefreshRequests avatars = new SqsAvatarRefreshRequests(sqsClient,
                 sqs.queueUrls().get(Queues.AVATARS.queueName(config.stackName())));
-        gateway = remember(new LocalGateway(config.listenSocketAddress(), GATEWAY_IDLE_TIMEOUT, GATEWAY_MAX_CONNECTION_TIME));
+        gateway = remember(new LocalGateway(config.listenSocketAddress(),
+                Duration.ofSeconds(config.gatewayIdleTimeoutSeconds()), Duration.ofSeconds(config.gatewayMaxConnectionSeconds())));
         ApiGatewayMessenger messenger = remember(new ApiGatewayMessenger(endpoint -> ApiGatewayManagementApiClient.builder()
                 .endpointOverride(endpoint).region(Region.of(LocalAws.REGION)).credentialsProvider(LocalAws.credentials())
                 .httpClient(UrlConnectionHttpClient.create()).build()));

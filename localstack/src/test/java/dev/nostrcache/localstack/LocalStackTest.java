@@ -158,6 +158,54 @@ class LocalStackTest {
     }
 
     @Test
+    void theGatewayClosesIdleAndOldConnectionsAndForgetsThem() throws Exception {
+        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", "
+                + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"gateway_idle_timeout_seconds\": 2, "
+                + "\"gateway_max_connection_seconds\": 4}");
+        try (LocalStack stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE)) {
+            java.util.concurrent.CompletableFuture<Integer> idleClosed = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture<Integer> oldClosed = new java.util.concurrent.CompletableFuture<>();
+            var http = HttpClient.newHttpClient();
+            var idle = http.newWebSocketBuilder().buildAsync(stack.gatewayUrl(), closeListener(idleClosed)).join();
+            var busy = http.newWebSocketBuilder().buildAsync(stack.gatewayUrl(), closeListener(oldClosed)).join();
+            long start = System.nanoTime();
+            while (!oldClosed.isDone() && System.nanoTime() - start < 10_000_000_000L) {
+                busy.sendText("[\"CLOSE\",\"keep-alive\"]", true).join();   // never idle, but it gets old
+                Thread.sleep(500);
+            }
+            assertThat(idleClosed.get(5, java.util.concurrent.TimeUnit.SECONDS)).as("idle connection closed").isPositive();
+            assertThat(oldClosed.get(5, java.util.concurrent.TimeUnit.SECONDS)).as("old connection closed").isEqualTo(1001);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofSeconds(3));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            long open;
+            do {
+                Thread.sleep(100);
+                try (var c = stack.dataSource().getConnection(); var ps = c.prepareStatement("SELECT count(*) FROM ws_connections");
+                     var rs = ps.executeQuery()) {
+                    rs.next();
+                    open = rs.getLong(1);
+                }
+            } while (open > 0 && System.nanoTime() < deadline);
+            assertThat(open).as("$disconnect removed both").isZero();
+        }
+    }
+
+    private static java.net.http.WebSocket.Listener closeListener(java.util.concurrent.CompletableFuture<Integer> closed) {
+        return new java.net.http.WebSocket.Listener() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int code, String reason) {
+                closed.complete(code);
+                return null;
+            }
+
+            @Override
+            public void onError(java.net.http.WebSocket ws, Throwable error) {
+                closed.complete(-1);
+            }
+        };
+    }
+
+    @Test
     void s3ChecksPresignedSignatures() throws Exception {
         try (LocalStack stack = LocalStack.start(config(), LocalStack.Mode.SERVICES); S3Client s3 = LocalAws.s3(stack.s3Endpoint());
              S3Presigner presigner = S3Presigner.builder().endpointOverride(stack.s3Endpoint())

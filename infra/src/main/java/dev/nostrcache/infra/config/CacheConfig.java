@@ -26,6 +26,8 @@ import java.util.List;
  * @param relayDiscoveryCap    how many relays the worker may add from stored NIP-65 lists (0: none)
  * @param functionConcurrency  local runtime: concurrent invocations per queue's function
  * @param localRetryDelaySeconds local runtime: first delay before a failed message is retried (then doubled)
+ * @param gatewayIdleTimeoutSeconds    local gateway: a connection with no message for this long is closed
+ * @param gatewayMaxConnectionSeconds  local gateway: any connection is closed after this long
  */
 public record CacheConfig(
         String listenAddr,
@@ -44,7 +46,9 @@ public record CacheConfig(
         List<Integer> ingestKinds,
         int relayDiscoveryCap,
         int functionConcurrency,
-        int localRetryDelaySeconds) {
+        int localRetryDelaySeconds,
+        int gatewayIdleTimeoutSeconds,
+        int gatewayMaxConnectionSeconds) {
 
     public CacheConfig {
         upstreamRelays = List.copyOf(upstreamRelays);

@@ -49,6 +49,8 @@ public final class ConfigLoader {
         d.put("relay_discovery_cap", 20);
         d.put("function_concurrency", 2);
         d.put("local_retry_delay_seconds", 2);
+        d.put("gateway_idle_timeout_seconds", 600);
+        d.put("gateway_max_connection_seconds", 7200);
         DEFAULTS = java.util.Collections.unmodifiableMap(d);
     }
 
@@ -155,7 +157,9 @@ public final class ConfigLoader {
                 kinds(v.get("ingest_kinds")),
                 intIn("relay_discovery_cap", v.get("relay_discovery_cap"), 0, 1000),
                 intIn("function_concurrency", v.get("function_concurrency"), 1, 64),
-                intIn("local_retry_delay_seconds", v.get("local_retry_delay_seconds"), 0, 3600));
+                intIn("local_retry_delay_seconds", v.get("local_retry_delay_seconds"), 0, 3600),
+                intIn("gateway_idle_timeout_seconds", v.get("gateway_idle_timeout_seconds"), 1, 86_400),
+                intIn("gateway_max_connection_seconds", v.get("gateway_max_connection_seconds"), 1, 604_800));
     }
 
     private static String render(Object value) {
