@@ -16,6 +16,7 @@ import org.springframework.messaging.Message;
 import javax.sql.DataSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * The functions application, started once for the whole local runtime, and invoked the way
@@ -35,7 +36,7 @@ final class LocalFunctions implements AutoCloseable {
     }
 
     static LocalFunctions start(DataSource dataSource, AvatarRefreshRequests avatars, ConnectionMessenger messenger,
-                                EventSubmitter submitter, String managementEndpoint) {
+                                EventSubmitter submitter, String managementEndpoint, List<String> blockedSourceIps) {
         SpringApplication app = new SpringApplication(CacheFunctions.class);
         app.setWebApplicationType(WebApplicationType.NONE);
         app.setRegisterShutdownHook(false);
@@ -46,7 +47,8 @@ final class LocalFunctions implements AutoCloseable {
             context.getBeanFactory().registerSingleton("eventSubmitter", submitter);
         });
         return new LocalFunctions(app.run("--spring.cloud.function.web.export.enabled=false",
-                "--MANAGEMENT_API_ENDPOINT=" + managementEndpoint));
+                "--MANAGEMENT_API_ENDPOINT=" + managementEndpoint,
+                "--BLOCKED_SOURCE_IPS=" + String.join(",", blockedSourceIps)));
     }
 
     /** Invokes the function bean {@code name} with a Lambda event, returning the Lambda response JSON. */

@@ -125,7 +125,7 @@ public final class LocalStack implements AutoCloseable {
         EventSubmitter submitter = new EventSubmitter(() -> sqsClient,
                 profilesQueue.substring(0, profilesQueue.length() - QueueGroup.PROFILES.spec().name().length()));
         LocalFunctions functions = remember(LocalFunctions.start(dataSource, avatars, messenger, submitter,
-                gateway.managementEndpoint()));
+                gateway.managementEndpoint(), config.blockedSourceIps()));
         gateway.attach(functions::invoke);
         // Closed before the functions: the gateway stops invoking them first.
         remember(() -> gateway.attach(null));

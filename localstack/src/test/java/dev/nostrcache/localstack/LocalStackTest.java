@@ -190,6 +190,22 @@ class LocalStackTest {
         }
     }
 
+    @Test
+    void aConnectionPolicyRefusesBlockedAddressesAtConnect() throws Exception {
+        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", "
+                + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"blocked_source_ips\": [\"127.0.0.1\"]}");
+        try (LocalStack stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE)) {
+            java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+            HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(stack.gatewayUrl(), closeListener(closed)).join();
+            assertThat(closed.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("closed as refused").isEqualTo(1008);
+            try (var c = stack.dataSource().getConnection(); var ps = c.prepareStatement("SELECT count(*) FROM ws_connections");
+                 var rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getLong(1)).isZero();
+            }
+        }
+    }
+
     private static java.net.http.WebSocket.Listener closeListener(java.util.concurrent.CompletableFuture<Integer> closed) {
         return new java.net.http.WebSocket.Listener() {
             @Override

@@ -241,6 +241,14 @@ class TemplateTest {
     }
 
     @Test
+    void theConnectPolicyIsConfiguredWhereConnectionsAreAccepted() {
+        Map<String, Object> wsConnect = functions().values().stream().filter(f -> "wsConnect".equals(definition(f)))
+                .findFirst().orElseThrow();
+        assertThat(map(map(SamTemplate.properties(wsConnect), "Environment"), "Variables").get("BLOCKED_SOURCE_IPS"))
+                .isEqualTo(Map.of("Ref", "BlockedSourceIps"));
+    }
+
+    @Test
     void everyDeadLetterQueueHasADepthAlarm() {
         for (QueueSpec spec : Queues.all()) {
             assertThat(template.resources().values()).as("alarm on %s", spec.deadLetterLogicalId()).anySatisfy(r -> {

@@ -14,6 +14,9 @@ import org.springframework.core.env.Environment;
 
 import javax.sql.DataSource;
 import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /** The WebSocket API's three routes: {@code $connect}, {@code $disconnect}, {@code $default}. */
@@ -22,10 +25,21 @@ public class RelayFunctions {
 
     @Bean
     RelayHandler relayHandler(DataSource dataSource, ConnectionMessenger messenger, EventSubmitter submitter,
-                              Clock clock, Environment env) {
+                              Clock clock, Environment env, List<ConnectionPolicy> policies) {
         return new RelayHandler(new SubscriptionRepository(dataSource),
                 new EventQueries(dataSource, Limits.DEFAULTS.maxLimit()), new EventRepository(dataSource), messenger,
-                submitter, Limits.DEFAULTS, clock, env.getProperty("MANAGEMENT_API_ENDPOINT"));
+                submitter, Limits.DEFAULTS, clock, env.getProperty("MANAGEMENT_API_ENDPOINT"), policies);
+    }
+
+    @Bean
+    ConnectionPolicy blockedSourceIps(Environment env) {
+        Set<String> blocked = new HashSet<>();
+        for (String ip : env.getProperty("BLOCKED_SOURCE_IPS", "").split(",")) {
+            if (!ip.isBlank()) {
+                blocked.add(ip.strip());
+            }
+        }
+        return ConnectionPolicy.blockSourceIps(blocked);
     }
 
     @Bean

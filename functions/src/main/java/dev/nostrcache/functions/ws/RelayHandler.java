@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,6 +40,7 @@ public final class RelayHandler {
     private final ClientMessageParser parser;
     private final EventVerifier verifier;
     private final String endpointOverride;
+    private final List<ConnectionPolicy> policies;
 
     /**
      * @param endpointOverride the management API endpoint to answer through, or null to derive it from each event
@@ -46,7 +48,7 @@ public final class RelayHandler {
      */
     public RelayHandler(SubscriptionRepository subscriptions, EventQueries queries, EventRepository events,
                         ConnectionMessenger messenger, EventSubmitter submitter, Limits limits, Clock clock,
-                        String endpointOverride) {
+                        String endpointOverride, List<ConnectionPolicy> policies) {
         this.subscriptions = subscriptions;
         this.queries = queries;
         this.events = events;
@@ -57,14 +59,22 @@ public final class RelayHandler {
         this.parser = new ClientMessageParser(limits);
         this.verifier = new EventVerifier(new BouncyCastleSchnorr(), limits, clock);
         this.endpointOverride = endpointOverride;
+        this.policies = List.copyOf(policies);
     }
 
     public APIGatewayV2WebSocketResponse connect(APIGatewayV2WebSocketEvent event) {
         var context = event.getRequestContext();
+        String sourceIp = context.getIdentity() == null ? null : context.getIdentity().getSourceIp();
+        String userAgent = header(event, "User-Agent");
+        for (ConnectionPolicy policy : policies) {
+            String refusal = policy.refuse(sourceIp, userAgent);
+            if (refusal != null) {
+                LOG.info("refused connection {}: {}", context.getConnectionId(), refusal);
+                return response(403);
+            }
+        }
         try {
-            subscriptions.openConnection(context.getConnectionId(), endpoint(event),
-                    context.getIdentity() == null ? null : context.getIdentity().getSourceIp(),
-                    header(event, "User-Agent"));
+            subscriptions.openConnection(context.getConnectionId(), endpoint(event), sourceIp, userAgent);
             return response(200);
         } catch (SQLException e) {
             LOG.warn("could not record connection {}: {}", context.getConnectionId(), e.toString());

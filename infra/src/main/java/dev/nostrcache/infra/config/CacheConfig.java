@@ -28,6 +28,7 @@ import java.util.List;
  * @param localRetryDelaySeconds local runtime: first delay before a failed message is retried (then doubled)
  * @param gatewayIdleTimeoutSeconds    local gateway: a connection with no message for this long is closed
  * @param gatewayMaxConnectionSeconds  local gateway: any connection is closed after this long
+ * @param blockedSourceIps     client addresses whose WebSocket connections are refused at $connect
  */
 public record CacheConfig(
         String listenAddr,
@@ -48,9 +49,11 @@ public record CacheConfig(
         int functionConcurrency,
         int localRetryDelaySeconds,
         int gatewayIdleTimeoutSeconds,
-        int gatewayMaxConnectionSeconds) {
+        int gatewayMaxConnectionSeconds,
+        List<String> blockedSourceIps) {
 
     public CacheConfig {
+        blockedSourceIps = List.copyOf(blockedSourceIps);
         upstreamRelays = List.copyOf(upstreamRelays);
         ingestKinds = List.copyOf(ingestKinds);
     }

@@ -51,6 +51,7 @@ public final class ConfigLoader {
         d.put("local_retry_delay_seconds", 2);
         d.put("gateway_idle_timeout_seconds", 600);
         d.put("gateway_max_connection_seconds", 7200);
+        d.put("blocked_source_ips", List.of());
         DEFAULTS = java.util.Collections.unmodifiableMap(d);
     }
 
@@ -159,7 +160,8 @@ public final class ConfigLoader {
                 intIn("function_concurrency", v.get("function_concurrency"), 1, 64),
                 intIn("local_retry_delay_seconds", v.get("local_retry_delay_seconds"), 0, 3600),
                 intIn("gateway_idle_timeout_seconds", v.get("gateway_idle_timeout_seconds"), 1, 86_400),
-                intIn("gateway_max_connection_seconds", v.get("gateway_max_connection_seconds"), 1, 604_800));
+                intIn("gateway_max_connection_seconds", v.get("gateway_max_connection_seconds"), 1, 604_800),
+                list(v.get("blocked_source_ips")));
     }
 
     private static String render(Object value) {
@@ -189,6 +191,16 @@ public final class ConfigLoader {
             relays.add(url);
         }
         return relays;
+    }
+
+    private static List<String> list(String value) {
+        List<String> items = new ArrayList<>();
+        for (String item : value.split(",")) {
+            if (!item.isBlank()) {
+                items.add(item.strip());
+            }
+        }
+        return items;
     }
 
     private static List<Integer> kinds(String value) {
