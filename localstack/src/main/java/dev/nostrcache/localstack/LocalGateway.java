@@ -318,10 +318,11 @@ public final class LocalGateway implements AutoCloseable {
                         reply(response, callback, HttpStatus.BAD_REQUEST_400, "{\"message\":\"unreadable body\"}");
                     }
                 });
-                case "GET" -> reply(response, callback, HttpStatus.OK_200, "{\"ConnectedAt\":\""
-                        + Instant.ofEpochMilli(connection.connectedAt) + "\",\"LastActiveAt\":\""
-                        + Instant.ofEpochMilli(connection.lastActiveAt) + "\",\"Identity\":{\"SourceIp\":\""
-                        + connection.sourceIp + "\",\"UserAgent\":" + JSON.writeValueAsString(connection.userAgent) + "}}");
+                case "GET" -> reply(response, callback, HttpStatus.OK_200, "{\"connectedAt\":\""
+                        + Instant.ofEpochMilli(connection.connectedAt) + "\",\"lastActiveAt\":\""
+                        + Instant.ofEpochMilli(connection.lastActiveAt) + "\",\"identity\":{\"sourceIp\":"
+                        + JSON.writeValueAsString(connection.sourceIp) + ",\"userAgent\":"
+                        + JSON.writeValueAsString(connection.userAgent) + "}}");
                 case "DELETE" -> {
                     connection.session.close(1000, "closed by the API", org.eclipse.jetty.websocket.api.Callback.NOOP);
                     reply(response, callback, HttpStatus.NO_CONTENT_204, "");

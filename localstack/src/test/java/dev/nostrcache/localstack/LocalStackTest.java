@@ -206,7 +206,7 @@ class LocalStackTest {
         }
     }
 
-    private static java.net.http.WebSocket.Listener closeListener(java.util.concurrent.CompletableFuture<Integer> closed) {
+    static java.net.http.WebSocket.Listener closeListener(java.util.concurrent.CompletableFuture<Integer> closed) {
         return new java.net.http.WebSocket.Listener() {
             @Override
             public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int code, String reason) {

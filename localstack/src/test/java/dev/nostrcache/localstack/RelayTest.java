@@ -172,6 +172,85 @@ class RelayTest {
     }
 
     @Test
+    void theManagementApiServesTheRealSdkClient() throws Exception {
+        try (RelayClient client = new RelayClient(stack.gatewayUrl());
+             var api = software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient.builder()
+                     .endpointOverride(java.net.URI.create(stack.gatewayUrl().toString().replace("ws://", "http://") + "local"))
+                     .region(software.amazon.awssdk.regions.Region.of(LocalAws.REGION)).credentialsProvider(LocalAws.credentials())
+                     .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+            client.send("[\"COUNT\",\"warm\",{\"kinds\":[0]}]");
+            client.until("[\"COUNT\"", WAIT);
+            String id;
+            try (Connection c = stack.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT connection_id FROM ws_connections ORDER BY connected_at DESC LIMIT 1"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                id = rs.getString(1);
+            }
+            var info = api.getConnection(r -> r.connectionId(id));
+            assertThat(info.identity().sourceIp()).isEqualTo("127.0.0.1");
+            assertThat(info.connectedAt()).isNotNull();
+            api.postToConnection(r -> r.connectionId(id).data(software.amazon.awssdk.core.SdkBytes.fromUtf8String("[\"NOTICE\",\"hello\"]")));
+            assertThat(client.until("[\"NOTICE\"", WAIT).getLast()).isEqualTo("[\"NOTICE\",\"hello\"]");
+            api.deleteConnection(r -> r.connectionId(id));
+            Thread.sleep(500);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> api.postToConnection(r -> r.connectionId(id)
+                            .data(software.amazon.awssdk.core.SdkBytes.fromUtf8String("late"))))
+                    .isInstanceOf(software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException.class);
+        }
+    }
+
+    @Test
+    void filtersOfEveryKindAnswerAsTheQueryPathDoes() throws Exception {
+        var queries = new dev.nostrcache.infra.query.EventQueries(stack.dataSource(), Limits.DEFAULTS.maxLimit());
+        var parser = new dev.nostrcache.core.filter.FilterParser(Limits.DEFAULTS);
+        String author;
+        String tagged;
+        try (Connection c = stack.dataSource().getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT encode(pubkey, 'hex') FROM events WHERE kind = 1 GROUP BY pubkey ORDER BY count(*) DESC LIMIT 1");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                author = rs.getString(1);
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT value FROM event_tags WHERE name = 'e' GROUP BY value ORDER BY count(*) DESC LIMIT 1");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                tagged = rs.getString(1);
+            }
+        }
+        String[] filters = {
+            "{\"authors\":[\"" + author + "\"],\"kinds\":[1],\"limit\":50}",
+            "{\"#e\":[\"" + tagged + "\"]}",
+            "{\"kinds\":[1,7],\"since\":1600000000,\"until\":1700000000,\"limit\":20}",
+            "{\"kinds\":[0],\"limit\":3},{\"kinds\":[3],\"limit\":2}"};
+        try (RelayClient client = new RelayClient(stack.gatewayUrl())) {
+            for (int i = 0; i < filters.length; i++) {
+                client.send("[\"REQ\",\"f" + i + "\"," + filters[i] + "]");
+                List<String> got = client.until("[\"EOSE\"", WAIT);
+                List<String> ids = got.subList(0, got.size() - 1).stream().map(m -> JSON.readTree(m).get(2).get("id").asString()).toList();
+                List<dev.nostrcache.core.filter.Filter> parsed = new java.util.ArrayList<>();
+                for (JsonNode f : JSON.readTree("[" + filters[i] + "]").values()) {
+                    parsed.add(parser.parse(f));
+                }
+                assertThat(ids).as(filters[i]).isEqualTo(queries.find(parsed, System.currentTimeMillis() / 1000).stream()
+                        .map(dev.nostrcache.infra.query.EventQueries.Row::id).toList());
+                assertThat(ids).as(filters[i]).isNotEmpty();
+            }
+            String tooMany = String.join(",", java.util.Collections.nCopies(21, "{}"));
+            client.send("[\"REQ\",\"many\"," + tooMany + "]");
+            assertThat(client.until("[\"CLOSED\"", WAIT).getLast()).isEqualTo("[\"CLOSED\",\"many\",\"invalid: 21 filters, the limit is 20\"]");
+        }
+    }
+
+    @Test
+    void anOversizedMessageClosesTheConnectionAsApiGatewayDoes() throws Exception {
+        java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+        var ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(stack.gatewayUrl(), LocalStackTest.closeListener(closed)).join();
+        ws.sendText("[\"REQ\",\"big\",{\"search\":\"" + "x".repeat(140 * 1024) + "\"}]", true);
+        assertThat(closed.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1009);
+    }
+
+    @Test
     void nip11DescribesTheRealLimitsWithCorsHeaders() throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         java.net.URI base = java.net.URI.create(stack.gatewayUrl().toString().replace("ws://", "http://"));
