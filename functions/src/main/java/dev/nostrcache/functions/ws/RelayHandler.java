@@ -128,7 +128,13 @@ public final class RelayHandler {
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warn("connection {}: message failed: {}", connection, e.toString());
-            reply.send("[\"NOTICE\",\"error: the relay could not handle that message, try again\"]");
+            String reason = "error: the relay could not handle that message, try again";
+            switch (message) {
+                case ClientMessage.Publish publish -> reply.ok(publish.event().id(), false, reason);
+                case ClientMessage.Req req -> reply.closed(req.subscriptionId(), reason);
+                case ClientMessage.Count count -> reply.closed(count.subscriptionId(), reason);
+                default -> reply.send("[\"NOTICE\"," + quoted(reason) + "]");
+            }
         }
         return response(200);
     }
