@@ -206,6 +206,36 @@ class LocalStackTest {
         }
     }
 
+    @Test
+    void whileTheDatabaseIsAwayClientsGetErrorsAndAfterwardsAnswers() throws Exception {
+        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", "
+                + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0}");
+        try (LocalStack stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE);
+             RelayClient client = new RelayClient(stack.gatewayUrl())) {
+            client.send("[\"COUNT\",\"before\",{\"kinds\":[1]}]");
+            assertThat(client.until("[\"COUNT\"", Duration.ofSeconds(15)).getLast()).startsWith("[\"COUNT\",\"before\"");
+            Thread outage = new Thread(() -> {
+                try {
+                    stack.restartDatabase(Duration.ofSeconds(25));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            outage.start();
+            Thread.sleep(1000);
+            Event note = TestKeys.signer(3).sign(System.currentTimeMillis() / 1000, 1, List.of(), "during the outage");
+            client.send("[\"REQ\",\"during\",{\"kinds\":[1]}]");
+            client.send("[\"EVENT\"," + note.toJson() + "]");
+            assertThat(client.until("[\"CLOSED\"", Duration.ofSeconds(30)).getLast())
+                    .isEqualTo("[\"CLOSED\",\"during\",\"error: the relay could not handle that message, try again\"]");
+            assertThat(client.until("[\"OK\"", Duration.ofSeconds(30)).getLast())
+                    .isEqualTo("[\"OK\",\"" + note.id() + "\",false,\"error: the relay could not handle that message, try again\"]");
+            outage.join();
+            client.send("[\"REQ\",\"after\",{\"kinds\":[1]}]");
+            assertThat(client.until("[\"EOSE\"", Duration.ofSeconds(30)).getLast()).isEqualTo("[\"EOSE\",\"after\"]");
+        }
+    }
+
     static java.net.http.WebSocket.Listener closeListener(java.util.concurrent.CompletableFuture<Integer> closed) {
         return new java.net.http.WebSocket.Listener() {
             @Override
