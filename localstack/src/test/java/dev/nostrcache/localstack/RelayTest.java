@@ -278,6 +278,22 @@ class RelayTest {
     }
 
     @Test
+    void changedProfilePicturesAreQueuedForTheAvatarCache() throws Exception {
+        String avatars = stack.queueUrls().get("nostr-cache-avatars");
+        var messages = stack.sqsClient().receiveMessage(r -> r.queueUrl(avatars).maxNumberOfMessages(10)
+                .visibilityTimeout(0).waitTimeSeconds(1)).messages();
+        assertThat(messages).isNotEmpty();
+        for (var m : messages) {
+            JsonNode request = JSON.readTree(m.body());
+            assertThat(request.get("pubkey").asString()).hasSize(64);
+            assertThat(request.get("reason").asString()).isEqualTo("profile-changed");
+            String picture = request.get("url").asString();
+            assertThat(sql("SELECT count(*) FROM profiles WHERE encode(pubkey, 'hex') = '" + request.get("pubkey").asString()
+                    + "' AND picture = '" + picture.replace("'", "''") + "'")).as("the queued URL is the stored picture").isEqualTo(1);
+        }
+    }
+
+    @Test
     void aGoneConnectionIsCleanedUpWhenAnEventIsPushedToIt() throws Exception {
         SubscriptionRepository subscriptions = new SubscriptionRepository(stack.dataSource());
         subscriptions.openConnection("ghost", stack.gatewayUrl().toString().replace("ws://", "http://") + "local", null, null);

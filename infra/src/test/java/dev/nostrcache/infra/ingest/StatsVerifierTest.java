@@ -1,9 +1,6 @@
 package dev.nostrcache.infra.ingest;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.nostrcache.core.Limits;
-import dev.nostrcache.core.event.EventParser;
-import dev.nostrcache.core.testing.TestData;
 import dev.nostrcache.infra.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,12 +18,7 @@ class StatsVerifierTest {
 
     @BeforeAll
     static void load() throws Exception {
-        ds = TestDatabase.fresh();
-        EventProcessor processor = new EventProcessor(ds);
-        EventParser parser = new EventParser(Limits.DEFAULTS);
-        for (String line : TestData.lines("workload-events.jsonl")) {
-            processor.process(parser.parse(line), 1_900_000_000L);
-        }
+        ds = TestDatabase.withWorkload(1_900_000_000L);
     }
 
     @AfterAll

@@ -6,7 +6,6 @@ import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.event.EventParser;
 import dev.nostrcache.core.event.Expiration;
 import dev.nostrcache.core.filter.Filter;
-import dev.nostrcache.core.testing.TestData;
 import dev.nostrcache.core.testing.TestKeys;
 import dev.nostrcache.infra.ingest.EventProcessor;
 import dev.nostrcache.infra.testing.RandomFilters;
@@ -39,12 +38,9 @@ class EventQueriesTest {
 
     @BeforeAll
     static void load() throws Exception {
-        ds = TestDatabase.fresh();
+        ds = TestDatabase.withWorkload(NOW - 100_000_000L);
         EventProcessor processor = new EventProcessor(ds);
         EventParser parser = new EventParser(Limits.DEFAULTS);
-        for (String line : TestData.lines("workload-events.jsonl")) {
-            processor.process(parser.parse(line), NOW - 100_000_000L);
-        }
         // A few events with a NIP-40 expiration between the ingest time and NOW: stored, but never to be served.
         processor.process(TestKeys.signer(1).sign(NOW - 200_000_000L, 1, List.of(List.of("expiration",
                 Long.toString(NOW - 1)), List.of("t", "expiring")), "soon gone"), NOW - 100_000_000L);

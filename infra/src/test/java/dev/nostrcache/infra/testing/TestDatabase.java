@@ -1,7 +1,11 @@
 package dev.nostrcache.infra.testing;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.nostrcache.core.Limits;
+import dev.nostrcache.core.event.EventParser;
+import dev.nostrcache.core.testing.TestData;
 import dev.nostrcache.infra.db.DataSources;
+import dev.nostrcache.infra.ingest.EventProcessor;
 import dev.nostrcache.infra.db.Migrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -44,6 +48,17 @@ public final class TestDatabase {
         createDatabase(name);
         HikariDataSource ds = DataSources.forLocal(server().getJdbcUrl("postgres", name), "postgres", null);
         Migrations.migrate(ds);
+        return ds;
+    }
+
+    /** A new database holding the shared workload, processed as ingest would at {@code nowSeconds}. */
+    public static HikariDataSource withWorkload(long nowSeconds) throws Exception {
+        HikariDataSource ds = fresh();
+        EventProcessor processor = new EventProcessor(ds);
+        EventParser parser = new EventParser(Limits.DEFAULTS);
+        for (String line : TestData.lines("workload-events.jsonl")) {
+            processor.process(parser.parse(line), nowSeconds);
+        }
         return ds;
     }
 
