@@ -1,7 +1,12 @@
 package dev.nostrcache.functions;
 
-import dev.nostrcache.infra.avatar.AvatarRefreshRequests;
-import dev.nostrcache.infra.avatar.SqsAvatarRefreshRequests;
+import dev.nostrcache.functions.http.AdminCredential;
+import dev.nostrcache.infra.avatar.AvatarBucket;
+import dev.nostrcache.infra.avatar.AvatarQueue;
+import dev.nostrcache.infra.avatar.AvatarSettings;
+import dev.nostrcache.infra.config.Secrets;
+import dev.nostrcache.infra.relay.UpstreamQuery;
+import dev.nostrcache.infra.avatar.SqsAvatarQueue;
 import dev.nostrcache.infra.db.DataSources;
 import dev.nostrcache.infra.queue.EventSubmitter;
 import dev.nostrcache.infra.ws.ApiGatewayMessenger;
@@ -9,17 +14,23 @@ import dev.nostrcache.infra.ws.ConnectionMessenger;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import javax.sql.DataSource;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * The adapters the functions use, built from the Lambda environment ({@code DATABASE_URL}, {@code DATABASE_USER},
- * {@code DATABASE_PASSWORD}, {@code AVATAR_QUEUE_URL}). The local runtime registers its own instances first, and
- * these definitions then step aside.
+ * {@code DATABASE_PASSWORD}, {@code AVATAR_QUEUE_URL}, {@code AVATAR_BUCKET}, {@code UPSTREAM_RELAYS}, the avatar
+ * settings and {@code ADMIN_TOKEN_SECRET_ARN}). The local runtime registers its own instances first, and these
+ * definitions then step aside. The avatar adapters are lazy: only the functions that use them build them.
  */
 @Configuration(proxyBeanMethods = false)
 class Infrastructure {
@@ -33,12 +44,12 @@ class Infrastructure {
 
     @Bean
     @ConditionalOnMissingBean
-    AvatarRefreshRequests avatarRefreshRequests(Environment env) {
+    AvatarQueue avatarQueue(Environment env) {
         String queueUrl = env.getProperty("AVATAR_QUEUE_URL");
         if (queueUrl == null || queueUrl.isBlank()) {
-            return AvatarRefreshRequests.NONE;
+            return AvatarQueue.NONE;
         }
-        return new SqsAvatarRefreshRequests(SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(), queueUrl);
+        return new SqsAvatarQueue(SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(), queueUrl);
     }
 
     @Bean
@@ -59,5 +70,43 @@ class Infrastructure {
     @ConditionalOnMissingBean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    @Bean
+    @Lazy
+    @ConditionalOnMissingBean
+    AvatarSettings avatarSettings(Environment env) {
+        Duration refresh = Duration.ofDays(env.getProperty("CACHE_EXPIRATION_DAYS", Integer.class, 30));
+        // S3 expires the objects after AVATAR_OBJECT_EXPIRATION_DAYS; a day's margin before that, fetch again first.
+        Duration objects = Duration.ofDays(env.getProperty("AVATAR_OBJECT_EXPIRATION_DAYS", Integer.class, 60));
+        return new AvatarSettings(Duration.ofSeconds(env.getProperty("AVATAR_URL_LIFETIME_SECONDS", Integer.class, 3600)),
+                !"error".equals(env.getProperty("AVATAR_ORIGIN_FAILURE", "redirect")),
+                Duration.ofSeconds(env.getProperty("AVATAR_RETRY_SECONDS", Integer.class, 3600)), refresh,
+                objects.minusDays(1), AvatarSettings.fetcherSettings(false));
+    }
+
+    @Bean
+    @Lazy
+    @ConditionalOnMissingBean
+    AvatarBucket avatarBucket(Environment env) {
+        return new AvatarBucket(S3Client.builder().httpClient(UrlConnectionHttpClient.create()).build(),
+                S3Presigner.create(), env.getRequiredProperty("AVATAR_BUCKET"));
+    }
+
+    @Bean
+    @Lazy
+    @ConditionalOnMissingBean
+    UpstreamQuery upstreamQuery(Environment env) {
+        return new UpstreamQuery(Arrays.stream(env.getProperty("UPSTREAM_RELAYS", "").split(","))
+                .map(String::strip).filter(s -> !s.isEmpty()).toList(),
+                Duration.ofSeconds(env.getProperty("UPSTREAM_QUERY_SECONDS", Integer.class, 5)));
+    }
+
+    /** The purge endpoints' token: from the secret {@code ADMIN_TOKEN_SECRET_ARN}, read on the first admin request. */
+    @Bean
+    @ConditionalOnMissingBean
+    AdminCredential adminCredential(Environment env) {
+        String arn = env.getProperty("ADMIN_TOKEN_SECRET_ARN", "");
+        return new AdminCredential(() -> arn.isBlank() ? null : Secrets.read(arn));
     }
 }

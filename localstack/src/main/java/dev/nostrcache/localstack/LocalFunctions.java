@@ -1,9 +1,6 @@
 package dev.nostrcache.localstack;
 
 import dev.nostrcache.functions.CacheFunctions;
-import dev.nostrcache.infra.avatar.AvatarRefreshRequests;
-import dev.nostrcache.infra.queue.EventSubmitter;
-import dev.nostrcache.infra.ws.ConnectionMessenger;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.cloud.function.adapter.aws.AWSLambdaUtils;
@@ -13,10 +10,10 @@ import org.springframework.cloud.function.json.JsonMapper;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.messaging.Message;
 
-import javax.sql.DataSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The functions application, started once for the whole local runtime, and invoked the way
@@ -35,17 +32,15 @@ final class LocalFunctions implements AutoCloseable {
         this.jsonMapper = context.getBean(JsonMapper.class);
     }
 
-    static LocalFunctions start(DataSource dataSource, AvatarRefreshRequests avatars, ConnectionMessenger messenger,
-                                EventSubmitter submitter, String managementEndpoint, List<String> blockedSourceIps) {
+    /**
+     * Starts the application with {@code adapters} (bean name to instance) registered first, so the AWS-facing
+     * definitions in {@code Infrastructure} step aside for them.
+     */
+    static LocalFunctions start(Map<String, Object> adapters, String managementEndpoint, List<String> blockedSourceIps) {
         SpringApplication app = new SpringApplication(CacheFunctions.class);
         app.setWebApplicationType(WebApplicationType.NONE);
         app.setRegisterShutdownHook(false);
-        app.addInitializers(context -> {
-            context.getBeanFactory().registerSingleton("dataSource", dataSource);
-            context.getBeanFactory().registerSingleton("avatarRefreshRequests", avatars);
-            context.getBeanFactory().registerSingleton("connectionMessenger", messenger);
-            context.getBeanFactory().registerSingleton("eventSubmitter", submitter);
-        });
+        app.addInitializers(context -> adapters.forEach(context.getBeanFactory()::registerSingleton));
         return new LocalFunctions(app.run("--spring.cloud.function.web.export.enabled=false",
                 "--MANAGEMENT_API_ENDPOINT=" + managementEndpoint,
                 "--BLOCKED_SOURCE_IPS=" + String.join(",", blockedSourceIps)));

@@ -12,6 +12,7 @@ import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import dev.nostrcache.functions.http.HttpRoute;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -244,32 +245,63 @@ public final class LocalGateway implements AutoCloseable {
             if (path.startsWith(prefix)) {
                 return manage(request, response, callback, path.substring(prefix.length()));
             }
-            String accept = request.getHeaders().get(HttpHeader.ACCEPT);
-            boolean relayInfo = path.equals("/") && (request.getMethod().equals("OPTIONS")
-                    || (request.getMethod().equals("GET") && accept != null && accept.contains("application/nostr+json")));
-            if (relayInfo) {
-                invokeHttp("relayInfo", request, response, callback, path);
-            } else {
-                reply(response, callback, HttpStatus.NOT_FOUND_404, "{\"message\":\"Not Found\"}");
+            for (HttpRoute route : HttpRoute.values()) {
+                Map<String, String> parameters = route.method().equals(request.getMethod()) ? route.match(path) : null;
+                if (parameters != null) {
+                    Content.Source.asString(request, StandardCharsets.UTF_8, new org.eclipse.jetty.util.Promise<>() {
+                        @Override
+                        public void succeeded(String body) {
+                            invocations.execute(() -> invokeHttp(route, parameters, body, request, response, callback, path));
+                        }
+
+                        @Override
+                        public void failed(Throwable x) {
+                            reply(response, callback, HttpStatus.BAD_REQUEST_400, "{\"message\":\"unreadable body\"}");
+                        }
+                    });
+                    return true;
+                }
             }
+            reply(response, callback, HttpStatus.NOT_FOUND_404, "{\"message\":\"Not Found\"}");
             return true;
         }
 
-        private void invokeHttp(String function, Request request, Response response, Callback callback, String path) {
+        /** Invokes the route's function with the event API Gateway's HTTP API sends (payload format 2.0). */
+        private void invokeHttp(HttpRoute route, Map<String, String> pathParameters, String body, Request request,
+                                Response response, Callback callback, String path) {
+            String function = route.function();
             Invoker functions = invoker;
             ObjectNode event = JSON.createObjectNode();
             long now = System.currentTimeMillis();
+            String query = request.getHttpURI().getQuery() == null ? "" : request.getHttpURI().getQuery();
             event.put("version", "2.0");
-            event.put("routeKey", request.getMethod() + " " + path);
+            event.put("routeKey", route.routeKey());
             event.put("rawPath", path);
-            event.put("rawQueryString", request.getHttpURI().getQuery() == null ? "" : request.getHttpURI().getQuery());
+            event.put("rawQueryString", query);
             ObjectNode headers = event.putObject("headers");
             request.getHeaders().forEach(h -> headers.put(h.getLowerCaseName(), h.getValue()));
+            if (!query.isEmpty()) {
+                ObjectNode parameters = event.putObject("queryStringParameters");
+                for (String pair : query.split("&")) {
+                    int eq = pair.indexOf('=');
+                    String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                    String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                    // API Gateway joins repeated parameters with commas.
+                    parameters.put(name, parameters.has(name) ? parameters.get(name).asString() + "," + value : value);
+                }
+            }
+            if (!pathParameters.isEmpty()) {
+                ObjectNode parameters = event.putObject("pathParameters");
+                pathParameters.forEach((k, v) -> parameters.put(k, java.net.URLDecoder.decode(v, StandardCharsets.UTF_8)));
+            }
+            if (!body.isEmpty()) {
+                event.put("body", body);
+            }
             ObjectNode context = event.putObject("requestContext");
             context.put("apiId", "local");
             context.put("domainName", connector.getHost() + ":" + port());
             context.put("requestId", "req-" + requestIds.incrementAndGet());
-            context.put("routeKey", request.getMethod() + " " + path);
+            context.put("routeKey", route.routeKey());
             context.put("stage", "$default");
             context.put("time", Instant.ofEpochMilli(now).toString());
             context.put("timeEpoch", now);
@@ -290,8 +322,13 @@ public final class LocalGateway implements AutoCloseable {
                 if (answerHeaders != null) {
                     answerHeaders.properties().forEach(h -> response.getHeaders().put(h.getKey(), h.getValue().asString()));
                 }
-                JsonNode body = answer.get("body");
-                Content.Sink.write(response, true, body == null || body.isNull() ? "" : body.asString(), callback);
+                JsonNode answerBody = answer.get("body");
+                String text = answerBody == null || answerBody.isNull() ? "" : answerBody.asString();
+                if (answer.path("isBase64Encoded").asBoolean(false)) {
+                    response.write(true, java.nio.ByteBuffer.wrap(Base64.getDecoder().decode(text)), callback);
+                } else {
+                    Content.Sink.write(response, true, text, callback);
+                }
             } catch (Exception e) {
                 LOG.warn("{} failed: {}", function, e.toString());
                 reply(response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, "{\"message\":\"Internal Server Error\"}");

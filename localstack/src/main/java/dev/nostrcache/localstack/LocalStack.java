@@ -4,8 +4,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.nostrcache.infra.config.CacheConfig;
 import dev.nostrcache.infra.db.DataSources;
 import dev.nostrcache.infra.db.Migrations;
-import dev.nostrcache.infra.avatar.AvatarRefreshRequests;
-import dev.nostrcache.infra.avatar.SqsAvatarRefreshRequests;
+import dev.nostrcache.infra.avatar.AvatarQueue;
+import dev.nostrcache.infra.avatar.SqsAvatarQueue;
+import dev.nostrcache.infra.avatar.AvatarSettings;
+import dev.nostrcache.infra.relay.UpstreamQuery;
+import dev.nostrcache.functions.avatar.AvatarFunctions;
+import dev.nostrcache.functions.http.AdminCredential;
 import dev.nostrcache.infra.queue.EventSubmitter;
 import dev.nostrcache.infra.queue.QueueGroup;
 import dev.nostrcache.infra.ws.ApiGatewayMessenger;
@@ -14,7 +18,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import dev.nostrcache.infra.queue.Queues;
 import dev.nostrcache.infra.queue.SqsEventPublisher;
-import dev.nostrcache.infra.storage.AvatarBucket;
+import dev.nostrcache.infra.avatar.AvatarBucket;
 import dev.nostrcache.worker.IngestWorker;
 import dev.nostrcache.worker.WorkerSettings;
 import org.slf4j.Logger;
@@ -65,6 +69,7 @@ public final class LocalStack implements AutoCloseable {
     private int migrationsApplied;
     private SqsClient sqsClient;
     private final Map<QueueGroup, SqsEventSourceMapping> mappings = new EnumMap<>(QueueGroup.class);
+    private SqsEventSourceMapping avatarMapping;
     private SqsEventPublisher publisher;
     private IngestWorker worker;
     private LocalGateway gateway;
@@ -114,7 +119,7 @@ public final class LocalStack implements AutoCloseable {
         if (mode == Mode.SERVICES) {
             return;
         }
-        AvatarRefreshRequests avatars = new SqsAvatarRefreshRequests(sqsClient,
+        AvatarQueue avatars = new SqsAvatarQueue(sqsClient,
                 sqs.queueUrls().get(Queues.AVATARS.queueName(config.stackName())));
         gateway = remember(new LocalGateway(config.listenSocketAddress(),
                 Duration.ofSeconds(config.gatewayIdleTimeoutSeconds()), Duration.ofSeconds(config.gatewayMaxConnectionSeconds())));
@@ -124,21 +129,36 @@ public final class LocalStack implements AutoCloseable {
         String profilesQueue = sqs.queueUrls().get(QueueGroup.PROFILES.spec().queueName(config.stackName()));
         EventSubmitter submitter = new EventSubmitter(() -> sqsClient,
                 profilesQueue.substring(0, profilesQueue.length() - QueueGroup.PROFILES.spec().name().length()));
-        LocalFunctions functions = remember(LocalFunctions.start(dataSource, avatars, messenger, submitter,
-                gateway.managementEndpoint(), config.blockedSourceIps()));
+        Map<String, Object> adapters = new LinkedHashMap<>();
+        adapters.put("dataSource", dataSource);
+        adapters.put("avatarQueue", avatars);
+        adapters.put("connectionMessenger", messenger);
+        adapters.put("eventSubmitter", submitter);
+        adapters.put("avatarBucket", new AvatarBucket(remember(LocalAws.s3(s3.endpoint())),
+                remember(LocalAws.s3Presigner(s3.endpoint())), s3.bucket()));
+        adapters.put("avatarSettings", AvatarSettings.from(config));
+        adapters.put("upstreamQuery", new UpstreamQuery(config.upstreamRelays(),
+                Duration.ofSeconds(config.upstreamQuerySeconds())));
+        adapters.put("adminCredential", new AdminCredential(config::adminToken));
+        LocalFunctions functions = remember(LocalFunctions.start(adapters, gateway.managementEndpoint(),
+                config.blockedSourceIps()));
         gateway.attach(functions::invoke);
         // Closed before the functions: the gateway stops invoking them first.
         remember(() -> gateway.attach(null));
         for (QueueGroup group : QueueGroup.values()) {
             String url = sqs.queueUrls().get(group.spec().queueName(config.stackName()));
-            String arn = sqsClient.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-                    .attributes().get(QueueAttributeName.QUEUE_ARN);
-            mappings.put(group, remember(new SqsEventSourceMapping(sqsClient, url, arn, group.spec(),
+            mappings.put(group, remember(new SqsEventSourceMapping(sqsClient, url, arn(url), group.spec(),
                     group.functionName(), functions, config.functionConcurrency(),
                     Duration.ofSeconds(config.localRetryDelaySeconds()))));
         }
+        String avatarsUrl = sqs.queueUrls().get(Queues.AVATARS.queueName(config.stackName()));
+        avatarMapping = remember(new SqsEventSourceMapping(sqsClient, avatarsUrl, arn(avatarsUrl), Queues.AVATARS,
+                AvatarFunctions.WORKER, functions, config.maxConcurrent(), Duration.ofSeconds(config.localRetryDelaySeconds())));
         // Closed before the mappings: every poller is told to stop at once, so their long polls end together.
-        remember(() -> mappings.values().forEach(SqsEventSourceMapping::stopPolling));
+        remember(() -> {
+            mappings.values().forEach(SqsEventSourceMapping::stopPolling);
+            avatarMapping.stopPolling();
+        });
         Map<QueueGroup, String> eventQueues = new EnumMap<>(QueueGroup.class);
         for (QueueGroup group : QueueGroup.values()) {
             eventQueues.put(group, sqs.queueUrls().get(group.spec().queueName(config.stackName())));
@@ -151,6 +171,16 @@ public final class LocalStack implements AutoCloseable {
             worker = remember(new IngestWorker(settings, dataSource, publisher::submit, publisher::metricsLine));
             worker.start();
         }
+    }
+
+    private String arn(String queueUrl) {
+        return sqsClient.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+    }
+
+    /** The HTTP API's base URL (the same port as the WebSocket API, as the local gateway serves both). */
+    public URI httpUrl() {
+        return URI.create("http://" + config.listenSocketAddress().getHostString() + ":" + gateway.port() + "/");
     }
 
     /** The WebSocket URL clients connect to. */
@@ -295,6 +325,10 @@ public final class LocalStack implements AutoCloseable {
         }
         out.printf("  Gateway     %s  (WebSocket API: NIP-01 relay; management API at %s/@connections)%n",
                 gatewayUrl(), gateway.managementEndpoint());
+        out.printf("  HTTP API    %s  (NIP-11, /health, /profile-pic/<pubkey>, /batch-cache, /cache-follows/<pubkey>;"
+                + " try %sprofile-pic-example.html)%n", httpUrl(), httpUrl());
+        out.printf("  Avatars     fetched by %d concurrent workers from the avatars queue; purges %s%n",
+                config.maxConcurrent(), config.adminToken() == null ? "disabled (no admin_token)" : "need the admin_token");
         out.printf("  Functions   %d ingest functions, each fed by its queue (%d concurrent invocations per queue)%n",
                 mappings.size(), config.functionConcurrency());
         if (worker != null) {

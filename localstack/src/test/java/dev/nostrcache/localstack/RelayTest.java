@@ -274,7 +274,12 @@ class RelayTest {
         assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
 
         var plain = http.send(java.net.http.HttpRequest.newBuilder(base).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(plain.statusCode()).as("no working directory or anything else served at /").isEqualTo(404);
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(plain.headers().firstValue("Content-Type")).contains("text/plain; charset=utf-8");
+        assertThat(plain.body()).as("a pointer, not the working directory").startsWith("nostr-cache: connect");
+        var elsewhere = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/config.json")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(elsewhere.statusCode()).as("no working directory or anything else served").isEqualTo(404);
     }
 
     @Test

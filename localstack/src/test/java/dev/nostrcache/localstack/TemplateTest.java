@@ -5,7 +5,7 @@ import dev.nostrcache.infra.config.ConfigLoader;
 import dev.nostrcache.infra.queue.QueueGroup;
 import dev.nostrcache.infra.queue.QueueSpec;
 import dev.nostrcache.infra.queue.Queues;
-import dev.nostrcache.infra.storage.AvatarBucket;
+import dev.nostrcache.infra.avatar.AvatarBucket;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -11,7 +11,8 @@ import java.util.function.Function;
 
 /**
  * NIP-11: the relay information document, with {@code limitation} values that are the limits actually enforced
- * (they come from the same {@link Limits}), and the CORS headers NIP-11 requires.
+ * (they come from the same {@link Limits}), and the CORS headers NIP-11 requires. A plain {@code GET /} (a browser)
+ * gets a line of text saying what is here.
  */
 @Configuration(proxyBeanMethods = false)
 public class RelayInfoFunctions {
@@ -41,6 +42,14 @@ public class RelayInfoFunctions {
             boolean preflight = request.getRequestContext() != null && request.getRequestContext().getHttp() != null
                     && "OPTIONS".equals(request.getRequestContext().getHttp().getMethod());
             Map<String, String> headers = new java.util.HashMap<>(CORS);
+            String accept = HttpResponses.header(request, "accept");
+            if (!preflight && (accept == null || !accept.contains("application/nostr+json"))) {
+                headers.put("Content-Type", "text/plain; charset=utf-8");
+                return APIGatewayV2HTTPResponse.builder().withStatusCode(200).withHeaders(headers)
+                        .withBody("nostr-cache: connect a Nostr client to this address over WebSocket; ask with "
+                                + "Accept: application/nostr+json for the relay information (NIP-11); pictures at "
+                                + "/profile-pic/<pubkey>, a demo at /profile-pic-example.html\n").build();
+            }
             if (!preflight) {
                 headers.put("Content-Type", "application/nostr+json");
             }

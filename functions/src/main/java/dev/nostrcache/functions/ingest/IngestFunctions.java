@@ -1,7 +1,7 @@
 package dev.nostrcache.functions.ingest;
 
 import dev.nostrcache.core.Limits;
-import dev.nostrcache.infra.avatar.AvatarRefreshRequests;
+import dev.nostrcache.infra.avatar.AvatarQueue;
 import dev.nostrcache.infra.ingest.EventProcessor;
 import dev.nostrcache.infra.queue.QueueGroup;
 import dev.nostrcache.infra.ws.ConnectionMessenger;
@@ -26,7 +26,7 @@ public class IngestFunctions {
     static final String HANDLER = "sqsIngestHandler";
 
     @Bean(HANDLER)
-    SqsIngestHandler sqsIngestHandler(DataSource dataSource, AvatarRefreshRequests avatars, ConnectionMessenger messenger,
+    SqsIngestHandler sqsIngestHandler(DataSource dataSource, AvatarQueue avatars, ConnectionMessenger messenger,
                                       Clock clock) {
         return new SqsIngestHandler(new EventProcessor(dataSource), avatars,
                 new LiveDelivery(new SubscriptionRepository(dataSource), messenger), Limits.DEFAULTS, clock);

@@ -8,7 +8,7 @@ import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.event.EventParser;
 import dev.nostrcache.core.event.EventVerifier;
 import dev.nostrcache.core.event.InvalidEventException;
-import dev.nostrcache.infra.avatar.AvatarRefreshRequests;
+import dev.nostrcache.infra.avatar.AvatarQueue;
 import dev.nostrcache.infra.ingest.EventProcessor;
 import dev.nostrcache.infra.ingest.ProcessResult;
 import dev.nostrcache.infra.ws.LiveDelivery;
@@ -32,11 +32,11 @@ public final class SqsIngestHandler {
     private final EventParser parser;
     private final EventVerifier verifier;
     private final EventProcessor processor;
-    private final AvatarRefreshRequests avatars;
+    private final AvatarQueue avatars;
     private final LiveDelivery live;
     private final Clock clock;
 
-    public SqsIngestHandler(EventProcessor processor, AvatarRefreshRequests avatars, LiveDelivery live, Limits limits,
+    public SqsIngestHandler(EventProcessor processor, AvatarQueue avatars, LiveDelivery live, Limits limits,
                             Clock clock) {
         this.parser = new EventParser(limits);
         this.verifier = new EventVerifier(new BouncyCastleSchnorr(), limits, clock);

@@ -29,6 +29,12 @@ import java.util.List;
  * @param gatewayIdleTimeoutSeconds    local gateway: a connection with no message for this long is closed
  * @param gatewayMaxConnectionSeconds  local gateway: any connection is closed after this long
  * @param blockedSourceIps     client addresses whose WebSocket connections are refused at $connect
+ * @param allowPrivateOrigins  let the avatar fetcher reach loopback and private addresses (tests only)
+ * @param adminToken           the bearer token the purge endpoints require; null: purges are refused
+ * @param avatarUrlLifetimeSeconds  lifetime of the presigned S3 URLs that /profile-pic redirects to
+ * @param avatarOriginFailure  when a picture cannot be fetched: "redirect" to the original URL, or "error" (502)
+ * @param avatarRetrySeconds   a picture that failed is not fetched again for this long (negative caching)
+ * @param upstreamQuerySeconds deadline for asking the upstream relays for a profile or contact list
  */
 public record CacheConfig(
         String listenAddr,
@@ -50,7 +56,13 @@ public record CacheConfig(
         int localRetryDelaySeconds,
         int gatewayIdleTimeoutSeconds,
         int gatewayMaxConnectionSeconds,
-        List<String> blockedSourceIps) {
+        List<String> blockedSourceIps,
+        boolean allowPrivateOrigins,
+        String adminToken,
+        int avatarUrlLifetimeSeconds,
+        String avatarOriginFailure,
+        int avatarRetrySeconds,
+        int upstreamQuerySeconds) {
 
     public CacheConfig {
         blockedSourceIps = List.copyOf(blockedSourceIps);

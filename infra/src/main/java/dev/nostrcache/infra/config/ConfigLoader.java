@@ -52,6 +52,12 @@ public final class ConfigLoader {
         d.put("gateway_idle_timeout_seconds", 600);
         d.put("gateway_max_connection_seconds", 7200);
         d.put("blocked_source_ips", List.of());
+        d.put("allow_private_origins", false);
+        d.put("admin_token", "");
+        d.put("avatar_url_lifetime_seconds", 3600);
+        d.put("avatar_origin_failure", "redirect");
+        d.put("avatar_retry_seconds", 3600);
+        d.put("upstream_query_seconds", 5);
         DEFAULTS = java.util.Collections.unmodifiableMap(d);
     }
 
@@ -161,7 +167,13 @@ public final class ConfigLoader {
                 intIn("local_retry_delay_seconds", v.get("local_retry_delay_seconds"), 0, 3600),
                 intIn("gateway_idle_timeout_seconds", v.get("gateway_idle_timeout_seconds"), 1, 86_400),
                 intIn("gateway_max_connection_seconds", v.get("gateway_max_connection_seconds"), 1, 604_800),
-                list(v.get("blocked_source_ips")));
+                list(v.get("blocked_source_ips")),
+                bool("allow_private_origins", v.get("allow_private_origins")),
+                emptyToNull(v.get("admin_token")),
+                intIn("avatar_url_lifetime_seconds", v.get("avatar_url_lifetime_seconds"), 60, 604_800),
+                oneOf("avatar_origin_failure", v.get("avatar_origin_failure"), "redirect", "error"),
+                intIn("avatar_retry_seconds", v.get("avatar_retry_seconds"), 0, 604_800),
+                intIn("upstream_query_seconds", v.get("upstream_query_seconds"), 1, 30));
     }
 
     private static String render(Object value) {
@@ -253,6 +265,24 @@ public final class ConfigLoader {
             // reported below with the key's name
         }
         throw new ConfigException("config key '" + key + "': expected an integer from " + min + " to " + max
+                + ", got \"" + value + "\"");
+    }
+
+    private static boolean bool(String key, String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException("config key '" + key + "': expected true or false, got \"" + value + "\"");
+        };
+    }
+
+    private static String oneOf(String key, String value, String... allowed) {
+        for (String a : allowed) {
+            if (a.equals(value.strip())) {
+                return a;
+            }
+        }
+        throw new ConfigException("config key '" + key + "': expected one of " + String.join(", ", allowed)
                 + ", got \"" + value + "\"");
     }
 

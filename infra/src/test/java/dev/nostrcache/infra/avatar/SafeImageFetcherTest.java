@@ -1,16 +1,11 @@
 package dev.nostrcache.infra.avatar;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.nostrcache.infra.testing.ImageOrigin;
+import dev.nostrcache.infra.testing.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -20,17 +15,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The fetcher against a real HTTP server on loopback (allowed only through the explicit setting). */
 class SafeImageFetcherTest {
-    private static HttpServer server;
-    private static String base;
+    private static ImageOrigin origin;
     private static final SafeImageFetcher.Settings LOOPBACK = new SafeImageFetcher.Settings(true, 3,
             Duration.ofSeconds(3), 1024 * 1024, 40_000_000L);
-
-    private static byte[] encode(String format, int w, int h) throws Exception {
-        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, format, out);
-        return out.toByteArray();
-    }
 
     /** A WebP (VP8L) header for w x h: enough for the type and size checks, which never decode. */
     private static byte[] webp(int w, int h) {
@@ -45,74 +32,35 @@ class SafeImageFetcherTest {
         return b;
     }
 
-    private static void serve(String path, String contentType, byte[] body) {
-        server.createContext(path, exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", contentType);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-    }
-
-    private static void redirect(String path, String location) {
-        server.createContext(path, exchange -> {
-            exchange.getResponseHeaders().add("Location", location);
-            exchange.sendResponseHeaders(302, -1);
-            exchange.close();
-        });
-    }
-
     @BeforeAll
-    static void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        base = "http://127.0.0.1:" + server.getAddress().getPort();
-        serve("/a.png", "image/png", encode("png", 400, 300));
-        serve("/photo.gif", "image/jpeg", encode("jpeg", 64, 48));        // the name and header lie; the bytes do not
-        serve("/anim", "application/octet-stream", encode("gif", 10, 20));
-        serve("/w.webp", "image/webp", webp(300, 200));
-        serve("/logo.png", "image/png", "<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"></svg>".getBytes());
-        serve("/page", "text/html", "<html><body>hi</body></html>".getBytes());
-        serve("/big.png", "image/png", Arrays.copyOf(encode("png", 10, 10), 2 * 1024 * 1024));
-        serve("/bomb.png", "image/png", bombPng());
-        redirect("/r1", "/r2");
-        redirect("/r2", "/r3");
-        redirect("/r3", "/a.png");
-        redirect("/r0", "/r1");
-        redirect("/to-metadata", "http://169.254.169.254/latest/meta-data/");
-        redirect("/to-private", "http://10.0.0.1/x.png");
-        redirect("/to-file", "file:///etc/passwd");
-        server.createContext("/slow", exchange -> {
-            exchange.sendResponseHeaders(200, 0);
-            try (OutputStream out = exchange.getResponseBody()) {
-                for (int i = 0; i < 50; i++) {
-                    out.write(0x89);
-                    out.flush();
-                    Thread.sleep(200);
-                }
-            } catch (Exception ignored) {
-                // the client hung up, as it should
-            }
-        });
-        server.start();
-    }
-
-    /** A real PNG header claiming 100000 x 100000 pixels. */
-    private static byte[] bombPng() throws Exception {
-        byte[] png = encode("png", 1, 1);
-        byte[] dims = {0, 1, (byte) 0x86, (byte) 0xa0, 0, 1, (byte) 0x86, (byte) 0xa0};
-        System.arraycopy(dims, 0, png, 16, 8);
-        return png;
+    static void start() {
+        origin = new ImageOrigin()
+                .serve("/a.png", "image/png", TestImages.encode("png", 400, 300))
+                .serve("/photo.gif", "image/jpeg", TestImages.encode("jpeg", 64, 48)) // the name and header lie; the bytes do not
+                .serve("/anim", "application/octet-stream", TestImages.encode("gif", 10, 20))
+                .serve("/w.webp", "image/webp", webp(300, 200))
+                .serve("/logo.png", "image/png", "<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"></svg>".getBytes())
+                .serve("/page", "text/html", "<html><body>hi</body></html>".getBytes())
+                .serve("/big.png", "image/png", Arrays.copyOf(TestImages.encode("png", 10, 10), 2 * 1024 * 1024))
+                .serve("/bomb.png", "image/png", TestImages.bombPng(100_000))
+                .redirect("/r1", "/r2")
+                .redirect("/r2", "/r3")
+                .redirect("/r3", "/a.png")
+                .redirect("/r0", "/r1")
+                .redirect("/to-metadata", "http://169.254.169.254/latest/meta-data/")
+                .redirect("/to-private", "http://10.0.0.1/x.png")
+                .redirect("/to-file", "file:///etc/passwd")
+                .trickle("/slow", 50, 200);
     }
 
     @AfterAll
     static void stop() {
-        server.stop(0);
+        origin.close();
     }
 
     private static SafeImageFetcher.Image fetch(String path) throws Exception {
         try (SafeImageFetcher fetcher = new SafeImageFetcher(LOOPBACK)) {
-            return fetcher.fetch(base + path);
+            return fetcher.fetch(origin.url(path));
         }
     }
 
@@ -150,7 +98,7 @@ class SafeImageFetcherTest {
     @Test
     void refusesLoopbackUnlessExplicitlyAllowedAndOtherSchemes() throws Exception {
         try (SafeImageFetcher strict = new SafeImageFetcher(SafeImageFetcher.Settings.DEFAULTS)) {
-            assertThatThrownBy(() -> strict.fetch(base + "/a.png")).hasMessageContaining("resolves to a loopback address");
+            assertThatThrownBy(() -> strict.fetch(origin.url("/a.png"))).hasMessageContaining("resolves to a loopback address");
             assertThatThrownBy(() -> strict.fetch("ftp://example.com/a.png")).hasMessageContaining("only http and https");
             assertThatThrownBy(() -> strict.fetch("http://user:pw@example.com/a.png")).hasMessageContaining("plain host");
             assertThatThrownBy(() -> strict.fetch("not a url at all")).isInstanceOf(SafeImageFetcher.RefusedException.class);

@@ -1,0 +1,32 @@
+package dev.nostrcache.core.nip;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class Nip19Test {
+    // The example of NIP-19 itself.
+    private static final String NPUB = "npub10elfcs4fr0l0r8af98jlmgdh9c8tcxjvz9qkw038js35mp4dma8qzvjptg";
+    private static final String HEX = "7e7e9c42a91bfef19fa929e5fda1b72e0ebc1a4c1141673e2794234d86addf4e";
+
+    @Test
+    void npubAndHexBothNameTheKey() {
+        assertThat(Nip19.pubkeyFrom(NPUB)).isEqualTo(HEX);
+        assertThat(Nip19.pubkeyFrom(HEX)).isEqualTo(HEX);
+        assertThat(Nip19.npub(HEX)).isEqualTo(NPUB);
+    }
+
+    @Test
+    void anythingElseIsNotAPubkey() {
+        String badChecksum = NPUB.substring(0, NPUB.length() - 1) + (NPUB.endsWith("g") ? "h" : "g");
+        assertThat(Nip19.pubkeyFrom(badChecksum)).isNull();
+        assertThat(Nip19.pubkeyFrom(NPUB.toUpperCase())).isNull();
+        assertThat(Nip19.pubkeyFrom(HEX.toUpperCase())).isNull();
+        assertThat(Nip19.pubkeyFrom(HEX.substring(1))).isNull();
+        assertThat(Nip19.pubkeyFrom("nsec" + NPUB.substring(4))).isNull();
+        assertThat(Nip19.pubkeyFrom(Nip19.encode("npub", new byte[31]))).isNull();
+        assertThat(Nip19.pubkeyFrom("")).isNull();
+        assertThat(Nip19.pubkeyFrom("../../etc/passwd")).isNull();
+        assertThat(Nip19.pubkeyFrom(null)).isNull();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.nostrcache.infra.avatar;
+
+import dev.nostrcache.infra.config.CacheConfig;
+
+import java.time.Duration;
+
+/**
+ * How the avatar cache behaves; built from the configuration locally and from the function's environment on AWS.
+ *
+ * @param urlLifetime        lifetime of a presigned redirect target
+ * @param redirectOnFailure  a picture that cannot be fetched: 302 to its original URL (true) or 502 (false)
+ * @param retryAfter         a failed or missing picture is not looked for again for this long
+ * @param refreshAfter       a cached picture older than this is served while a refresh is queued
+ * @param servableFor        a cached picture older than this is fetched again before it is served (its S3 objects
+ *                           may have expired by then)
+ * @param fetcher            the download limits
+ */
+public record AvatarSettings(Duration urlLifetime, boolean redirectOnFailure, Duration retryAfter,
+                             Duration refreshAfter, Duration servableFor, SafeImageFetcher.Settings fetcher) {
+
+    /** The local runtime's: S3Proxy never expires objects, so a stale picture stays servable for a second period. */
+    public static AvatarSettings from(CacheConfig config) {
+        Duration refresh = Duration.ofDays(config.cacheExpirationDays());
+        return new AvatarSettings(Duration.ofSeconds(config.avatarUrlLifetimeSeconds()),
+                config.avatarOriginFailure().equals("redirect"), Duration.ofSeconds(config.avatarRetrySeconds()),
+                refresh, refresh.multipliedBy(2), fetcherSettings(config.allowPrivateOrigins()));
+    }
+
+    public static SafeImageFetcher.Settings fetcherSettings(boolean allowPrivateOrigins) {
+        SafeImageFetcher.Settings d = SafeImageFetcher.Settings.DEFAULTS;
+        return new SafeImageFetcher.Settings(allowPrivateOrigins, d.maxRedirects(), d.timeout(), d.maxBytes(), d.maxPixels());
+    }
+
+    /** What a redirect may be cached for by browsers: well inside the presigned URL's life. */
+    public int redirectMaxAgeSeconds() {
+        return (int) Math.max(0, urlLifetime.toSeconds() / 2);
+    }
+}

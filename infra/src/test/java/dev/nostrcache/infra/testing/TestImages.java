@@ -1,0 +1,82 @@
+package dev.nostrcache.infra.testing;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** Real pictures for tests: encoded here by ImageIO, or (WebP, which ImageIO cannot write) read from fixtures. */
+public final class TestImages {
+    /** 1200 x 900, lossy VP8, made with cwebp from a gradient. */
+    public static final String WEBP_LOSSY = "/images/gradient-1200x900-lossy.webp";
+    /** 150 x 120 with transparency, lossless VP8L. */
+    public static final String WEBP_LOSSLESS_ALPHA = "/images/oval-150x120-lossless-alpha.webp";
+
+    private TestImages() {
+    }
+
+    /** A gradient picture of w x h in {@code format} (jpeg, png, gif); with {@code alpha}, a transparent corner. */
+    public static byte[] encode(String format, int w, int h, boolean alpha) {
+        BufferedImage image = new BufferedImage(w, h, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setPaint(new GradientPaint(0, 0, new Color(20, 80, 200), w, h, new Color(250, 200, 30)));
+        g.fillRect(0, 0, w, h);
+        if (alpha) {
+            g.setComposite(java.awt.AlphaComposite.Clear);
+            g.fillRect(0, 0, w / 4, h / 4);
+        }
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(image, format, out)) {
+                throw new IllegalArgumentException("no ImageIO writer for " + format);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    public static byte[] encode(String format, int w, int h) {
+        return encode(format, w, h, false);
+    }
+
+    public static byte[] fixture(String name) {
+        try (InputStream in = TestImages.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test fixture " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A real 1x1 PNG whose header claims {@code side} x {@code side} pixels: a decompression bomb's shape. */
+    public static byte[] bombPng(int side) {
+        byte[] png = encode("png", 1, 1);
+        for (int i = 0; i < 4; i++) {
+            png[16 + i] = (byte) (side >>> (24 - 8 * i));
+            png[20 + i] = (byte) (side >>> (24 - 8 * i));
+        }
+        return png;
+    }
+
+    /** The decoded picture, for checking what a cache served. */
+    public static BufferedImage decode(byte[] bytes) {
+        try {
+            BufferedImage image = ImageIO.read(new java.io.ByteArrayInputStream(bytes));
+            if (image == null) {
+                throw new IllegalArgumentException("not a picture ImageIO reads");
+            }
+            return image;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
