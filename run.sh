@@ -67,10 +67,28 @@ build() {
 }
 
 command="${1:-start}"
+# The example page's test drives headless Chromium; Debian's package is installed when missing and we may.
+ensure_chromium() {
+  [[ -x /usr/bin/chromium ]] && return 0
+  local sudo=""
+  if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo -n"; else
+      echo "the tests need Debian's chromium package: run 'apt-get install chromium' as root, then retry" >&2
+      exit 1
+    fi
+  fi
+  echo "installing Debian's chromium package for the example page's browser test..." >&2
+  if ! { $sudo apt-get install -y -q chromium >/dev/null || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q chromium >/dev/null; }; }; then
+    echo "could not install chromium with apt-get; install it by hand and retry" >&2
+    exit 1
+  fi
+}
+
 case "$command" in
   test)
     shift
     cd "$here"
+    ensure_chromium
     exec mvn -B -ntp verify "$@"
     ;;
   *)

@@ -84,6 +84,14 @@ public final class LocalGateway implements AutoCloseable {
         upgrades.setHandler(new HttpRoutes());
         context.setHandler(upgrades);
         server.setHandler(context);
+        // Errors Jetty answers itself (a malformed or ambiguous URI) come as JSON, like API Gateway's own errors.
+        server.setErrorHandler((request, response, callback) -> {
+            Object message = request.getAttribute(org.eclipse.jetty.server.handler.ErrorHandler.ERROR_MESSAGE);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            Content.Sink.write(response, true, "{\"message\":" + JSON.writeValueAsString(
+                    message == null ? HttpStatus.getMessage(response.getStatus()) : message.toString()) + "}", callback);
+            return true;
+        });
         server.start();
     }
 

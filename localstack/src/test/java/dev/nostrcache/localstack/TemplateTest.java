@@ -65,7 +65,7 @@ class TemplateTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void theAvatarBucketIsPrivateEncryptedTlsOnlyAndExpiresWithTheCache() {
+    void theAvatarBucketIsPrivateEncryptedTlsOnlyAndExpiresAfterTheCache() {
         Map<String, Object> bucket = template.resources().get(AvatarBucket.LOGICAL_ID);
         assertThat(bucket.get("Type")).isEqualTo("AWS::S3::Bucket");
         Map<String, Object> props = SamTemplate.properties(bucket);
@@ -77,10 +77,16 @@ class TemplateTest {
                 ((Map<String, Object>) props.get("LifecycleConfiguration")).get("Rules");
         assertThat(rules).anySatisfy(rule -> {
             assertThat(rule.get("Status")).isEqualTo("Enabled");
-            assertThat(rule.get("ExpirationInDays")).isEqualTo(Map.of("Ref", "CacheExpirationDays"));
+            assertThat(rule.get("ExpirationInDays")).isEqualTo(Map.of("Ref", "AvatarObjectExpirationDays"));
         });
         assertThat(template.parameters().get("CacheExpirationDays").get("Default"))
                 .isEqualTo(ConfigLoader.DEFAULTS.get("cache_expiration_days"));
+        assertThat((Integer) template.parameters().get("AvatarObjectExpirationDays").get("Default"))
+                .as("objects outlive the refresh period, so a stale picture can be served while it is refreshed")
+                .isGreaterThan((Integer) template.parameters().get("CacheExpirationDays").get("Default"));
+        // The functions learn the lifecycle from the same parameter (they stop serving a day before S3 deletes).
+        assertThat(globalVariables().get("AVATAR_OBJECT_EXPIRATION_DAYS")).isEqualTo(Map.of("Ref", "AvatarObjectExpirationDays"));
+        assertThat(globalVariables().get("CACHE_EXPIRATION_DAYS")).isEqualTo(Map.of("Ref", "CacheExpirationDays"));
 
         Map<String, Object> policy = template.resources().values().stream()
                 .filter(r -> "AWS::S3::BucketPolicy".equals(r.get("Type")))
@@ -93,6 +99,20 @@ class TemplateTest {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Object o, String key) {
         return o == null ? Map.of() : (Map<String, Object>) ((Map<String, Object>) o).getOrDefault(key, Map.of());
+    }
+
+    private static Map<String, Object> globalVariables() {
+        return map(map(map(map(template.root, "Globals"), "Function"), "Environment"), "Variables");
+    }
+
+    private static Map<String, Object> variables(Map<String, Object> function) {
+        return map(map(SamTemplate.properties(function), "Environment"), "Variables");
+    }
+
+    private static Map<String, Object> functionRunning(String bean) {
+        List<Map<String, Object>> matching = functions().values().stream().filter(f -> bean.equals(definition(f))).toList();
+        assertThat(matching).as("one function runs %s", bean).hasSize(1);
+        return matching.get(0);
     }
 
     private static Map<String, Map<String, Object>> functions() {
@@ -164,17 +184,81 @@ class TemplateTest {
 
     @Test
     void functionsMayReachWhatTheyAreGiven() {
+        Set<String> sendingAvatarJobs = new HashSet<>();
         functions().forEach((id, f) -> {
-            Map<String, Object> variables = map(map(SamTemplate.properties(f), "Environment"), "Variables");
+            Map<String, Object> variables = variables(f);
+            String policies = String.valueOf(SamTemplate.properties(f).get("Policies"));
             if (variables.containsKey("AVATAR_QUEUE_URL")) {
+                sendingAvatarJobs.add(definition(f));
                 assertThat(variables.get("AVATAR_QUEUE_URL")).isEqualTo(Map.of("Ref", Queues.AVATARS.logicalId()));
-                assertThat(SamTemplate.properties(f).get("Policies").toString()).as("%s may send avatar jobs", id)
-                        .contains("SQSSendMessagePolicy").contains(Queues.AVATARS.logicalId());
+                assertThat(policies).as("%s may send avatar jobs", id)
+                        .contains("SQSSendMessagePolicy").contains(Queues.AVATARS.logicalId() + ", QueueName");
+            }
+            if (variables.containsKey("EVENT_QUEUE_URL_PREFIX")) {
+                // What each submitter puts on the event queues: clients publish anything; the avatar cache stores
+                // the profiles and contact lists it finds upstream.
+                Map<String, List<QueueGroup>> submits = Map.of("wsDefault", List.of(QueueGroup.values()),
+                        "profilePic", List.of(QueueGroup.PROFILES), "avatarWorker", List.of(QueueGroup.PROFILES),
+                        "avatarJobs", List.of(QueueGroup.CONTACTS));
+                assertThat(submits).as("%s submits events", id).containsKey(definition(f));
+                for (QueueGroup group : submits.get(definition(f))) {
+                    assertThat(policies).as("%s may queue %s", id, group).contains(group.spec().logicalId() + ", QueueName");
+                }
+            }
+            if (variables.containsKey("AVATAR_BUCKET")) {
+                assertThat(variables.get("AVATAR_BUCKET")).isEqualTo(Map.of("Ref", AvatarBucket.LOGICAL_ID));
             }
         });
-        assertThat(definition(functions().values().stream()
-                .filter(f -> map(map(SamTemplate.properties(f), "Environment"), "Variables").containsKey("AVATAR_QUEUE_URL"))
-                .findFirst().orElseThrow())).isEqualTo(QueueGroup.PROFILES.functionName());
+        assertThat(sendingAvatarJobs).containsExactlyInAnyOrder(QueueGroup.PROFILES.functionName(), "profilePic", "avatarJobs");
+    }
+
+    @Test
+    void eachAvatarFunctionMayDoWithTheBucketWhatItNeedsAndNoMore() {
+        Map<String, Set<String>> needs = Map.of(
+                "profilePic", Set.of("s3:GetObject", "s3:PutObject"),
+                "avatarWorker", Set.of("s3:PutObject"),
+                "avatarAdmin", Set.of("s3:ListBucket", "s3:DeleteObject"));
+        functions().forEach((id, f) -> {
+            String policies = String.valueOf(SamTemplate.properties(f).get("Policies"));
+            Set<String> granted = new java.util.TreeSet<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("s3:\\w+").matcher(policies);
+            while (m.find()) {
+                granted.add(m.group());
+            }
+            assertThat(granted).as("%s's S3 actions", id).isEqualTo(needs.getOrDefault(definition(f), Set.of()));
+            if (!granted.isEmpty()) {
+                assertThat(policies).as(id).contains("AvatarBucket.Arn").doesNotContain("Resource=*");
+                assertThat(variables(f)).as(id).containsKey("AVATAR_BUCKET");
+            }
+        });
+        Map<String, Object> admin = functionRunning("avatarAdmin");
+        assertThat(variables(admin).get("ADMIN_TOKEN_SECRET_ARN")).isEqualTo(Map.of("Ref", "AdminTokenSecret"));
+        assertThat(String.valueOf(SamTemplate.properties(admin).get("Policies")))
+                .contains("AWSSecretsManagerGetSecretValuePolicy={SecretArn={Ref=AdminTokenSecret}}");
+        assertThat(template.resources().get("AdminTokenSecret").get("Type")).isEqualTo("AWS::SecretsManager::Secret");
+        functions().forEach((id, f) -> {
+            if (!"avatarAdmin".equals(definition(f))) {
+                assertThat(String.valueOf(SamTemplate.properties(f).get("Policies"))).as(id).doesNotContain("Secret");
+            }
+        });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theAvatarFunctionIsFedByTheAvatarsQueueAtMaxConcurrent() {
+        Map<String, Object> worker = functionRunning(dev.nostrcache.functions.avatar.AvatarFunctions.WORKER);
+        Map<String, Object> events = map(SamTemplate.properties(worker), "Events");
+        assertThat(events).hasSize(1);
+        Map<String, Object> props = map(events.values().iterator().next(), "Properties");
+        assertThat(props.get("Queue")).isEqualTo(Map.of("Fn::GetAtt", List.of(Queues.AVATARS.logicalId(), "Arn")));
+        assertThat(props.get("BatchSize")).isEqualTo(Queues.AVATARS.batchSize());
+        assertThat(props.get("MaximumBatchingWindowInSeconds")).isEqualTo(Queues.AVATARS.batchWindowSeconds());
+        assertThat((List<Object>) props.get("FunctionResponseTypes")).containsExactly("ReportBatchItemFailures");
+        assertThat(map(props, "ScalingConfig").get("MaximumConcurrency")).isEqualTo(Map.of("Ref", "AvatarMaxConcurrency"));
+        assertThat(template.parameters().get("AvatarMaxConcurrency").get("Default")).isEqualTo(ConfigLoader.DEFAULTS.get("max_concurrent"));
+        int timeout = (Integer) SamTemplate.properties(worker).get("Timeout");
+        assertThat(timeout * 6).isLessThanOrEqualTo(Queues.AVATARS.visibilityTimeoutSeconds());
+        assertThat(timeout).as("an origin's 10 s, the upstream's 5 s, and the rest").isGreaterThanOrEqualTo(20);
     }
 
     @Test
@@ -204,20 +288,32 @@ class TemplateTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void everyHttpRouteOfTheLocalGatewayIsAnHttpApiEventOfItsFunction() {
-        // The local gateway routes GET and OPTIONS / to relayInfo; the template must do the same.
-        Map<String, Object> relayInfo = functions().values().stream().filter(f -> "relayInfo".equals(definition(f)))
-                .findFirst().orElseThrow();
-        java.util.Set<String> routes = new java.util.HashSet<>();
-        map(SamTemplate.properties(relayInfo), "Events").values().forEach(e -> {
+    void theHttpApiHasExactlyTheRoutesTheLocalGatewayServesEachOnItsFunction() {
+        Set<String> declared = new HashSet<>();
+        functions().forEach((id, f) -> map(SamTemplate.properties(f), "Events").values().forEach(e -> {
             Map<String, Object> event = (Map<String, Object>) e;
-            assertThat(event.get("Type")).isEqualTo("HttpApi");
+            if (!"HttpApi".equals(event.get("Type"))) {
+                return;
+            }
             Map<String, Object> props = map(event, "Properties");
             assertThat(props.get("ApiId")).isEqualTo(Map.of("Ref", "HttpApi"));
-            routes.add(props.get("Method") + " " + props.get("Path"));
-        });
-        assertThat(routes).containsExactlyInAnyOrder("GET /", "OPTIONS /");
+            declared.add(props.get("Method") + " " + props.get("Path") + " -> " + definition(f));
+        }));
+        Set<String> served = new HashSet<>();
+        for (dev.nostrcache.functions.http.HttpRoute route : dev.nostrcache.functions.http.HttpRoute.values()) {
+            served.add(route.routeKey() + " -> " + route.function());
+        }
+        assertThat(declared).isEqualTo(served);
         assertThat(template.resources().get("HttpApi").get("Type")).isEqualTo("AWS::Serverless::HttpApi");
+        Map<String, Object> globals = map(map(template.root, "Globals"), "Function");
+        for (var f : functions().values()) {
+            Object timeout = SamTemplate.properties(f).getOrDefault("Timeout", globals.get("Timeout"));
+            boolean http = map(SamTemplate.properties(f), "Events").values().stream()
+                    .anyMatch(e -> "HttpApi".equals(((Map<String, Object>) e).get("Type")));
+            if (http) {
+                assertThat((Integer) timeout).as("%s answers within the HTTP API's 30 s", definition(f)).isLessThan(30);
+            }
+        }
     }
 
     @Test

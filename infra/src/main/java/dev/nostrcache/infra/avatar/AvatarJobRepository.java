@@ -136,9 +136,8 @@ public final class AvatarJobRepository {
                 }
             }
             List<Failure> failures = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT pubkey, error FROM avatar_job_items WHERE job_id = ? AND status = 'failed'
-                    ORDER BY pubkey LIMIT """ + FAILURES_SHOWN)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pubkey, error FROM avatar_job_items"
+                    + " WHERE job_id = ? AND status = 'failed' ORDER BY pubkey LIMIT " + FAILURES_SHOWN)) {
                 ps.setObject(1, jobId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -5,8 +5,11 @@ import java.util.List;
 
 /** Every queue of the system: the single list that the template test and the local runtime both read. */
 public final class Queues {
-    /** Avatar download jobs: few at a time (each may take 10 s), so a small batch. */
-    public static final QueueSpec AVATARS = new QueueSpec("avatars", "AvatarsQueue", 120, 3, 5, 0);
+    /**
+     * Avatar download jobs: a small batch (each may take 10 s on its origin, plus an upstream look-up); the visibility
+     * timeout covers six of the avatar function's 30-second timeouts.
+     */
+    public static final QueueSpec AVATARS = new QueueSpec("avatars", "AvatarsQueue", 180, 3, 5, 0);
 
     private Queues() {
     }
