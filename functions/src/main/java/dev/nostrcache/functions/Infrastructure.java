@@ -79,7 +79,7 @@ class Infrastructure {
         Duration refresh = Duration.ofDays(env.getProperty("CACHE_EXPIRATION_DAYS", Integer.class, 30));
         // S3 expires the objects after AVATAR_OBJECT_EXPIRATION_DAYS; a day's margin before that, fetch again first.
         Duration objects = Duration.ofDays(env.getProperty("AVATAR_OBJECT_EXPIRATION_DAYS", Integer.class, 60));
-        return new AvatarSettings(Duration.ofSeconds(env.getProperty("AVATAR_URL_LIFETIME_SECONDS", Integer.class, 3600)),
+        return new AvatarSettings(true, Duration.ofSeconds(env.getProperty("AVATAR_URL_LIFETIME_SECONDS", Integer.class, 3600)),
                 !"error".equals(env.getProperty("AVATAR_ORIGIN_FAILURE", "redirect")),
                 Duration.ofSeconds(env.getProperty("AVATAR_RETRY_SECONDS", Integer.class, 3600)), refresh,
                 objects.minusDays(1), AvatarSettings.fetcherSettings(false));

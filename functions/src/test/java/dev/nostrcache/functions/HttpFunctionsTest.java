@@ -2,9 +2,6 @@ package dev.nostrcache.functions;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.nostrcache.functions.http.HttpRoute;
-import dev.nostrcache.infra.db.DataSources;
-import dev.nostrcache.infra.db.Migrations;
-import dev.nostrcache.infra.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,12 +27,7 @@ class HttpFunctionsTest {
 
     @BeforeAll
     static void database() {
-        String url = TestDatabase.freshJdbcUrl();
-        ds = DataSources.forLocal(url, "postgres", null);
-        Migrations.migrate(ds);
-        System.setProperty("MAIN_CLASS", CacheFunctions.class.getName());
-        System.setProperty("DATABASE_URL", url);
-        System.setProperty("DATABASE_USER", "postgres");
+        ds = LambdaEnvironment.withFreshDatabase();
     }
 
     @AfterAll

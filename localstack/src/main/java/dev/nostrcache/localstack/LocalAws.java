@@ -3,7 +3,7 @@ package dev.nostrcache.localstack;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
@@ -26,6 +26,11 @@ public final class LocalAws {
     private LocalAws() {
     }
 
+    /** The local clients' HTTP: Apache's pool checks a connection before reusing it (the JDK's HttpURLConnection reused connections an emulator had closed, and a PUT failed); enough connections for every long-polling mapping. */
+    static software.amazon.awssdk.http.SdkHttpClient httpClient() {
+        return ApacheHttpClient.builder().maxConnections(1200).build();
+    }
+
     public static StaticCredentialsProvider credentials() {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY));
     }
@@ -35,7 +40,7 @@ public final class LocalAws {
                 .endpointOverride(endpoint)
                 .region(Region.of(REGION))
                 .credentialsProvider(credentials())
-                .httpClient(UrlConnectionHttpClient.create())
+                .httpClient(httpClient())
                 .build();
     }
 
@@ -47,7 +52,7 @@ public final class LocalAws {
                 .forcePathStyle(true)
                 // S3Proxy accepts plain payloads; skip the SDK's default streaming checksums.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .httpClient(UrlConnectionHttpClient.create())
+                .httpClient(httpClient())
                 .build();
     }
 

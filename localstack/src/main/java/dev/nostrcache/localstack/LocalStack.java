@@ -13,7 +13,6 @@ import dev.nostrcache.functions.http.AdminCredential;
 import dev.nostrcache.infra.queue.EventSubmitter;
 import dev.nostrcache.infra.queue.QueueGroup;
 import dev.nostrcache.infra.ws.ApiGatewayMessenger;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import dev.nostrcache.infra.queue.Queues;
@@ -119,13 +118,13 @@ public final class LocalStack implements AutoCloseable {
         if (mode == Mode.SERVICES) {
             return;
         }
-        AvatarQueue avatars = new SqsAvatarQueue(sqsClient,
-                sqs.queueUrls().get(Queues.AVATARS.queueName(config.stackName())));
+        AvatarQueue avatars = config.avatarCache() ? new SqsAvatarQueue(sqsClient,
+                sqs.queueUrls().get(Queues.AVATARS.queueName(config.stackName()))) : AvatarQueue.NONE;
         gateway = remember(new LocalGateway(config.listenSocketAddress(),
                 Duration.ofSeconds(config.gatewayIdleTimeoutSeconds()), Duration.ofSeconds(config.gatewayMaxConnectionSeconds())));
         ApiGatewayMessenger messenger = remember(new ApiGatewayMessenger(endpoint -> ApiGatewayManagementApiClient.builder()
                 .endpointOverride(endpoint).region(Region.of(LocalAws.REGION)).credentialsProvider(LocalAws.credentials())
-                .httpClient(UrlConnectionHttpClient.create()).build()));
+                .httpClient(LocalAws.httpClient()).build()));
         String profilesQueue = sqs.queueUrls().get(QueueGroup.PROFILES.spec().queueName(config.stackName()));
         EventSubmitter submitter = new EventSubmitter(() -> sqsClient,
                 profilesQueue.substring(0, profilesQueue.length() - QueueGroup.PROFILES.spec().name().length()));
@@ -151,13 +150,17 @@ public final class LocalStack implements AutoCloseable {
                     group.functionName(), functions, config.functionConcurrency(),
                     Duration.ofSeconds(config.localRetryDelaySeconds()))));
         }
-        String avatarsUrl = sqs.queueUrls().get(Queues.AVATARS.queueName(config.stackName()));
-        avatarMapping = remember(new SqsEventSourceMapping(sqsClient, avatarsUrl, arn(avatarsUrl), Queues.AVATARS,
-                AvatarFunctions.WORKER, functions, config.maxConcurrent(), Duration.ofSeconds(config.localRetryDelaySeconds())));
+        if (config.avatarCache()) {
+            String avatarsUrl = sqs.queueUrls().get(Queues.AVATARS.queueName(config.stackName()));
+            avatarMapping = remember(new SqsEventSourceMapping(sqsClient, avatarsUrl, arn(avatarsUrl), Queues.AVATARS,
+                    AvatarFunctions.WORKER, functions, config.maxConcurrent(), Duration.ofSeconds(config.localRetryDelaySeconds())));
+        }
         // Closed before the mappings: every poller is told to stop at once, so their long polls end together.
         remember(() -> {
             mappings.values().forEach(SqsEventSourceMapping::stopPolling);
-            avatarMapping.stopPolling();
+            if (avatarMapping != null) {
+                avatarMapping.stopPolling();
+            }
         });
         Map<QueueGroup, String> eventQueues = new EnumMap<>(QueueGroup.class);
         for (QueueGroup group : QueueGroup.values()) {
@@ -327,8 +330,12 @@ public final class LocalStack implements AutoCloseable {
                 gatewayUrl(), gateway.managementEndpoint());
         out.printf("  HTTP API    %s  (NIP-11, /health, /profile-pic/<pubkey>, /batch-cache, /cache-follows/<pubkey>;"
                 + " try %sprofile-pic-example.html)%n", httpUrl(), httpUrl());
-        out.printf("  Avatars     fetched by %d concurrent workers from the avatars queue; purges %s%n",
-                config.maxConcurrent(), config.adminToken() == null ? "disabled (no admin_token)" : "need the admin_token");
+        if (config.avatarCache()) {
+            out.printf("  Avatars     fetched by %d concurrent workers from the avatars queue; purges %s%n",
+                    config.maxConcurrent(), config.adminToken() == null ? "disabled (no admin_token)" : "need the admin_token");
+        } else {
+            out.println("  Avatars     turned off (avatar_cache: false): no picture is fetched");
+        }
         out.printf("  Functions   %d ingest functions, each fed by its queue (%d concurrent invocations per queue)%n",
                 mappings.size(), config.functionConcurrency());
         if (worker != null) {

@@ -37,7 +37,7 @@ class LauncherTest {
 
     @Test
     void ctrlCStopsEverythingAndLeavesNoProcessBehind() throws Exception {
-        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0}");
+        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"avatar_cache\": false, \"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0}");
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 Main.class.getName()).directory(dir.toFile()).redirectErrorStream(true).start();

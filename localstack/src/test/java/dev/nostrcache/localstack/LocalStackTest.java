@@ -44,7 +44,7 @@ class LocalStackTest {
     Path dir;
 
     private CacheConfig config() throws Exception {
-        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, "
+        Files.writeString(dir.resolve("config.json"), "{\"avatar_cache\": false, \"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, "
                 + "\"stack_name\": \"test-stack\"}");
         return ConfigLoader.load(List.of(), Map.of(), dir);
     }
@@ -159,7 +159,7 @@ class LocalStackTest {
 
     @Test
     void theGatewayClosesIdleAndOldConnectionsAndForgetsThem() throws Exception {
-        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", "
+        Files.writeString(dir.resolve("config.json"), "{\"avatar_cache\": false, \"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", "
                 + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"gateway_idle_timeout_seconds\": 2, "
                 + "\"gateway_max_connection_seconds\": 4}");
         try (LocalStack stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE)) {
@@ -192,7 +192,7 @@ class LocalStackTest {
 
     @Test
     void aConnectionPolicyRefusesBlockedAddressesAtConnect() throws Exception {
-        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", "
+        Files.writeString(dir.resolve("config.json"), "{\"avatar_cache\": false, \"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", "
                 + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"blocked_source_ips\": [\"127.0.0.1\"]}");
         try (LocalStack stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE)) {
             java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
@@ -208,7 +208,7 @@ class LocalStackTest {
 
     @Test
     void whileTheDatabaseIsAwayClientsGetErrorsAndAfterwardsAnswers() throws Exception {
-        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", "
+        Files.writeString(dir.resolve("config.json"), "{\"avatar_cache\": false, \"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", "
                 + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0}");
         try (LocalStack stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE);
              RelayClient client = new RelayClient(stack.gatewayUrl())) {

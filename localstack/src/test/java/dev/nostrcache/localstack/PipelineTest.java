@@ -66,7 +66,7 @@ class PipelineTest {
     }
 
     private CacheConfig config(String extra) throws Exception {
-        Files.writeString(dir.resolve("config.json"), "{\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, "
+        Files.writeString(dir.resolve("config.json"), "{\"avatar_cache\": false, \"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, "
                 + "\"relay_discovery_cap\": 0" + extra + "}");
         return ConfigLoader.load(List.of(), Map.of(), dir);
     }

@@ -38,7 +38,7 @@ class RelayTest {
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("relay-test");
-        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", "
+        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"avatar_cache\": false, \"listen_addr\": \"127.0.0.1:0\", "
                 + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0}");
         stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE);
         EventParser parser = new EventParser(Limits.DEFAULTS);
@@ -283,19 +283,25 @@ class RelayTest {
     }
 
     @Test
-    void changedProfilePicturesAreQueuedForTheAvatarCache() throws Exception {
-        String avatars = stack.queueUrls().get("nostr-cache-avatars");
-        var messages = stack.sqsClient().receiveMessage(r -> r.queueUrl(avatars).maxNumberOfMessages(10)
-                .visibilityTimeout(0).waitTimeSeconds(1)).messages();
-        assertThat(messages).isNotEmpty();
-        for (var m : messages) {
-            JsonNode request = JSON.readTree(m.body());
-            assertThat(request.get("pubkey").asString()).hasSize(64);
-            assertThat(request.get("reason").asString()).isEqualTo("profile-changed");
-            String picture = request.get("url").asString();
-            assertThat(sql("SELECT count(*) FROM profiles WHERE encode(pubkey, 'hex') = '" + request.get("pubkey").asString()
-                    + "' AND picture = '" + picture.replace("'", "''") + "'")).as("the queued URL is the stored picture").isEqualTo(1);
+    void withTheAvatarCacheTurnedOffNoPictureIsQueuedOrFetched() throws Exception {
+        // This stack runs with avatar_cache false, so the workload's real picture URLs are never fetched by tests.
+        assertThat(stack.queueDepths().get("nostr-cache-avatars")).isZero();
+        assertThat(sql("SELECT count(*) FROM avatars")).isZero();
+        long withPictures = sql("SELECT count(*) FROM profiles WHERE picture IS NOT NULL");
+        assertThat(withPictures).as("the workload has profiles with pictures").isPositive();
+        String pubkey;
+        try (Connection c = stack.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT encode(pubkey, 'hex') FROM profiles WHERE picture IS NOT NULL LIMIT 1"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            pubkey = rs.getString(1);
         }
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        var answer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                stack.gatewayUrl().toString().replace("ws://", "http://") + "profile-pic/" + pubkey)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(404);
+        assertThat(answer.body()).contains("turned off");
+        assertThat(sql("SELECT count(*) FROM avatars")).isZero();
     }
 
     @Test

@@ -49,7 +49,7 @@ public class AvatarHttpFunctions {
         try {
             return handler.handle();
         } catch (Exception e) {
-            LOG.warn("{} failed: {}", what, e.toString());
+            LOG.warn("{} failed", what, e);
             return error(503, "the cache is unavailable right now; try again shortly");
         }
     }
@@ -69,6 +69,9 @@ public class AvatarHttpFunctions {
             }
             return guarded("profile-pic " + pubkey, () -> {
                 AvatarCache avatars = cache.getObject();
+                if (!avatars.settings().enabled()) {
+                    return turnedOff();
+                }
                 return switch (avatars.profilePicture(pubkey, size)) {
                     case PictureAnswer.Redirect r -> HttpResponses.redirect(r.location().toString(),
                             "public, max-age=" + r.maxAgeSeconds());
@@ -85,6 +88,9 @@ public class AvatarHttpFunctions {
     @Bean
     Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> avatarJobs(ObjectProvider<AvatarCache> cache) {
         return request -> {
+            if (!cache.getObject().settings().enabled()) {
+                return turnedOff();
+            }
             String method = HttpResponses.method(request);
             String jobId = HttpResponses.pathParameter(request, "jobId");
             String followsOf = HttpResponses.pathParameter(request, "pubkey");
@@ -99,6 +105,10 @@ public class AvatarHttpFunctions {
             }
             return error(405, "method not allowed");
         };
+    }
+
+    private static APIGatewayV2HTTPResponse turnedOff() {
+        return error(404, "the profile-picture cache is turned off here (avatar_cache: false)");
     }
 
     private static APIGatewayV2HTTPResponse batch(ObjectProvider<AvatarCache> cache, APIGatewayV2HTTPEvent request) {

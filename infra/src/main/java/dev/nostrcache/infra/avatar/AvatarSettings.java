@@ -7,6 +7,7 @@ import java.time.Duration;
 /**
  * How the avatar cache behaves; built from the configuration locally and from the function's environment on AWS.
  *
+ * @param enabled            false: pictures are never fetched (the routes say the cache is off)
  * @param urlLifetime        lifetime of a presigned redirect target
  * @param redirectOnFailure  a picture that cannot be fetched: 302 to its original URL (true) or 502 (false)
  * @param retryAfter         a failed or missing picture is not looked for again for this long
@@ -15,13 +16,13 @@ import java.time.Duration;
  *                           may have expired by then)
  * @param fetcher            the download limits
  */
-public record AvatarSettings(Duration urlLifetime, boolean redirectOnFailure, Duration retryAfter,
+public record AvatarSettings(boolean enabled, Duration urlLifetime, boolean redirectOnFailure, Duration retryAfter,
                              Duration refreshAfter, Duration servableFor, SafeImageFetcher.Settings fetcher) {
 
     /** The local runtime's: S3Proxy never expires objects, so a stale picture stays servable for a second period. */
     public static AvatarSettings from(CacheConfig config) {
         Duration refresh = Duration.ofDays(config.cacheExpirationDays());
-        return new AvatarSettings(Duration.ofSeconds(config.avatarUrlLifetimeSeconds()),
+        return new AvatarSettings(config.avatarCache(), Duration.ofSeconds(config.avatarUrlLifetimeSeconds()),
                 config.avatarOriginFailure().equals("redirect"), Duration.ofSeconds(config.avatarRetrySeconds()),
                 refresh, refresh.multipliedBy(2), fetcherSettings(config.allowPrivateOrigins()));
     }

@@ -29,6 +29,7 @@ import java.util.List;
  * @param gatewayIdleTimeoutSeconds    local gateway: a connection with no message for this long is closed
  * @param gatewayMaxConnectionSeconds  local gateway: any connection is closed after this long
  * @param blockedSourceIps     client addresses whose WebSocket connections are refused at $connect
+ * @param avatarCache          whether profile pictures are fetched at all (false: a relay without the picture cache)
  * @param allowPrivateOrigins  let the avatar fetcher reach loopback and private addresses (tests only)
  * @param adminToken           the bearer token the purge endpoints require; null: purges are refused
  * @param avatarUrlLifetimeSeconds  lifetime of the presigned S3 URLs that /profile-pic redirects to
@@ -57,6 +58,7 @@ public record CacheConfig(
         int gatewayIdleTimeoutSeconds,
         int gatewayMaxConnectionSeconds,
         List<String> blockedSourceIps,
+        boolean avatarCache,
         boolean allowPrivateOrigins,
         String adminToken,
         int avatarUrlLifetimeSeconds,
@@ -77,6 +79,18 @@ public record CacheConfig(
             host = host.substring(1, host.length() - 1);
         }
         return new InetSocketAddress(host.isEmpty() ? "0.0.0.0" : host, Integer.parseInt(listenAddr.substring(colon + 1)));
+    }
+
+    /** Every key but the secrets (database password, admin token), which are only said to be set or not. */
+    @Override
+    public String toString() {
+        return "CacheConfig[listenAddr=" + listenAddr + ", databasePath=" + databasePath + ", mediaCachePath="
+                + mediaCachePath + ", upstreamRelays=" + upstreamRelays + ", maxConcurrent=" + maxConcurrent
+                + ", cacheExpirationDays=" + cacheExpirationDays + ", databaseUrl=" + databaseUrl + ", databaseUser="
+                + databaseUser + ", databasePassword=" + (databasePassword == null ? "unset" : "set")
+                + ", stackName=" + stackName + ", ingestKinds=" + ingestKinds + ", avatarCache=" + avatarCache
+                + ", allowPrivateOrigins="
+                + allowPrivateOrigins + ", adminToken=" + (adminToken == null ? "unset" : "set") + "]";
     }
 
     public boolean usesEmbeddedDatabase() {

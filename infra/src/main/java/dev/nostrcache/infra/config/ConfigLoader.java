@@ -52,6 +52,7 @@ public final class ConfigLoader {
         d.put("gateway_idle_timeout_seconds", 600);
         d.put("gateway_max_connection_seconds", 7200);
         d.put("blocked_source_ips", List.of());
+        d.put("avatar_cache", true);
         d.put("allow_private_origins", false);
         d.put("admin_token", "");
         d.put("avatar_url_lifetime_seconds", 3600);
@@ -168,6 +169,7 @@ public final class ConfigLoader {
                 intIn("gateway_idle_timeout_seconds", v.get("gateway_idle_timeout_seconds"), 1, 86_400),
                 intIn("gateway_max_connection_seconds", v.get("gateway_max_connection_seconds"), 1, 604_800),
                 list(v.get("blocked_source_ips")),
+                bool("avatar_cache", v.get("avatar_cache")),
                 bool("allow_private_origins", v.get("allow_private_origins")),
                 emptyToNull(v.get("admin_token")),
                 intIn("avatar_url_lifetime_seconds", v.get("avatar_url_lifetime_seconds"), 60, 604_800),

@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import dev.nostrcache.infra.avatar.AvatarSettings;
+import dev.nostrcache.infra.avatar.SafeImageFetcher;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -99,5 +102,32 @@ class ConfigLoaderTest {
         Files.writeString(dir.resolve("config.json"), "{\"cache_expiration_days\": 0}");
         assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of(), dir))
                 .hasMessageContaining("'cache_expiration_days'");
+        Files.delete(dir.resolve("config.json"));
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("NOSTR_CACHE_ALLOW_PRIVATE_ORIGINS", "yes"), dir))
+                .hasMessage("config key 'allow_private_origins': expected true or false, got \"yes\"");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("NOSTR_CACHE_AVATAR_ORIGIN_FAILURE", "404"), dir))
+                .hasMessage("config key 'avatar_origin_failure': expected one of redirect, error, got \"404\"");
+    }
+
+    @Test
+    void theAvatarCacheIsSafeByDefaultAndLoopbackOnlyByTheExplicitKey() throws IOException {
+        CacheConfig defaults = ConfigLoader.load(List.of(), Map.of(), dir);
+        assertThat(defaults.allowPrivateOrigins()).isFalse();
+        assertThat(defaults.adminToken()).as("no token: purges refused").isNull();
+        AvatarSettings settings = AvatarSettings.from(defaults);
+        assertThat(settings.fetcher()).isEqualTo(SafeImageFetcher.Settings.DEFAULTS);
+        assertThat(settings.redirectOnFailure()).isTrue();
+        assertThat(settings.urlLifetime()).hasSeconds(3600);
+        assertThat(settings.redirectMaxAgeSeconds()).isEqualTo(1800);
+        assertThat(settings.refreshAfter()).hasDays(30);
+
+        Files.writeString(dir.resolve("config.json"), "{\"allow_private_origins\": true, \"admin_token\": \"s3cret\", "
+                + "\"avatar_origin_failure\": \"error\", \"avatar_url_lifetime_seconds\": 600}");
+        CacheConfig testing = ConfigLoader.load(List.of(), Map.of(), dir);
+        assertThat(AvatarSettings.from(testing).fetcher().allowLoopback()).isTrue();
+        assertThat(AvatarSettings.from(testing).redirectOnFailure()).isFalse();
+        assertThat(AvatarSettings.from(testing).redirectMaxAgeSeconds()).isEqualTo(300);
+        assertThat(testing.adminToken()).isEqualTo("s3cret");
+        assertThat(testing.toString()).as("the token never reaches a log line").doesNotContain("s3cret");
     }
 }
