@@ -34,16 +34,17 @@ final class LocalFunctions implements AutoCloseable {
 
     /**
      * Starts the application with {@code adapters} (bean name to instance) registered first, so the AWS-facing
-     * definitions in {@code Infrastructure} step aside for them.
+     * definitions in {@code Infrastructure} step aside for them, and {@code environment} as the variables a
+     * function's template entry would set.
      */
-    static LocalFunctions start(Map<String, Object> adapters, String managementEndpoint, List<String> blockedSourceIps) {
+    static LocalFunctions start(Map<String, Object> adapters, Map<String, String> environment) {
         SpringApplication app = new SpringApplication(CacheFunctions.class);
         app.setWebApplicationType(WebApplicationType.NONE);
         app.setRegisterShutdownHook(false);
         app.addInitializers(context -> adapters.forEach(context.getBeanFactory()::registerSingleton));
-        return new LocalFunctions(app.run("--spring.cloud.function.web.export.enabled=false",
-                "--MANAGEMENT_API_ENDPOINT=" + managementEndpoint,
-                "--BLOCKED_SOURCE_IPS=" + String.join(",", blockedSourceIps)));
+        List<String> args = new java.util.ArrayList<>(List.of("--spring.cloud.function.web.export.enabled=false"));
+        environment.forEach((name, value) -> args.add("--" + name + "=" + value));
+        return new LocalFunctions(app.run(args.toArray(String[]::new)));
     }
 
     /** Invokes the function bean {@code name} with a Lambda event, returning the Lambda response JSON. */

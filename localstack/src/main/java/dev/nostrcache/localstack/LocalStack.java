@@ -9,6 +9,7 @@ import dev.nostrcache.infra.avatar.SqsAvatarQueue;
 import dev.nostrcache.infra.avatar.AvatarSettings;
 import dev.nostrcache.infra.relay.UpstreamQuery;
 import dev.nostrcache.functions.avatar.AvatarFunctions;
+import dev.nostrcache.functions.scheduled.ScheduledFunctions;
 import dev.nostrcache.functions.http.AdminCredential;
 import dev.nostrcache.infra.queue.EventSubmitter;
 import dev.nostrcache.infra.queue.QueueGroup;
@@ -35,6 +36,9 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The whole system in one JVM on embedded stand-ins: PostgreSQL (zonky, or an external database when
@@ -69,6 +73,7 @@ public final class LocalStack implements AutoCloseable {
     private SqsClient sqsClient;
     private final Map<QueueGroup, SqsEventSourceMapping> mappings = new EnumMap<>(QueueGroup.class);
     private SqsEventSourceMapping avatarMapping;
+    private LocalFunctions functions;
     private SqsEventPublisher publisher;
     private IngestWorker worker;
     private LocalGateway gateway;
@@ -139,8 +144,21 @@ public final class LocalStack implements AutoCloseable {
         adapters.put("upstreamQuery", new UpstreamQuery(config.upstreamRelays(),
                 Duration.ofSeconds(config.upstreamQuerySeconds())));
         adapters.put("adminCredential", new AdminCredential(config::adminToken));
-        LocalFunctions functions = remember(LocalFunctions.start(adapters, gateway.managementEndpoint(),
-                config.blockedSourceIps()));
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("MANAGEMENT_API_ENDPOINT", gateway.managementEndpoint());
+        environment.put("BLOCKED_SOURCE_IPS", String.join(",", config.blockedSourceIps()));
+        environment.put("HTTP_API_URL", httpUrl().toString());
+        environment.put("UPSTREAM_RELAYS", String.join(",", config.upstreamRelays()));
+        functions = remember(LocalFunctions.start(adapters, environment));
+        // EventBridge's part: the scheduled functions, at their template rate, the first run at once.
+        ScheduledExecutorService schedules = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "local-schedules");
+            t.setDaemon(true);
+            return t;
+        });
+        remember(schedules::shutdownNow);
+        schedules.scheduleAtFixedRate(() -> runScheduled(ScheduledFunctions.TRENDING), 0,
+                ScheduledFunctions.TRENDING_EVERY_MINUTES, TimeUnit.MINUTES);
         gateway.attach(functions::invoke);
         // Closed before the functions: the gateway stops invoking them first.
         remember(() -> gateway.attach(null));
@@ -173,6 +191,23 @@ public final class LocalStack implements AutoCloseable {
         if (mode == Mode.FULL && !config.upstreamRelays().isEmpty()) {
             worker = remember(new IngestWorker(settings, dataSource, publisher::submit, publisher::metricsLine));
             worker.start();
+        }
+    }
+
+    /**
+     * Invokes a scheduled function now with the event EventBridge sends (tests use it instead of waiting); a failure
+     * is logged, as a failed scheduled invocation would be.
+     */
+    public boolean runScheduled(String function) {
+        String event = "{\"version\":\"0\",\"id\":\"" + java.util.UUID.randomUUID() + "\",\"detail-type\":\"Scheduled Event\","
+                + "\"source\":\"aws.events\",\"account\":\"" + LocalAws.ACCOUNT_ID + "\",\"time\":\""
+                + java.time.Instant.now() + "\",\"region\":\"" + LocalAws.REGION + "\",\"resources\":[],\"detail\":{}}";
+        try {
+            functions.invoke(function, event.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return true;
+        } catch (Exception e) {
+            LOG.warn("scheduled {} failed: {}", function, e.toString());
+            return false;
         }
     }
 

@@ -5,6 +5,7 @@ import dev.nostrcache.infra.avatar.AvatarQueue;
 import dev.nostrcache.infra.ingest.EventProcessor;
 import dev.nostrcache.infra.queue.QueueGroup;
 import dev.nostrcache.infra.ws.ConnectionMessenger;
+import dev.nostrcache.infra.primal.PrimalApi;
 import dev.nostrcache.infra.ws.LiveDelivery;
 import dev.nostrcache.infra.ws.SubscriptionRepository;
 import org.springframework.beans.factory.config.RuntimeBeanReference;
@@ -27,9 +28,9 @@ public class IngestFunctions {
 
     @Bean(HANDLER)
     SqsIngestHandler sqsIngestHandler(DataSource dataSource, AvatarQueue avatars, ConnectionMessenger messenger,
-                                      Clock clock) {
+                                      Clock clock, PrimalApi primal) {
         return new SqsIngestHandler(new EventProcessor(dataSource), avatars,
-                new LiveDelivery(new SubscriptionRepository(dataSource), messenger), Limits.DEFAULTS, clock);
+                new LiveDelivery(new SubscriptionRepository(dataSource), messenger, primal::push), Limits.DEFAULTS, clock);
     }
 
     @Bean

@@ -3,6 +3,7 @@ package dev.nostrcache.functions.ws;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.nostrcache.core.Limits;
+import dev.nostrcache.infra.primal.PrimalApi;
 import dev.nostrcache.infra.query.EventQueries;
 import dev.nostrcache.infra.queue.EventSubmitter;
 import dev.nostrcache.infra.storage.EventRepository;
@@ -25,10 +26,23 @@ public class RelayFunctions {
 
     @Bean
     RelayHandler relayHandler(DataSource dataSource, ConnectionMessenger messenger, EventSubmitter submitter,
-                              Clock clock, Environment env, List<ConnectionPolicy> policies) {
+                              Clock clock, Environment env, List<ConnectionPolicy> policies, PrimalApi primal) {
         return new RelayHandler(new SubscriptionRepository(dataSource),
                 new EventQueries(dataSource, Limits.DEFAULTS.maxLimit()), new EventRepository(dataSource), messenger,
-                submitter, Limits.DEFAULTS, clock, env.getProperty("MANAGEMENT_API_ENDPOINT"), policies);
+                submitter, primal, Limits.DEFAULTS, clock, env.getProperty("MANAGEMENT_API_ENDPOINT"), policies);
+    }
+
+    /**
+     * Primal's cache API. Its default relays are {@code UPSTREAM_RELAYS}; profile pictures in its media metadata link
+     * to {@code HTTP_API_URL}{@code profile-pic/...} (none when unset).
+     */
+    @Bean
+    PrimalApi primalApi(DataSource dataSource, EventSubmitter submitter, Clock clock, Environment env) {
+        List<String> relays = java.util.Arrays.stream(env.getProperty("UPSTREAM_RELAYS", "").split(","))
+                .map(String::strip).filter(r -> !r.isEmpty()).toList();
+        String httpApi = env.getProperty("HTTP_API_URL", "");
+        return new PrimalApi(dataSource, submitter, relays,
+                httpApi.isBlank() ? null : (httpApi.endsWith("/") ? httpApi : httpApi + "/"), clock);
     }
 
     @Bean

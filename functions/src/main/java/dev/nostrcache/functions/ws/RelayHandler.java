@@ -9,6 +9,9 @@ import dev.nostrcache.core.event.EventVerifier;
 import dev.nostrcache.core.event.InvalidEventException;
 import dev.nostrcache.core.message.ClientMessage;
 import dev.nostrcache.core.message.ClientMessageParser;
+import dev.nostrcache.core.filter.Filter;
+import dev.nostrcache.infra.primal.PrimalApi;
+import dev.nostrcache.infra.primal.PrimalException;
 import dev.nostrcache.infra.query.EventQueries;
 import dev.nostrcache.infra.queue.EventSubmitter;
 import dev.nostrcache.infra.storage.EventRepository;
@@ -21,11 +24,13 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The NIP-01 relay behind the WebSocket API's routes. {@code $connect} records the connection, {@code $disconnect}
  * removes it with its subscriptions, {@code $default} answers each client message through the management API.
- * Published events take the same queues as ingested ones; live delivery is done by the ingest functions.
+ * Published events take the same queues as ingested ones; live delivery is done by the ingest functions. Primal
+ * cache requests ({@code {"cache": [op, params]}}) go to {@link PrimalApi} on the same route.
  */
 public final class RelayHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RelayHandler.class);
@@ -35,6 +40,7 @@ public final class RelayHandler {
     private final EventRepository events;
     private final ConnectionMessenger messenger;
     private final EventSubmitter submitter;
+    private final PrimalApi primal;
     private final Limits limits;
     private final Clock clock;
     private final ClientMessageParser parser;
@@ -47,13 +53,14 @@ public final class RelayHandler {
      *                         ({@code https://<domainName>/<stage>}, as on AWS)
      */
     public RelayHandler(SubscriptionRepository subscriptions, EventQueries queries, EventRepository events,
-                        ConnectionMessenger messenger, EventSubmitter submitter, Limits limits, Clock clock,
-                        String endpointOverride, List<ConnectionPolicy> policies) {
+                        ConnectionMessenger messenger, EventSubmitter submitter, PrimalApi primal, Limits limits,
+                        Clock clock, String endpointOverride, List<ConnectionPolicy> policies) {
         this.subscriptions = subscriptions;
         this.queries = queries;
         this.events = events;
         this.messenger = messenger;
         this.submitter = submitter;
+        this.primal = primal;
         this.limits = limits;
         this.clock = clock;
         this.parser = new ClientMessageParser(limits);
@@ -118,10 +125,7 @@ public final class RelayHandler {
                         + ",{\"count\":" + queries.count(count.filters(), clock.millis() / 1000) + "}]");
                 case ClientMessage.Close close -> subscriptions.unsubscribe(connection, close.subscriptionId());
                 case ClientMessage.Publish publish -> publish(reply, publish);
-                case ClientMessage.CacheRequest cache -> {
-                    reply.send("[\"NOTICE\"," + quoted(cache.subscriptionId()) + ",\"unknown api request\"]");
-                    reply.send("[\"EOSE\"," + quoted(cache.subscriptionId()) + "]");
-                }
+                case ClientMessage.CacheRequest cache -> cacheRequest(reply, cache);
                 case ClientMessage.RefusedEvent refused -> reply.ok(refused.eventId(), false, refused.reason());
                 case ClientMessage.RefusedSubscription refused -> reply.closed(refused.subscriptionId(), refused.reason());
                 case ClientMessage.Unintelligible notice -> reply.send("[\"NOTICE\"," + quoted(notice.reason()) + "]");
@@ -133,10 +137,59 @@ public final class RelayHandler {
                 case ClientMessage.Publish publish -> reply.ok(publish.event().id(), false, reason);
                 case ClientMessage.Req req -> reply.closed(req.subscriptionId(), reason);
                 case ClientMessage.Count count -> reply.closed(count.subscriptionId(), reason);
+                case ClientMessage.CacheRequest cache -> {
+                    reply.send("[\"NOTICE\"," + quoted(cache.subscriptionId()) + "," + quoted(reason) + "]");
+                    reply.send("[\"EOSE\"," + quoted(cache.subscriptionId()) + "]");
+                }
                 default -> reply.send("[\"NOTICE\"," + quoted(reason) + "]");
             }
         }
         return response(200);
+    }
+
+    /**
+     * A Primal cache request: one EVENT per object, then EOSE; a refusal as Primal's three-element NOTICE, then EOSE.
+     * A one-shot request is finished at its EOSE and stored nowhere (Android clients never CLOSE them); only a request
+     * that stays open (notification_counts) is a subscription, counted against the cap until CLOSE.
+     */
+    private void cacheRequest(Reply reply, ClientMessage.CacheRequest cache) throws SQLException {
+        String sub = quoted(cache.subscriptionId());
+        PrimalApi.Result result;
+        try {
+            result = primal.answer(cache.op(), cache.params());
+        } catch (PrimalException e) {
+            reply.send("[\"NOTICE\"," + sub + "," + quoted(e.getMessage()) + "]");
+            reply.send("[\"EOSE\"," + sub + "]");
+            return;
+        }
+        switch (result) {
+            case PrimalApi.Result.Unknown unknown -> {
+                reply.send("[\"NOTICE\"," + sub + ",\"unknown api request\"]");
+                reply.send("[\"EOSE\"," + sub + "]");
+            }
+            case PrimalApi.Result.Objects answer -> {
+                if (answer.notifyPubkey() != null) {
+                    Filter tagged = new Filter(null, null, null, Map.of("p", Set.of(answer.notifyPubkey())), null, null,
+                            null, null);
+                    var opened = subscriptions.subscribe(reply.connection, cache.subscriptionId(), List.of(tagged),
+                            limits.maxSubscriptions(), cache.op(), answer.notifyPubkey());
+                    if (opened == SubscriptionRepository.Subscribed.TOO_MANY) {
+                        reply.send("[\"NOTICE\"," + sub + ",\"too many subscriptions\"]");
+                        reply.send("[\"EOSE\"," + sub + "]");
+                        return;
+                    }
+                }
+                if (answer.eoseFirst()) {
+                    reply.send("[\"EOSE\"," + sub + "]");
+                }
+                for (String object : answer.objects()) {
+                    reply.send("[\"EVENT\"," + sub + "," + object + "]");
+                }
+                if (!answer.eoseFirst()) {
+                    reply.send("[\"EOSE\"," + sub + "]");
+                }
+            }
+        }
     }
 
     private void refuseRateLimited(Reply reply, ClientMessage message) {

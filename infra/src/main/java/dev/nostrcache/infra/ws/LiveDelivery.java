@@ -6,18 +6,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pushes a newly stored event to every open subscription it matches. The event is already stored when this runs,
+ * Pushes a newly stored event to every open subscription it matches (an open Primal request gets its op's answer
+ * instead of the event). The event is already stored when this runs,
  * so a failure here is logged and never fails the event's message; a gone connection is removed.
  */
 public final class LiveDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(LiveDelivery.class);
 
+    /** What an open Primal request is pushed when an event it watches is stored; null for nothing. */
+    @FunctionalInterface
+    public interface PrimalPush {
+        String render(String op, String pubkey, Event event) throws java.sql.SQLException;
+
+        PrimalPush NONE = (op, pubkey, event) -> null;
+    }
+
     private final SubscriptionRepository subscriptions;
     private final ConnectionMessenger messenger;
+    private final PrimalPush primal;
 
-    public LiveDelivery(SubscriptionRepository subscriptions, ConnectionMessenger messenger) {
+    public LiveDelivery(SubscriptionRepository subscriptions, ConnectionMessenger messenger, PrimalPush primal) {
         this.subscriptions = subscriptions;
         this.messenger = messenger;
+        this.primal = primal;
     }
 
     /** Returns how many subscriptions received the event. */
@@ -26,9 +37,13 @@ public final class LiveDelivery {
         try {
             String json = event.toJson();
             for (SubscriptionRepository.Match match : subscriptions.matching(event)) {
+                String object = match.primalOp() == null ? json : primal.render(match.primalOp(), match.primalPubkey(), event);
+                if (object == null) {
+                    continue;
+                }
                 StringBuilder message = new StringBuilder("[\"EVENT\",");
                 EventJson.appendString(message, match.subscriptionId());
-                message.append(',').append(json).append(']');
+                message.append(',').append(object).append(']');
                 try {
                     if (messenger.send(match.endpoint(), match.connectionId(), message.toString())) {
                         delivered++;

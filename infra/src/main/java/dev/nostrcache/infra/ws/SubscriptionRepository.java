@@ -31,7 +31,8 @@ public final class SubscriptionRepository {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** A subscription a live event must be sent to, and the endpoint its connection is reached through. */
-    public record Match(String connectionId, String subscriptionId, String endpoint) {
+    /** A subscription an event matches; {@code primalOp} and {@code primalPubkey} are set for an open Primal request. */
+    public record Match(String connectionId, String subscriptionId, String endpoint, String primalOp, String primalPubkey) {
     }
 
     /** The outcome of a REQ's registration. */
@@ -104,10 +105,19 @@ public final class SubscriptionRepository {
      * The connection row is locked meanwhile, so concurrent REQs cannot overshoot the cap.
      */
     public Subscribed subscribe(String connectionId, String subscriptionId, List<Filter> filters, int max) throws SQLException {
+        return subscribe(connectionId, subscriptionId, filters, max, null, null);
+    }
+
+    /**
+     * Opens an open Primal request ({@code primalOp} for {@code primalPubkey}) as a subscription: it counts against
+     * the same cap, and events matching {@code filters} make the op push its answer.
+     */
+    public Subscribed subscribe(String connectionId, String subscriptionId, List<Filter> filters, int max,
+                                String primalOp, String primalPubkey) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                Subscribed result = subscribe(c, connectionId, subscriptionId, filters, max);
+                Subscribed result = subscribe(c, connectionId, subscriptionId, filters, max, primalOp, primalPubkey);
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
@@ -117,8 +127,8 @@ public final class SubscriptionRepository {
         }
     }
 
-    private Subscribed subscribe(Connection c, String connectionId, String subscriptionId, List<Filter> filters, int max)
-            throws SQLException {
+    private Subscribed subscribe(Connection c, String connectionId, String subscriptionId, List<Filter> filters, int max,
+                                 String primalOp, String primalPubkey) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT 1 FROM ws_connections WHERE connection_id = ? FOR UPDATE")) {
             ps.setString(1, connectionId);
@@ -141,10 +151,12 @@ public final class SubscriptionRepository {
             }
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO ws_subscriptions (connection_id, sub_id, filters) VALUES (?, ?, ?)")) {
+                "INSERT INTO ws_subscriptions (connection_id, sub_id, filters, primal_op, primal_pubkey) VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, connectionId);
             ps.setString(2, subscriptionId);
             ps.setString(3, json.append(']').toString());
+            ps.setString(4, primalOp);
+            ps.setString(5, primalPubkey);
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement(
@@ -179,7 +191,7 @@ public final class SubscriptionRepository {
                 .filter(k -> k.length() <= MAX_KEY_LENGTH && k.indexOf('\0') < 0).toList();
         List<Match> matches = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                SELECT s.connection_id, s.sub_id, s.filters, c.endpoint FROM ws_subscriptions s
+                SELECT s.connection_id, s.sub_id, s.filters, c.endpoint, s.primal_op, s.primal_pubkey FROM ws_subscriptions s
                 JOIN ws_connections c ON c.connection_id = s.connection_id
                 WHERE EXISTS (SELECT 1 FROM ws_subscription_keys k WHERE k.connection_id = s.connection_id
                               AND k.sub_id = s.sub_id AND k.key = ANY (?))""")) {
@@ -187,7 +199,8 @@ public final class SubscriptionRepository {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (anyMatches(rs.getString(3), event)) {
-                        matches.add(new Match(rs.getString(1), rs.getString(2), rs.getString(4)));
+                        matches.add(new Match(rs.getString(1), rs.getString(2), rs.getString(4), rs.getString(5),
+                                rs.getString(6)));
                     }
                 }
             }

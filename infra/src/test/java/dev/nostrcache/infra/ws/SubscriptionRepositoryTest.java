@@ -60,7 +60,7 @@ class SubscriptionRepositoryTest {
                     filters.add(RandomFilters.of(random, workload, 500));
                 }
                 assertThat(subscriptions.subscribe("conn-" + c, "sub-" + s, filters, 200)).isEqualTo(Subscribed.OPENED);
-                all.put(new Match("conn-" + c, "sub-" + s, "local/test"), filters);
+                all.put(new Match("conn-" + c, "sub-" + s, "local/test", null, null), filters);
             }
         }
         int matched = 0;

@@ -1,0 +1,157 @@
+package dev.nostrcache.infra.primal;
+
+import dev.nostrcache.core.Hex;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An op's parameter object, read the way Primal's server reads its keyword arguments: hex pubkeys and ids, unix
+ * seconds, defaults when a key is missing, and an error naming the parameter when one is malformed. Unknown keys are
+ * ignored (Primal errors on some; we stay lenient, see docs/primal-api.md).
+ */
+final class Params {
+    private final JsonNode node;
+    private final long now;
+
+    Params(JsonNode node, long nowSeconds) {
+        this.node = node == null || !node.isObject() ? JsonNodeFactory.instance.objectNode() : node;
+        this.now = nowSeconds;
+    }
+
+    long now() {
+        return now;
+    }
+
+    boolean has(String name) {
+        JsonNode v = node.get(name);
+        return v != null && !v.isNull();
+    }
+
+    String string(String name, String fallback) throws PrimalException {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isString()) {
+            throw new PrimalException("invalid " + name);
+        }
+        return v.asString();
+    }
+
+    String requiredString(String name) throws PrimalException {
+        String s = string(name, null);
+        if (s == null) {
+            throw new PrimalException("missing " + name);
+        }
+        return s;
+    }
+
+    /** A 64-character lowercase hex key; Primal's proxy answers "invalid pubkey" for anything else. */
+    String hex(String name) throws PrimalException {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isString() || !Hex.isLowerHex(v.asString(), 64)) {
+            throw new PrimalException(name.contains("event") || name.endsWith("id") ? "invalid event id" : "invalid pubkey");
+        }
+        return v.asString();
+    }
+
+    String requiredHex(String name) throws PrimalException {
+        String s = hex(name);
+        if (s == null) {
+            throw new PrimalException("missing " + name);
+        }
+        return s;
+    }
+
+    List<String> hexList(String name) throws PrimalException {
+        JsonNode v = node.get(name);
+        List<String> out = new ArrayList<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isArray()) {
+            throw new PrimalException("invalid " + name);
+        }
+        for (JsonNode item : v.values()) {
+            if (!item.isString() || !Hex.isLowerHex(item.asString(), 64)) {
+                throw new PrimalException(name.equals("pubkeys") ? "invalid pubkey" : "invalid event id");
+            }
+            if (!out.contains(item.asString())) {
+                out.add(item.asString());
+            }
+        }
+        return out;
+    }
+
+    List<Integer> intList(String name, List<Integer> fallback) throws PrimalException {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isArray()) {
+            throw new PrimalException("invalid " + name);
+        }
+        List<Integer> out = new ArrayList<>();
+        for (JsonNode item : v.values()) {
+            if (!item.isIntegralNumber()) {
+                throw new PrimalException("invalid " + name);
+            }
+            out.add(item.asInt());
+        }
+        return out;
+    }
+
+    long number(String name, long fallback) throws PrimalException {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isNumber()) {
+            throw new PrimalException("invalid " + name);
+        }
+        return v.asLong();
+    }
+
+    boolean bool(String name, boolean fallback) throws PrimalException {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isBoolean()) {
+            throw new PrimalException("invalid " + name);
+        }
+        return v.asBoolean();
+    }
+
+    JsonNode raw(String name) {
+        return node.get(name);
+    }
+
+    /** {@code limit} with its default; above {@code max} is "limit too big", as Primal's server says. */
+    int limit(int fallback, int max) throws PrimalException {
+        long limit = number("limit", fallback);
+        if (limit > max) {
+            throw new PrimalException("limit too big");
+        }
+        return (int) Math.max(0, limit);
+    }
+
+    /** {@code limit} with its default, silently capped at {@code cap} (the ops where Primal caps). */
+    int cappedLimit(int fallback, int cap) throws PrimalException {
+        return (int) Math.max(0, Math.min(cap, number("limit", fallback)));
+    }
+
+    /** The paging window of feed-like ops: since (0), until (now), offset (0). */
+    Page page() throws PrimalException {
+        return new Page(number("since", 0), number("until", now), (int) Math.max(0, number("offset", 0)));
+    }
+
+    record Page(long since, long until, int offset) {
+    }
+}

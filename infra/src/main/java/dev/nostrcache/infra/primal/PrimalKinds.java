@@ -1,0 +1,33 @@
+package dev.nostrcache.infra.primal;
+
+/** The synthetic kinds of Primal's cache protocol that we produce (names as in Primal's server). */
+public final class PrimalKinds {
+    public static final int EVENT_STATS = 10000100;
+    public static final int NET_STATS = 10000101;
+    public static final int DEFAULT_SETTINGS = 10000103;
+    public static final int USER_PROFILE = 10000105;
+    public static final int REFERENCED_EVENT = 10000107;
+    public static final int USER_SCORES = 10000108;
+    public static final int NOTIFICATION = 10000110;
+    public static final int NOTIFICATIONS_SEEN_UNTIL = 10000111;
+    public static final int NOTIFICATIONS_SUMMARY = 10000112;
+    public static final int RANGE = 10000113;
+    public static final int EVENT_ACTIONS_COUNT = 10000115;
+    public static final int MEDIA_METADATA = 10000119;
+    public static final int DEFAULT_RELAYS = 10000124;
+    public static final int IS_USER_FOLLOWING = 10000125;
+    public static final int ZAP_EVENT = 10000129;
+    public static final int USER_FOLLOWER_COUNTS = 10000133;
+    public static final int APP_RELEASES = 10000138;
+    public static final int USER_RELAYS = 10000139;
+    public static final int NOTE_MENTIONS_COUNT = 10000143;
+    public static final int READS_FEEDS = 10000152;
+    public static final int HOME_FEEDS = 10000153;
+    public static final int USER_PRIMAL_NAMES = 10000158;
+    public static final int MEMBERSHIP_LEGEND_CUSTOMIZATION = 10000168;
+    public static final int MEMBERSHIP_COHORTS = 10000169;
+    public static final int RECOMMENDED_BLOSSOM_SERVERS = 10000175;
+
+    private PrimalKinds() {
+    }
+}

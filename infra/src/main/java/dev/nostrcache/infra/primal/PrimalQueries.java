@@ -1,0 +1,402 @@
+package dev.nostrcache.infra.primal;
+
+import dev.nostrcache.core.Hex;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The reads behind the Primal API, one statement each, over the same tables ingest maintains. Expired events
+ * (NIP-40) are left out at read time, as in the NIP-01 queries; deleted and superseded ones are not stored.
+ */
+final class PrimalQueries {
+    /** One stored event with the columns the bundle needs. */
+    record Row(String id, String pubkey, int kind, long createdAt, String json, String replyTo, String refEvent) {
+    }
+
+    record EventStats(long replies, long reactions, long reposts, long zaps, long zappedMsats, long mentions) {
+        static final EventStats NONE = new EventStats(0, 0, 0, 0, 0, 0);
+    }
+
+    record Actions(boolean replied, boolean liked, boolean reposted, boolean zapped) {
+    }
+
+    record UserStats(long followers, long follows, long notes, long replies, long longForm, long zaps,
+                     long zappedMsats, Long timeJoined, long relays, long contentZaps) {
+    }
+
+    record Zap(String receiptId, String receiptJson, long createdAt, String sender, String receiver, long amountMsats,
+               String targetEvent) {
+    }
+
+    /** Which events a feed takes: by the follows of a pubkey, or by one author; replies in, out, or only. */
+    enum Authors { FOLLOWS_OF, AUTHOR, ANYONE }
+
+    enum Replies { EXCLUDE, INCLUDE, ONLY }
+
+    static final String COLUMNS = "encode(e.id, 'hex'), encode(e.pubkey, 'hex'), e.kind, e.created_at, e.json, "
+            + "encode(e.reply_to, 'hex'), encode(e.ref_event, 'hex')";
+    private static final String LIVE = " (e.expires_at IS NULL OR e.expires_at > ?) ";
+
+    private final DataSource dataSource;
+
+    PrimalQueries(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps, Connection c) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Reader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> list(String sql, Binder binder, Reader<T> reader) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps, c);
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(reader.read(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static Row row(ResultSet rs) throws SQLException {
+        return new Row(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getString(5), rs.getString(6),
+                rs.getString(7));
+    }
+
+    private static Array bytes(Connection c, Collection<String> hex) throws SQLException {
+        return c.createArrayOf("bytea", hex.stream().map(Hex::decode).toArray(byte[][]::new));
+    }
+
+    List<Row> byIds(Collection<String> ids, long now) throws SQLException {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return list("SELECT " + COLUMNS + " FROM events e WHERE e.id = ANY (?) AND" + LIVE, (ps, c) -> {
+            ps.setArray(1, bytes(c, ids));
+            ps.setLong(2, now);
+        }, PrimalQueries::row);
+    }
+
+    /** Events between since and until, oldest first (the {@code events} op without ids). */
+    List<Row> between(long since, long until, int limit, int offset, long now) throws SQLException {
+        return list("SELECT " + COLUMNS + " FROM events e WHERE e.created_at BETWEEN ? AND ? AND" + LIVE
+                + "ORDER BY e.created_at, e.id LIMIT ? OFFSET ?", (ps, c) -> {
+            ps.setLong(1, since);
+            ps.setLong(2, until);
+            ps.setLong(3, now);
+            ps.setInt(4, limit);
+            ps.setInt(5, offset);
+        }, PrimalQueries::row);
+    }
+
+    /** The current kind 0 of each pubkey that has one. */
+    Map<String, Row> profiles(Collection<String> pubkeys) throws SQLException {
+        Map<String, Row> out = new LinkedHashMap<>();
+        if (pubkeys.isEmpty()) {
+            return out;
+        }
+        for (Row r : list("SELECT " + COLUMNS + " FROM profiles p JOIN events e ON e.id = p.event_id WHERE p.pubkey = ANY (?)",
+                (ps, c) -> ps.setArray(1, bytes(c, pubkeys)), PrimalQueries::row)) {
+            out.put(r.pubkey(), r);
+        }
+        return out;
+    }
+
+    Map<String, Long> followerCounts(Collection<String> pubkeys) throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        if (pubkeys.isEmpty()) {
+            return out;
+        }
+        for (Object[] r : list("SELECT encode(pubkey, 'hex'), followers_count FROM user_stats WHERE pubkey = ANY (?)",
+                (ps, c) -> ps.setArray(1, bytes(c, pubkeys)), rs -> new Object[]{rs.getString(1), rs.getLong(2)})) {
+            out.put((String) r[0], (Long) r[1]);
+        }
+        return out;
+    }
+
+    UserStats userStats(String pubkey) throws SQLException {
+        return list("""
+                SELECT coalesce(s.followers_count, 0), coalesce(s.follows_count, 0), coalesce(s.note_count, 0),
+                       coalesce(s.reply_count, 0), coalesce(s.long_form_note_count, 0), coalesce(s.zaps_received, 0),
+                       coalesce(s.zapped_msats, 0),
+                       (SELECT min(created_at) FROM events WHERE pubkey = k.pk AND kind = 1),
+                       (SELECT count(*) FROM user_relays WHERE pubkey = k.pk),
+                       (SELECT count(*) FROM zaps WHERE recipient = k.pk AND target_event IS NOT NULL)
+                FROM (SELECT ?::bytea AS pk) k LEFT JOIN user_stats s ON s.pubkey = k.pk""",
+                (ps, c) -> ps.setBytes(1, Hex.decode(pubkey)), rs -> {
+                    long joined = rs.getLong(8);
+                    Long timeJoined = rs.wasNull() ? null : joined;
+                    return new UserStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                            rs.getLong(6), rs.getLong(7), timeJoined, rs.getLong(9), rs.getLong(10));
+                }).getFirst();
+    }
+
+    Map<String, EventStats> eventStats(Collection<String> ids) throws SQLException {
+        Map<String, EventStats> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        Map<String, Long> mentions = new HashMap<>();
+        for (Object[] r : list("""
+                SELECT t.value, count(*) FROM event_tags t JOIN events m ON m.id = t.event_id
+                WHERE t.name = 'q' AND t.value = ANY (?) AND m.kind = 1 GROUP BY t.value""",
+                (ps, c) -> ps.setArray(1, c.createArrayOf("text", ids.toArray())),
+                rs -> new Object[]{rs.getString(1), rs.getLong(2)})) {
+            mentions.put((String) r[0], (Long) r[1]);
+        }
+        for (Object[] r : list("""
+                SELECT encode(event_id, 'hex'), replies, reactions, reposts, zaps, zapped_msats
+                FROM event_stats WHERE event_id = ANY (?)""", (ps, c) -> ps.setArray(1, bytes(c, ids)),
+                rs -> new Object[]{rs.getString(1), new EventStats(rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                        rs.getLong(5), rs.getLong(6), 0)})) {
+            EventStats s = (EventStats) r[1];
+            out.put((String) r[0], new EventStats(s.replies(), s.reactions(), s.reposts(), s.zaps(), s.zappedMsats(),
+                    mentions.getOrDefault((String) r[0], 0L)));
+        }
+        return out;
+    }
+
+    /** What {@code viewer} has done to each event; events with no action are absent. */
+    Map<String, Actions> viewerActions(String viewer, Collection<String> ids) throws SQLException {
+        Map<String, Actions> out = new HashMap<>();
+        if (viewer == null || ids.isEmpty()) {
+            return out;
+        }
+        for (Object[] r : list("""
+                SELECT encode(t.id, 'hex'),
+                       EXISTS (SELECT 1 FROM events e WHERE e.pubkey = v.pk AND e.kind = 1 AND e.reply_to = t.id),
+                       EXISTS (SELECT 1 FROM events e WHERE e.pubkey = v.pk AND e.kind = 7 AND e.ref_event = t.id),
+                       EXISTS (SELECT 1 FROM events e WHERE e.pubkey = v.pk AND e.kind IN (6, 16) AND e.ref_event = t.id),
+                       EXISTS (SELECT 1 FROM zaps z WHERE z.sender = v.pk AND z.target_event = t.id)
+                FROM unnest(?::bytea[]) AS t(id), (SELECT ?::bytea AS pk) v""", (ps, c) -> {
+            ps.setArray(1, bytes(c, ids));
+            ps.setBytes(2, Hex.decode(viewer));
+        }, rs -> new Object[]{rs.getString(1), new Actions(rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4),
+                rs.getBoolean(5))})) {
+            Actions a = (Actions) r[1];
+            if (a.replied() || a.liked() || a.reposted() || a.zapped()) {
+                out.put((String) r[0], a);
+            }
+        }
+        return out;
+    }
+
+    /** A feed page, newest first (ties by id). */
+    List<Row> feed(Authors authors, String pubkey, List<Integer> kinds, Replies replies, Params.Page page, int limit,
+                   long now) throws SQLException {
+        String who = switch (authors) {
+            case FOLLOWS_OF -> "e.pubkey IN (SELECT followed FROM follows WHERE follower = ?) AND ";
+            case AUTHOR -> "e.pubkey = ? AND ";
+            case ANYONE -> "";
+        };
+        String replyClause = switch (replies) {
+            case EXCLUDE -> " AND e.reply_to IS NULL";
+            case INCLUDE -> "";
+            case ONLY -> " AND e.reply_to IS NOT NULL";
+        };
+        return list("SELECT " + COLUMNS + " FROM events e WHERE " + who + "e.kind = ANY (?) AND e.created_at BETWEEN ? AND ?"
+                + replyClause + " AND" + LIVE + "ORDER BY e.created_at DESC, e.id LIMIT ? OFFSET ?", (ps, c) -> {
+            int i = 1;
+            if (authors != Authors.ANYONE) {
+                ps.setBytes(i++, Hex.decode(pubkey));
+            }
+            ps.setArray(i++, c.createArrayOf("integer", kinds.toArray()));
+            ps.setLong(i++, page.since());
+            ps.setLong(i++, page.until());
+            ps.setLong(i++, now);
+            ps.setInt(i++, limit);
+            ps.setInt(i, page.offset());
+        }, PrimalQueries::row);
+    }
+
+    /** Direct replies to an event, newest first. */
+    List<Row> replies(String eventId, Params.Page page, int limit, long now) throws SQLException {
+        return list("SELECT " + COLUMNS + " FROM events e WHERE e.reply_to = ? AND e.kind = 1 AND e.created_at BETWEEN ? AND ?"
+                + " AND" + LIVE + "ORDER BY e.created_at DESC, e.id LIMIT ? OFFSET ?", (ps, c) -> {
+            ps.setBytes(1, Hex.decode(eventId));
+            ps.setLong(2, page.since());
+            ps.setLong(3, page.until());
+            ps.setLong(4, now);
+            ps.setInt(5, limit);
+            ps.setInt(6, page.offset());
+        }, PrimalQueries::row);
+    }
+
+    /** The event and the chain of events it replies to, root first; stops where a parent is not stored. */
+    List<Row> parentChain(String eventId, long now) throws SQLException {
+        List<Row> chain = list("""
+                WITH RECURSIVE chain(id, depth) AS (
+                    SELECT ?::bytea, 0
+                    UNION ALL
+                    SELECT e.reply_to, chain.depth + 1 FROM chain JOIN events e ON e.id = chain.id
+                    WHERE e.reply_to IS NOT NULL AND chain.depth < 100)
+                SELECT""" + " " + COLUMNS + " FROM chain JOIN events e ON e.id = chain.id WHERE" + LIVE
+                + "ORDER BY chain.depth DESC", (ps, c) -> {
+            ps.setBytes(1, Hex.decode(eventId));
+            ps.setLong(2, now);
+        }, PrimalQueries::row);
+        return chain;
+    }
+
+    /** Notes matching every word of {@code query} (NIP-50 style), newest first. */
+    List<Row> searchNotes(String query, Params.Page page, int limit, long now) throws SQLException {
+        return list("SELECT " + COLUMNS + " FROM note_search s JOIN events e ON e.id = s.event_id"
+                + " WHERE s.document @@ plainto_tsquery('simple', ?) AND e.created_at BETWEEN ? AND ? AND" + LIVE
+                + "ORDER BY e.created_at DESC, e.id LIMIT ? OFFSET ?", (ps, c) -> {
+            ps.setString(1, query);
+            ps.setLong(2, page.since());
+            ps.setLong(3, page.until());
+            ps.setLong(4, now);
+            ps.setInt(5, limit);
+            ps.setInt(6, page.offset());
+        }, PrimalQueries::row);
+    }
+
+    /** Pubkeys whose profile matches {@code query}, most followed first; optionally only among someone's follows. */
+    List<String> searchUsers(String query, int limit, String withinFollowsOf) throws SQLException {
+        String within = withinFollowsOf == null ? "" : " AND p.pubkey IN (SELECT followed FROM follows WHERE follower = ?)";
+        return list("SELECT encode(p.pubkey, 'hex') FROM profiles p LEFT JOIN user_stats s ON s.pubkey = p.pubkey"
+                + " WHERE p.search @@ plainto_tsquery('simple', ?)" + within
+                + " ORDER BY coalesce(s.followers_count, 0) DESC, p.pubkey LIMIT ?", (ps, c) -> {
+            int i = 1;
+            ps.setString(i++, query);
+            if (withinFollowsOf != null) {
+                ps.setBytes(i++, Hex.decode(withinFollowsOf));
+            }
+            ps.setInt(i, limit);
+        }, rs -> rs.getString(1));
+    }
+
+    /** Followers of {@code pubkey}: mutual follows first, then by their own follower count. */
+    List<String> followers(String pubkey, int limit) throws SQLException {
+        return list("""
+                SELECT encode(f.follower, 'hex') FROM follows f
+                LEFT JOIN user_stats s ON s.pubkey = f.follower
+                WHERE f.followed = ?
+                ORDER BY EXISTS (SELECT 1 FROM follows m WHERE m.follower = f.followed AND m.followed = f.follower) DESC,
+                         coalesce(s.followers_count, 0) DESC, f.follower
+                LIMIT ?""", (ps, c) -> {
+            ps.setBytes(1, Hex.decode(pubkey));
+            ps.setInt(2, limit);
+        }, rs -> rs.getString(1));
+    }
+
+    boolean follows(String follower, String followed) throws SQLException {
+        return !list("SELECT 1 FROM follows WHERE follower = ? AND followed = ?", (ps, c) -> {
+            ps.setBytes(1, Hex.decode(follower));
+            ps.setBytes(2, Hex.decode(followed));
+        }, rs -> 1).isEmpty();
+    }
+
+    /** Accounts {@code viewer} follows that follow {@code pubkey}, most followed first. */
+    List<String> followedBy(String pubkey, String viewer, int limit) throws SQLException {
+        return list("""
+                SELECT encode(v.followed, 'hex') FROM follows v
+                JOIN follows f ON f.follower = v.followed AND f.followed = ?
+                LEFT JOIN user_stats s ON s.pubkey = v.followed
+                WHERE v.follower = ?
+                ORDER BY coalesce(s.followers_count, 0) DESC, v.followed LIMIT ?""", (ps, c) -> {
+            ps.setBytes(1, Hex.decode(pubkey));
+            ps.setBytes(2, Hex.decode(viewer));
+            ps.setInt(3, limit);
+        }, rs -> rs.getString(1));
+    }
+
+    /** The current replaceable ({@code dTag} "") or addressable event of a pubkey and kind. */
+    Optional<Row> replaceable(String pubkey, int kind, String dTag, long now) throws SQLException {
+        return list("SELECT " + COLUMNS + " FROM events e WHERE e.pubkey = ? AND e.kind = ? AND e.d_tag = ? AND" + LIVE,
+                (ps, c) -> {
+                    ps.setBytes(1, Hex.decode(pubkey));
+                    ps.setInt(2, kind);
+                    ps.setString(3, dTag);
+                    ps.setLong(4, now);
+                }, PrimalQueries::row).stream().findFirst();
+    }
+
+    /** The NIP-65 relay list as Primal's {@code ["r", url, marker?]} tags. */
+    List<List<String>> relayTags(String pubkey) throws SQLException {
+        return list("SELECT url, read, write FROM user_relays WHERE pubkey = ? ORDER BY url",
+                (ps, c) -> ps.setBytes(1, Hex.decode(pubkey)), rs -> {
+                    boolean read = rs.getBoolean(2);
+                    boolean write = rs.getBoolean(3);
+                    return read == write ? List.of("r", rs.getString(1)) : List.of("r", rs.getString(1), read ? "read" : "write");
+                });
+    }
+
+    /** The precomputed ranking of {@code selector} (see {@link TrendingScores}), best first. */
+    List<Row> ranked(String selector, int limit, int offset, long now) throws SQLException {
+        return list("SELECT " + COLUMNS + " FROM trending t JOIN events e ON e.id = t.event_id WHERE t.selector = ? AND"
+                + LIVE + "ORDER BY t.rank LIMIT ? OFFSET ?", (ps, c) -> {
+            ps.setString(1, selector);
+            ps.setLong(2, now);
+            ps.setInt(3, limit);
+            ps.setInt(4, offset);
+        }, PrimalQueries::row);
+    }
+
+    /** Zap receipts for an event, largest first, amounts in msats within [minMsats, maxMsats]. */
+    List<Zap> zapsOf(String eventId, long minMsats, long maxMsats, int limit, int offset) throws SQLException {
+        return list("""
+                SELECT encode(z.receipt_id, 'hex'), e.json, z.created_at, encode(z.sender, 'hex'),
+                       encode(z.recipient, 'hex'), z.amount_msats, encode(z.target_event, 'hex')
+                FROM zaps z JOIN events e ON e.id = z.receipt_id
+                WHERE z.target_event = ? AND z.amount_msats BETWEEN ? AND ?
+                ORDER BY z.amount_msats DESC, z.receipt_id LIMIT ? OFFSET ?""", (ps, c) -> {
+            ps.setBytes(1, Hex.decode(eventId));
+            ps.setLong(2, minMsats);
+            ps.setLong(3, maxMsats);
+            ps.setInt(4, limit);
+            ps.setInt(5, offset);
+        }, rs -> new Zap(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+                rs.getLong(6), rs.getString(7)));
+    }
+
+    /** Notes that quote the event ({@code q} tags), Primal's "mentions". */
+    long mentionsCount(String eventId) throws SQLException {
+        return list("""
+                SELECT count(*) FROM event_tags t JOIN events m ON m.id = t.event_id
+                WHERE t.name = 'q' AND t.value = ? AND m.kind = 1""", (ps, c) -> ps.setString(1, eventId),
+                rs -> rs.getLong(1)).getFirst();
+    }
+
+    /** Totals for {@code net_stats}. */
+    Map<String, Long> networkTotals() throws SQLException {
+        return list("""
+                SELECT (SELECT count(*) FROM profiles), (SELECT count(*) FROM user_stats),
+                       (SELECT count(*) FROM events WHERE kind = 1), (SELECT count(*) FROM events WHERE kind = 7),
+                       (SELECT count(*) FROM events WHERE kind IN (6, 16)), (SELECT count(*) FROM events),
+                       (SELECT count(*) FROM zaps), (SELECT coalesce(sum(amount_msats), 0) / 1000 FROM zaps)""",
+                (ps, c) -> { }, rs -> {
+                    Map<String, Long> m = new LinkedHashMap<>();
+                    m.put("users", rs.getLong(1));
+                    m.put("pubkeys", rs.getLong(2));
+                    m.put("pubnotes", rs.getLong(3));
+                    m.put("reactions", rs.getLong(4));
+                    m.put("reposts", rs.getLong(5));
+                    m.put("any", rs.getLong(6));
+                    m.put("zaps", rs.getLong(7));
+                    m.put("satszapped", rs.getLong(8));
+                    return m;
+                }).getFirst();
+    }
+}

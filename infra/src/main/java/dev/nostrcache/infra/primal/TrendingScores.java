@@ -1,0 +1,83 @@
+package dev.nostrcache.infra.primal;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rankings behind "trending" and "most zapped": recomputed by a scheduled function (every few minutes) from the
+ * exact statistics, and read by {@code scored}, {@code explore} and {@code mega_feed_directive}. Trending is an
+ * engagement score over the notes of a time window: replies 3, reposts 2, reactions 1, zaps 2 and a point per 1,000
+ * sats; most zapped orders by sats zapped. A ranking keeps its best {@value #KEPT} notes.
+ */
+public final class TrendingScores {
+    public static final int KEPT = 500;
+    private static final Map<String, Integer> WINDOWS = new LinkedHashMap<>();
+
+    static {
+        for (int hours : new int[]{1, 4, 12, 24}) {
+            WINDOWS.put("trending_" + hours + "h", hours);
+        }
+        for (int hours : new int[]{4, 24}) {
+            WINDOWS.put("mostzapped_" + hours + "h", hours);
+        }
+    }
+
+    /** Every selector {@code scored} accepts. */
+    public static final List<String> SELECTORS = List.copyOf(WINDOWS.keySet());
+
+    private final DataSource dataSource;
+
+    public TrendingScores(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** The trending selector whose window is the smallest one covering {@code hours}. */
+    static String trendingSelector(int hours) {
+        return "trending_" + (hours <= 1 ? 1 : hours <= 4 ? 4 : hours <= 12 ? 12 : 24) + "h";
+    }
+
+    static String mostZappedSelector(int hours) {
+        return "mostzapped_" + (hours <= 4 ? 4 : 24) + "h";
+    }
+
+    /** Recomputes every ranking as of {@code nowSeconds}, each in its own transaction; returns rows written. */
+    public int recompute(long nowSeconds) throws SQLException {
+        int written = 0;
+        for (Map.Entry<String, Integer> w : WINDOWS.entrySet()) {
+            boolean zapped = w.getKey().startsWith("mostzapped");
+            String score = zapped ? "s.zapped_msats::double precision"
+                    : "3 * s.replies + 2 * s.reposts + s.reactions + 2 * s.zaps + s.zapped_msats / 1000000.0";
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try (PreparedStatement delete = c.prepareStatement("DELETE FROM trending WHERE selector = ?");
+                     PreparedStatement insert = c.prepareStatement("""
+                             INSERT INTO trending (selector, rank, event_id, score, computed_at)
+                             SELECT ?, row_number() OVER (ORDER BY score DESC, id), id, score, now() FROM (
+                                 SELECT e.id, %s AS score FROM event_stats s JOIN events e ON e.id = s.event_id
+                                 WHERE e.kind = 1 AND e.created_at >= ? AND e.created_at <= ?
+                                   AND (e.expires_at IS NULL OR e.expires_at > ?)
+                                 ORDER BY score DESC, e.id LIMIT ?) ranked
+                             WHERE score > 0""".formatted(score))) {
+                    delete.setString(1, w.getKey());
+                    delete.executeUpdate();
+                    insert.setString(1, w.getKey());
+                    insert.setLong(2, nowSeconds - w.getValue() * 3600L);
+                    insert.setLong(3, nowSeconds);
+                    insert.setLong(4, nowSeconds);
+                    insert.setInt(5, KEPT);
+                    written += insert.executeUpdate();
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
+            }
+        }
+        return written;
+    }
+}
