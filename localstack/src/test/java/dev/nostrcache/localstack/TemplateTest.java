@@ -245,6 +245,27 @@ class TemplateTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void theTrendingRankingsAreRecomputedOnTheLocalRuntimesSchedule() {
+        Map<String, Object> trending = functionRunning(dev.nostrcache.functions.scheduled.ScheduledFunctions.TRENDING);
+        Map<String, Object> events = map(SamTemplate.properties(trending), "Events");
+        assertThat(events).hasSize(1);
+        Map<String, Object> event = (Map<String, Object>) events.values().iterator().next();
+        assertThat(event.get("Type")).isEqualTo("Schedule");
+        assertThat(map(event, "Properties").get("Schedule")).isEqualTo("rate("
+                + dev.nostrcache.functions.scheduled.ScheduledFunctions.TRENDING_EVERY_MINUTES + " minutes)");
+        assertThat(String.valueOf(SamTemplate.properties(trending).get("Policies"))).as("it needs only the database")
+                .isEqualTo("null");
+    }
+
+    @Test
+    void thePrimalApiLinksPicturesToTheHttpApi() {
+        assertThat(variables(functionRunning("wsDefault")).get("HTTP_API_URL"))
+                .isEqualTo(Map.of("Fn::Sub", "https://${HttpApi}.execute-api.${AWS::Region}.amazonaws.com/"));
+        assertThat(globalVariables()).containsKey("UPSTREAM_RELAYS");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void theAvatarFunctionIsFedByTheAvatarsQueueAtMaxConcurrent() {
         Map<String, Object> worker = functionRunning(dev.nostrcache.functions.avatar.AvatarFunctions.WORKER);
         Map<String, Object> events = map(SamTemplate.properties(worker), "Events");

@@ -30,7 +30,8 @@ public class IngestFunctions {
     SqsIngestHandler sqsIngestHandler(DataSource dataSource, AvatarQueue avatars, ConnectionMessenger messenger,
                                       Clock clock, PrimalApi primal) {
         return new SqsIngestHandler(new EventProcessor(dataSource), avatars,
-                new LiveDelivery(new SubscriptionRepository(dataSource), messenger, primal::push), Limits.DEFAULTS, clock);
+                new LiveDelivery(new SubscriptionRepository(dataSource), messenger, primal::push), primal::changed,
+                Limits.DEFAULTS, clock);
     }
 
     @Bean

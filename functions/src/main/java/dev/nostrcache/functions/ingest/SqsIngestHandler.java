@@ -34,15 +34,18 @@ public final class SqsIngestHandler {
     private final EventProcessor processor;
     private final AvatarQueue avatars;
     private final LiveDelivery live;
+    private final java.util.function.Consumer<Event> stateChanged;
     private final Clock clock;
 
-    public SqsIngestHandler(EventProcessor processor, AvatarQueue avatars, LiveDelivery live, Limits limits,
-                            Clock clock) {
+    /** @param stateChanged told of every event that changed the stored state (the Primal API's hot-path cache) */
+    public SqsIngestHandler(EventProcessor processor, AvatarQueue avatars, LiveDelivery live,
+                            java.util.function.Consumer<Event> stateChanged, Limits limits, Clock clock) {
         this.parser = new EventParser(limits);
         this.verifier = new EventVerifier(new BouncyCastleSchnorr(), limits, clock);
         this.processor = processor;
         this.avatars = avatars;
         this.live = live;
+        this.stateChanged = stateChanged;
         this.clock = clock;
     }
 
@@ -66,6 +69,9 @@ public final class SqsIngestHandler {
                 outcomes.merge(result.outcome(), 1, Integer::sum);
                 if (result.newPicture() != null) {
                     requestAvatarRefresh(event.pubkey(), result.newPicture());
+                }
+                if (result.changedState()) {
+                    stateChanged.accept(event);
                 }
                 if (result.changedState() || result.outcome() == ProcessResult.Outcome.EPHEMERAL) {
                     live.deliver(event);

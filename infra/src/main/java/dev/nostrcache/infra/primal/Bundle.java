@@ -86,6 +86,22 @@ final class Bundle {
         media(answer, profiles.values());
     }
 
+    /** Per pubkey, its kind 0 and media metadata objects (empty for a pubkey without a profile). */
+    Map<String, List<String>> profileObjects(Collection<String> pubkeys) throws SQLException {
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        pubkeys.forEach(pk -> out.put(pk, new ArrayList<>()));
+        Map<String, Row> profiles = queries.profiles(pubkeys);
+        profiles.forEach((pk, row) -> out.get(pk).add(row.json()));
+        Answer media = new Answer();
+        media(media, profiles.values());
+        for (String object : media.objects()) {
+            String eventId = JSON.readTree(JSON.readTree(object).get("content").asString()).get("event_id").asString();
+            profiles.values().stream().filter(r -> r.id().equals(eventId)).findFirst()
+                    .ifPresent(r -> out.get(r.pubkey()).add(object));
+        }
+        return out;
+    }
+
     void stats(Answer answer, Collection<String> ids) throws SQLException {
         Map<String, PrimalQueries.EventStats> stats = queries.eventStats(ids);
         for (String id : ids) {

@@ -73,6 +73,7 @@ public final class PrimalApi {
     private final EventVerifier verifier;
     private final EventParser parser = new EventParser(Limits.DEFAULTS);
     private final Map<String, Op> ops = new LinkedHashMap<>();
+    private final HotCache hot;
 
     public PrimalApi(DataSource dataSource, EventSubmitter submitter, List<String> defaultRelays, String mediaBaseUrl,
                      Clock clock) {
@@ -83,6 +84,7 @@ public final class PrimalApi {
         this.defaultRelays = List.copyOf(defaultRelays);
         this.clock = clock;
         this.verifier = new EventVerifier(new BouncyCastleSchnorr(), Limits.DEFAULTS, clock);
+        this.hot = new HotCache(clock, HotCache.TTL, 50_000);
         register();
     }
 
@@ -100,6 +102,21 @@ public final class PrimalApi {
         List<String> objects = handler.run(p).objects();
         return new Result.Objects(objects, ASYNC.contains(op),
                 op.equals("notification_counts") ? p.requiredHex("pubkey") : null);
+    }
+
+    /**
+     * Tells the hot-path cache that {@code event} was stored: what its author and the pubkeys it tags show is
+     * forgotten; a contact list or a deletion can change anyone's counts, so it clears everything.
+     */
+    public void changed(Event event) {
+        if (event.kind() == 3 || event.kind() == 5) {
+            hot.clear();
+            return;
+        }
+        hot.invalidate(event.pubkey());
+        for (String tagged : event.tagValues("p")) {
+            hot.invalidate(tagged);
+        }
     }
 
     /**
@@ -174,11 +191,37 @@ public final class PrimalApi {
         if (!p.has("pubkeys")) {
             throw new PrimalException("missing pubkeys");
         }
+        // A card per pubkey: its kind 0 and media objects, then {"followers": n}. Cached ones are taken as they
+        // are; the others are loaded in one batch.
+        Map<String, List<String>> cards = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String pk : pubkeys) {
+            List<String> card = hot.peek("card", pk);
+            if (card == null) {
+                missing.add(pk);
+            } else {
+                cards.put(pk, card);
+            }
+        }
+        if (!missing.isEmpty()) {
+            Map<String, List<String>> loaded = bundle.profileObjects(missing);
+            Map<String, Long> followers = queries.followerCounts(missing);
+            for (String pk : missing) {
+                List<String> card = new ArrayList<>(loaded.get(pk));
+                card.add("{\"followers\":" + followers.getOrDefault(pk, 0L) + "}");
+                hot.put("card", pk, card);
+                cards.put(pk, card);
+            }
+        }
         Answer answer = new Answer();
-        bundle.profiles(answer, pubkeys);
-        String counts = bundle.followerCountsJson(pubkeys);
-        answer.synthetic(PrimalKinds.USER_SCORES, counts);
-        answer.synthetic(PrimalKinds.USER_FOLLOWER_COUNTS, counts);
+        ObjectNode counts = JSON.createObjectNode();
+        for (String pk : pubkeys) {
+            List<String> card = cards.get(pk);
+            card.subList(0, card.size() - 1).forEach(answer::raw);
+            counts.put(pk, JSON.readTree(card.getLast()).get("followers").asLong());
+        }
+        answer.synthetic(PrimalKinds.USER_SCORES, counts.toString());
+        answer.synthetic(PrimalKinds.USER_FOLLOWER_COUNTS, counts.toString());
         // Primal's verified names and membership features: none here, sent empty so clients find what they expect.
         answer.synthetic(PrimalKinds.USER_PRIMAL_NAMES, "{}");
         answer.synthetic(PrimalKinds.MEMBERSHIP_LEGEND_CUSTOMIZATION, "{}");
@@ -189,6 +232,12 @@ public final class PrimalApi {
     private Answer userProfile(Params p) throws PrimalException, SQLException {
         String pubkey = p.requiredHex("pubkey");
         p.hex("user_pubkey");
+        Answer answer = new Answer();
+        hot.get("profile", pubkey, () -> loadUserProfile(pubkey).objects()).forEach(answer::raw);
+        return answer;
+    }
+
+    private Answer loadUserProfile(String pubkey) throws SQLException {
         Answer answer = new Answer();
         bundle.profiles(answer, List.of(pubkey));
         PrimalQueries.UserStats s = queries.userStats(pubkey);

@@ -136,6 +136,44 @@ class PrimalApiTest {
     }
 
     @Test
+    void hotAnswersAreCachedUntilAnEventAboutTheirPubkeyIsStored() throws Exception {
+        HikariDataSource own = TestDatabase.fresh();
+        try (own) {
+            SocialScenario scenario = new SocialScenario();
+            scenario.store(own, NOW);
+            PrimalApi cached = new PrimalApi(own, null, List.of(), null, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
+            String bob = scenario.bob.pubkey();
+            JsonNode before = content(only(objects(cached, "user_profile", params("pubkey", bob)), PrimalKinds.USER_PROFILE));
+            assertThat(before.get("note_count").asLong()).isEqualTo(2);
+            long followersBefore = content(only(objects(cached, "user_infos", params("pubkeys", List.of(bob))),
+                    PrimalKinds.USER_SCORES)).get(bob).asLong();
+
+            Event note = scenario.bob.sign(1900, 1, List.of(), "a third note");
+            new dev.nostrcache.infra.ingest.EventProcessor(own).process(note, NOW);
+            assertThat(content(only(objects(cached, "user_profile", params("pubkey", bob)), PrimalKinds.USER_PROFILE))
+                    .get("note_count").asLong()).as("served from the cache until told").isEqualTo(2);
+            cached.changed(note);
+            assertThat(content(only(objects(cached, "user_profile", params("pubkey", bob)), PrimalKinds.USER_PROFILE))
+                    .get("note_count").asLong()).isEqualTo(3);
+
+            Event follow = scenario.alice.sign(1950, 3, List.of(List.of("p", scenario.carol.pubkey())), "");
+            new dev.nostrcache.infra.ingest.EventProcessor(own).process(follow, NOW);
+            cached.changed(follow);
+            assertThat(content(only(objects(cached, "user_infos", params("pubkeys", List.of(bob))), PrimalKinds.USER_SCORES))
+                    .get(bob).asLong()).as("alice unfollowed bob: a contact list clears everything")
+                    .isEqualTo(followersBefore - 1);
+        }
+    }
+
+    private static List<JsonNode> objects(PrimalApi api, String op, String params) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String o : ((PrimalApi.Result.Objects) api.answer(op, JSON.readTree(params))).objects()) {
+            out.add(JSON.readTree(o));
+        }
+        return out;
+    }
+
+    @Test
     void userInfosGivesProfilesMediaAndFollowerCounts() throws Exception {
         List<JsonNode> out = call("user_infos", params("pubkeys", List.of(s.alice.pubkey(), s.bob.pubkey(), s.dave.pubkey())));
         assertThat(ids(out, o -> o.get("kind").asInt() == 0)).containsExactlyInAnyOrder(s.aliceProfile.id(), s.bobProfile.id());

@@ -1,0 +1,73 @@
+package dev.nostrcache.infra.primal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The in-memory cache of the hottest answers ({@code user_profile}, and the per-pubkey parts of {@code user_infos}),
+ * keyed by pubkey. Within one process an entry goes as soon as an event that could change it is stored
+ * ({@link #invalidate}); across many Lambda instances, which do not hear of each other's writes, the TTL bounds how
+ * stale an answer can be. Bounded: past {@code maxEntries} it starts again empty rather than tracking recency.
+ */
+final class HotCache {
+    static final Duration TTL = Duration.ofSeconds(10);
+
+    private record Entry(List<String> objects, long expiresAtMillis) {
+    }
+
+    @FunctionalInterface
+    interface Loader {
+        List<String> load() throws java.sql.SQLException, PrimalException;
+    }
+
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final Duration ttl;
+    private final int maxEntries;
+
+    HotCache(Clock clock, Duration ttl, int maxEntries) {
+        this.clock = clock;
+        this.ttl = ttl;
+        this.maxEntries = maxEntries;
+    }
+
+    /** The cached objects for {@code (part, pubkey)}, loading and keeping them when absent or expired. */
+    List<String> get(String part, String pubkey, Loader loader) throws java.sql.SQLException, PrimalException {
+        List<String> cached = peek(part, pubkey);
+        if (cached != null) {
+            return cached;
+        }
+        List<String> loaded = List.copyOf(loader.load());
+        put(part, pubkey, loaded);
+        return loaded;
+    }
+
+    /** The cached objects, or null when absent or expired. */
+    List<String> peek(String part, String pubkey) {
+        Entry entry = entries.get(pubkey + ":" + part);
+        return entry != null && entry.expiresAtMillis() > clock.millis() ? entry.objects() : null;
+    }
+
+    void put(String part, String pubkey, List<String> objects) {
+        if (entries.size() >= maxEntries) {
+            entries.clear();
+        }
+        entries.put(pubkey + ":" + part, new Entry(List.copyOf(objects), clock.millis() + ttl.toMillis()));
+    }
+
+    /** Forgets everything cached for {@code pubkey}. */
+    void invalidate(String pubkey) {
+        entries.keySet().removeIf(k -> k.startsWith(pubkey + ":"));
+    }
+
+    void clear() {
+        entries.clear();
+    }
+
+    int size() {
+        return entries.size();
+    }
+}
