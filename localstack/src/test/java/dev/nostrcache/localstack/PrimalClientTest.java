@@ -155,6 +155,25 @@ class PrimalClientTest {
     }
 
     @Test
+    void settingsAreStoredSignedAndReadBack() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        Event settings = s.carol.sign(now, 30078, List.of(List.of("d", "Primal-Web App")), "{\"theme\":\"midnight\"}");
+        try (RelayClient client = new RelayClient(stack.gatewayUrl())) {
+            assertThat(ask(client, "set_app_settings", params("settings_event", JSON.readTree(settings.toJson())))
+                    .getFirst().get("id").asString()).isEqualTo(settings.id());
+            assertThat(stack.awaitDrained(Duration.ofSeconds(30))).isTrue();
+            Event request = s.carol.sign(now, 30078, List.of(List.of("d", "Primal-Web App")), "{\"description\":\"Sync app settings\"}");
+            JsonNode stored = ask(client, "get_app_settings", params("event_from_user", JSON.readTree(request.toJson()))).getFirst();
+            assertThat(stored.get("id").asString()).isEqualTo(settings.id());
+            assertThat(stored.get("content").asString()).contains("midnight");
+            String forged = settings.toJson().replace("midnight", "daylight");
+            client.send("[\"REQ\",\"bad_set\",{\"cache\":[\"set_app_settings\",{\"settings_event\":" + forged + "}]}]");
+            assertThat(client.next(WAIT)).startsWith("[\"NOTICE\",\"bad_set\",\"invalid:");
+            assertThat(client.next(WAIT)).isEqualTo("[\"EOSE\",\"bad_set\"]");
+        }
+    }
+
+    @Test
     void refusalsAreThreeElementNoticesThenEose() throws Exception {
         try (RelayClient client = new RelayClient(stack.gatewayUrl())) {
             client.send("[\"REQ\",\"x_1\",{\"cache\":[\"no_such_op\",{}]}]");

@@ -404,6 +404,42 @@ class PrimalApiTest {
     }
 
     @Test
+    void zapsOfAnEventComeLargestFirstWithTheirAmountsFromRealReceipts() throws Exception {
+        try (HikariDataSource workload = TestDatabase.withWorkload(1_800_000_000L)) {
+            PrimalApi real = new PrimalApi(workload, null, List.of(), null, Clock.fixed(Instant.ofEpochSecond(1_800_000_000L), ZoneOffset.UTC));
+            String target;
+            List<String> receipts = new ArrayList<>();
+            List<Long> sats = new ArrayList<>();
+            try (Connection c = workload.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                    SELECT encode(target_event, 'hex') FROM zaps WHERE target_event IS NOT NULL
+                    GROUP BY target_event ORDER BY count(*) DESC, target_event LIMIT 1"""); ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("the workload has zaps of an event").isTrue();
+                target = rs.getString(1);
+            }
+            try (Connection c = workload.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                    SELECT encode(receipt_id, 'hex'), amount_msats / 1000 FROM zaps WHERE target_event = decode(?, 'hex')
+                    ORDER BY amount_msats DESC, receipt_id""")) {
+                ps.setString(1, target);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        receipts.add(rs.getString(1));
+                        sats.add(rs.getLong(2));
+                    }
+                }
+            }
+            List<JsonNode> out = objects(real, "event_zaps_by_satszapped", params("event_id", target, "limit", 20));
+            assertThat(ids(out, o -> o.get("kind").asInt() == 9735)).isEqualTo(receipts);
+            List<JsonNode> zaps = ofKind(out, PrimalKinds.ZAP_EVENT).stream().map(PrimalApiTest::content).toList();
+            assertThat(zaps.getFirst().propertyNames()).containsExactlyInAnyOrder("event_id", "created_at", "sender",
+                    "receiver", "amount_sats", "zap_receipt_id");
+            assertThat(zaps.stream().map(z -> z.get("amount_sats").asLong()).toList()).isEqualTo(sats);
+            JsonNode range = content(out.getLast());
+            assertThat(range.get("order_by").asString()).isEqualTo("amount_sats");
+            assertThat(range.get("until").asLong()).isEqualTo(sats.getFirst());
+        }
+    }
+
+    @Test
     void appSettingsFallBackToTheDefaultsWithZeroIds() throws Exception {
         Event request = s.alice.sign(NOW, 30078, List.of(List.of("d", "Primal-Web App")), "{\"description\":\"Sync app settings\"}");
         JsonNode settings = call("get_app_settings", params("event_from_user", JSON.readTree(request.toJson()))).getFirst();
