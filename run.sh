@@ -67,19 +67,20 @@ build() {
 }
 
 command="${1:-start}"
-# The example page's test drives headless Chromium; Debian's package is installed when missing and we may.
-ensure_chromium() {
-  [[ -x /usr/bin/chromium ]] && return 0
+# Tools the tests drive: headless Chromium (the example page) and PostgreSQL 15's pg_dump/pg_restore (backup and
+# restore). Debian's packages are installed when missing and we may.
+ensure_package() { # binary package
+  [[ -x "$1" ]] && return 0
   local sudo=""
   if [[ $(id -u) -ne 0 ]]; then
     if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo -n"; else
-      echo "the tests need Debian's chromium package: run 'apt-get install chromium' as root, then retry" >&2
+      echo "the tests need Debian's $2 package: run 'apt-get install $2' as root, then retry" >&2
       exit 1
     fi
   fi
-  echo "installing Debian's chromium package for the example page's browser test..." >&2
-  if ! { $sudo apt-get install -y -q chromium >/dev/null || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q chromium >/dev/null; }; }; then
-    echo "could not install chromium with apt-get; install it by hand and retry" >&2
+  echo "installing Debian's $2 package for the tests..." >&2
+  if ! { $sudo apt-get install -y -q "$2" >/dev/null || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q "$2" >/dev/null; }; }; then
+    echo "could not install $2 with apt-get; install it by hand and retry" >&2
     exit 1
   fi
 }
@@ -88,7 +89,8 @@ case "$command" in
   test)
     shift
     cd "$here"
-    ensure_chromium
+    ensure_package /usr/bin/chromium chromium
+    ensure_package /usr/bin/pg_dump postgresql-client-15
     exec mvn -B -ntp verify "$@"
     ;;
   *)

@@ -14,6 +14,8 @@ import java.time.Duration;
 final class EmbeddedPostgresService implements AutoCloseable {
     static final String DATABASE = "postgres";
     static final String USER = "postgres";
+    /** The major version of the bundled binaries (zonky-postgres-binaries.version in the parent POM). */
+    static final String MAJOR = "15";
 
     private final Path dataDirectory;
     private final boolean created;
@@ -26,7 +28,14 @@ final class EmbeddedPostgresService implements AutoCloseable {
     }
 
     static EmbeddedPostgresService start(Path dataDirectory, int port) throws IOException {
-        boolean fresh = !Files.exists(dataDirectory.resolve("PG_VERSION"));
+        Path version = dataDirectory.resolve("PG_VERSION");
+        boolean fresh = !Files.exists(version);
+        if (!fresh && !Files.readString(version).strip().equals(MAJOR)) {
+            throw new IOException("the data directory " + dataDirectory + " was created by PostgreSQL "
+                    + Files.readString(version).strip() + ", but this build runs PostgreSQL " + MAJOR + ": move it away"
+                    + " (or set database_path) and import the events again with './run.sh import' (a pg_dump of the"
+                    + " old server needs that version's client tools)");
+        }
         Files.createDirectories(dataDirectory);
         return new EmbeddedPostgresService(dataDirectory, launch(dataDirectory, port), fresh);
     }

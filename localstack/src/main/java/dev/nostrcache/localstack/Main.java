@@ -14,6 +14,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +30,9 @@ public final class Main {
                    ./run.sh verify FILE|-                    check a JSON-lines dump, one verdict per line
                    ./run.sh import FILE|- [--config FILE]    send a JSON-lines dump through the ingest path
                    ./run.sh verify-stats [--config FILE]     recompute every count and compare
+                   ./run.sh backup FILE [--config FILE]      pg_dump the database into FILE
+                   ./run.sh restore FILE [--config FILE] [--force]
+                                                             replace the database with a backup
                    ./run.sh test                             run the whole test suite
             Configuration: config.json in the working directory, --config FILE or NOSTR_CACHE_CONFIG,
             and NOSTR_CACHE_<KEY> environment variables (see README.md).""";
@@ -49,6 +53,8 @@ public final class Main {
                 case "verify" -> verify(rest, out, err);
                 case "import" -> importDump(rest, out, err);
                 case "verify-stats" -> verifyStats(rest, out, err);
+                case "backup" -> backup(rest, out, err);
+                case "restore" -> restore(rest, out, err);
                 case "help", "-h" -> {
                     out.println(USAGE);
                     yield 0;
@@ -134,6 +140,67 @@ public final class Main {
             return 2;
         } catch (Exception e) {
             err.println("import failed: " + e);
+            return 1;
+        }
+    }
+
+    private static Backup.Target target(LocalStack stack, CacheConfig config) {
+        return config.usesEmbeddedDatabase()
+                ? Backup.Target.of(stack.jdbcUrl(), EmbeddedPostgresService.USER, null)
+                : Backup.Target.of(stack.jdbcUrl(), config.databaseUser(), config.databasePassword());
+    }
+
+    private static String counts(LocalStack stack) throws java.sql.SQLException {
+        try (var c = stack.dataSource().getConnection(); var s = c.createStatement(); var rs = s.executeQuery(
+                "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM profiles), (SELECT count(*) FROM follows)")) {
+            rs.next();
+            return rs.getLong(1) + " events, " + rs.getLong(2) + " profiles, " + rs.getLong(3) + " follow edges";
+        }
+    }
+
+    private static int backup(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || args.get(0).startsWith("--")) {
+            err.println("backup needs the file to write");
+            return 2;
+        }
+        Path file = Path.of(args.get(0));
+        CacheConfig config = config(args.subList(1, args.size()));
+        try (LocalStack stack = LocalStack.start(config, LocalStack.Mode.DATABASE)) {
+            out.println("backing up " + counts(stack) + " to " + file + "...");
+            Backup.dump(target(stack, config), file, out);
+            out.printf("backup written: %s (%,d bytes)%n", file, Files.size(file));
+            return 0;
+        } catch (Exception e) {
+            err.println("backup failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int restore(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || args.get(0).startsWith("--")) {
+            err.println("restore needs the backup file to read");
+            return 2;
+        }
+        Path file = Path.of(args.get(0));
+        if (!Files.isRegularFile(file)) {
+            err.println("restore: no such backup file: " + file);
+            return 2;
+        }
+        boolean force = args.contains("--force");
+        CacheConfig config = config(args.subList(1, args.size()).stream().filter(a -> !a.equals("--force")).toList());
+        try (LocalStack stack = LocalStack.start(config, LocalStack.Mode.DATABASE)) {
+            if (new EventRepository(stack.dataSource()).count() > 0 && !force) {
+                err.println("restore: the database already holds events; restoring replaces them all. Use --force "
+                        + "to do it anyway, or restore into a fresh database_path.");
+                return 2;
+            }
+            Backup.restore(target(stack, config), file, out);
+            int migrated = dev.nostrcache.infra.db.Migrations.migrate(stack.dataSource());
+            out.println("restored " + counts(stack) + " from " + file
+                    + (migrated > 0 ? " and brought the schema up to date (" + migrated + " migrations)" : ""));
+            return 0;
+        } catch (Exception e) {
+            err.println("restore failed: " + e.getMessage());
             return 1;
         }
     }
