@@ -8,6 +8,8 @@ import dev.nostrcache.infra.config.Secrets;
 import dev.nostrcache.infra.relay.UpstreamQuery;
 import dev.nostrcache.infra.avatar.SqsAvatarQueue;
 import dev.nostrcache.infra.db.DataSources;
+import dev.nostrcache.infra.db.DatabaseSecret;
+import dev.nostrcache.infra.db.LazyDataSource;
 import dev.nostrcache.infra.queue.EventSubmitter;
 import dev.nostrcache.infra.ws.ApiGatewayMessenger;
 import dev.nostrcache.infra.ws.ConnectionMessenger;
@@ -35,9 +37,22 @@ import java.util.Arrays;
 @Configuration(proxyBeanMethods = false)
 class Infrastructure {
 
+    /**
+     * The database: from the secret {@code DATABASE_SECRET_ARN} (RDS JSON; {@code DATABASE_HOST} overrides its host,
+     * e.g. with the RDS Proxy), else {@code DATABASE_URL}, {@code DATABASE_USER} and {@code DATABASE_PASSWORD}. Built
+     * on first use, never at initialisation (SnapStart).
+     */
     @Bean
     @ConditionalOnMissingBean
     DataSource dataSource(Environment env) {
+        String secretArn = env.getProperty("DATABASE_SECRET_ARN", "");
+        if (!secretArn.isBlank()) {
+            String host = env.getProperty("DATABASE_HOST", "");
+            return new LazyDataSource(() -> {
+                DatabaseSecret secret = DatabaseSecret.read(secretArn, host);
+                return DataSources.forLambda(secret.jdbcUrl(), secret.user(), secret.password());
+            });
+        }
         return DataSources.forLambda(env.getRequiredProperty("DATABASE_URL"), env.getProperty("DATABASE_USER"),
                 env.getProperty("DATABASE_PASSWORD"));
     }

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.nostrcache.infra.config.CacheConfig;
 import dev.nostrcache.infra.config.ConfigLoader;
 import dev.nostrcache.infra.db.DataSources;
+import dev.nostrcache.infra.db.DatabaseSecret;
 import dev.nostrcache.infra.queue.SqsEventPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +29,19 @@ public final class WorkerMain {
 
     public static void main(String[] args) throws Exception {
         CacheConfig config = ConfigLoader.load(Arrays.asList(args), System.getenv(), Path.of("").toAbsolutePath());
-        if (config.databaseUrl() == null) {
-            System.err.println("the worker needs NOSTR_CACHE_DATABASE_URL (and _USER, _PASSWORD)");
+        HikariDataSource dataSource;
+        String secretArn = System.getenv().getOrDefault("DATABASE_SECRET_ARN", "");
+        if (!secretArn.isBlank()) {
+            // On ECS: the same secret as the functions (the template passes its ARN and the proxy's host).
+            DatabaseSecret secret = DatabaseSecret.read(secretArn, System.getenv("DATABASE_HOST"));
+            dataSource = DataSources.forLocal(secret.jdbcUrl(), secret.user(), secret.password());
+        } else if (config.databaseUrl() != null) {
+            dataSource = DataSources.forLocal(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+        } else {
+            System.err.println("the worker needs DATABASE_SECRET_ARN, or NOSTR_CACHE_DATABASE_URL (and _USER, _PASSWORD)");
             System.exit(2);
+            return;
         }
-        HikariDataSource dataSource = DataSources.forLocal(config.databaseUrl(), config.databaseUser(), config.databasePassword());
         SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
         SqsEventPublisher publisher = new SqsEventPublisher(sqs, SqsEventPublisher.lookUpQueueUrls(sqs, config.stackName()),
                 WorkerSettings.from(config).maxPending(), 4, Duration.ofMillis(20));

@@ -159,6 +159,8 @@ public final class LocalStack implements AutoCloseable {
         remember(schedules::shutdownNow);
         schedules.scheduleAtFixedRate(() -> runScheduled(ScheduledFunctions.TRENDING), 0,
                 ScheduledFunctions.TRENDING_EVERY_MINUTES, TimeUnit.MINUTES);
+        schedules.scheduleAtFixedRate(() -> runScheduled(ScheduledFunctions.CLEANUP), 1,
+                ScheduledFunctions.CLEANUP_EVERY_MINUTES, TimeUnit.MINUTES);
         gateway.attach(functions::invoke);
         // Closed before the functions: the gateway stops invoking them first.
         remember(() -> gateway.attach(null));

@@ -29,6 +29,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -65,11 +66,59 @@ public final class EventProcessor {
      * failure is thrown: the caller reports the message as failed so that the queue delivers it again.
      */
     public ProcessResult process(Event event, long nowSeconds) throws SQLException {
+        return inTransaction(c -> process(c, event, nowSeconds));
+    }
+
+    /**
+     * Removes up to {@code max} stored events whose NIP-40 expiration has passed, each in its own transaction, taking
+     * back what it contributed to the statistics (queries already hide them; this frees the space). Returns how many
+     * were removed.
+     */
+    public int removeExpired(long nowSeconds, int max) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT encode(id, 'hex') FROM events WHERE expires_at <= ? ORDER BY expires_at LIMIT ?")) {
+            ps.setLong(1, nowSeconds);
+            ps.setInt(2, max);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        int removed = 0;
+        for (String id : ids) {
+            boolean gone = inTransaction(c -> {
+                lock(c, idLock(id));
+                Event target = findStored(c, "SELECT json FROM events WHERE id = ? FOR UPDATE", Hex.decode(id));
+                if (target == null) {
+                    return false;
+                }
+                if (target.replacementKey() != null) {
+                    lock(c, addressLock(target.replacementKey()));
+                }
+                StatDeltas deltas = new StatDeltas();
+                remove(c, target, deltas);
+                deltas.write(c);
+                return true;
+            });
+            removed += gone ? 1 : 0;
+        }
+        return removed;
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction, again on a deadlock or serialisation failure. */
+    private <T> T inTransaction(Work<T> work) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
-                    ProcessResult result = process(c, event, nowSeconds);
+                    T result = work.run(c);
                     c.commit();
                     return result;
                 } catch (SQLException | RuntimeException e) {
