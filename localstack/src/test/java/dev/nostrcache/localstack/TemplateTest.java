@@ -238,9 +238,20 @@ class TemplateTest {
         assertThat(template.resources().get("AdminTokenSecret").get("Type")).isEqualTo("AWS::SecretsManager::Secret");
         functions().forEach((id, f) -> {
             if (!"avatarAdmin".equals(definition(f))) {
-                assertThat(String.valueOf(SamTemplate.properties(f).get("Policies"))).as(id).doesNotContain("Secret");
+                assertThat(String.valueOf(SamTemplate.properties(f).get("Policies"))).as(id).doesNotContain("AdminTokenSecret");
             }
         });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theCleanupRunsOnTheLocalRuntimesSchedule() {
+        Map<String, Object> cleanup = functionRunning(dev.nostrcache.functions.scheduled.ScheduledFunctions.CLEANUP);
+        Map<String, Object> event = (Map<String, Object>) map(SamTemplate.properties(cleanup), "Events").values()
+                .iterator().next();
+        assertThat(event.get("Type")).isEqualTo("Schedule");
+        assertThat(map(event, "Properties").get("Schedule")).isEqualTo("rate("
+                + dev.nostrcache.functions.scheduled.ScheduledFunctions.CLEANUP_EVERY_MINUTES + " minutes)");
     }
 
     @Test
@@ -254,7 +265,121 @@ class TemplateTest {
         assertThat(map(event, "Properties").get("Schedule")).isEqualTo("rate("
                 + dev.nostrcache.functions.scheduled.ScheduledFunctions.TRENDING_EVERY_MINUTES + " minutes)");
         assertThat(String.valueOf(SamTemplate.properties(trending).get("Policies"))).as("it needs only the database")
-                .isEqualTo("null");
+                .isEqualTo("[{Ref=DatabaseSecretReadPolicy}]");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyFunctionAndTheWorkerReadTheDatabaseFromItsSecretAndNothingMigratesButTheMigration() throws Exception {
+        assertThat(globalVariables().get("DATABASE_SECRET_ARN")).isEqualTo(Map.of("Fn::If",
+                List.of("CreateAurora", Map.of("Ref", "DatabaseSecret"), Map.of("Ref", "DatabaseSecretArn"))));
+        assertThat(globalVariables()).containsKey("DATABASE_HOST").doesNotContainKeys("DATABASE_URL", "DATABASE_PASSWORD");
+        functions().forEach((id, f) -> assertThat((List<Object>) SamTemplate.properties(f).get("Policies")).as(id)
+                .contains(Map.of("Ref", "DatabaseSecretReadPolicy")));
+        Map<String, Object> policy = SamTemplate.properties(template.resources().get("DatabaseSecretReadPolicy"));
+        List<Map<String, Object>> statements = (List<Map<String, Object>>) map(policy, "PolicyDocument").get("Statement");
+        assertThat(statements).singleElement().satisfies(st -> {
+            assertThat(st.get("Action")).isEqualTo("secretsmanager:GetSecretValue");
+            assertThat(st.get("Resource")).isEqualTo(globalVariables().get("DATABASE_SECRET_ARN"));
+        });
+        // The migration custom resource names the newest migration, so a deploy that brings one runs it.
+        String newest;
+        try (var files = java.nio.file.Files.list(TestData.repoRoot().resolve("infra/src/main/resources/db/migration"))) {
+            newest = files.map(f -> f.getFileName().toString().replaceAll("__.*", ""))
+                    .max(java.util.Comparator.comparingInt(v -> Integer.parseInt(v.substring(1)))).orElseThrow();
+        }
+        Map<String, Object> migration = template.resources().get("DatabaseMigration");
+        assertThat(migration.get("Type")).isEqualTo("Custom::DatabaseMigration");
+        assertThat(SamTemplate.properties(migration).get("Migrations")).isEqualTo(newest);
+        assertThat(SamTemplate.properties(migration).get("ServiceToken"))
+                .isEqualTo(Map.of("Fn::GetAtt", List.of("MigrateDatabaseFunction", "Arn")));
+        assertThat(definition(template.resources().get("MigrateDatabaseFunction")))
+                .isEqualTo(dev.nostrcache.functions.deploy.DeployFunctions.MIGRATE);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theWorkerRunsOnFargateAndMayOnlyQueueEventsAndReadTheDatabaseSecret() {
+        Map<String, Map<String, Object>> r = template.resources();
+        assertThat(r.get("WorkerService").get("Condition")).isEqualTo("CreateWorker");
+        assertThat(SamTemplate.properties(r.get("WorkerService")).get("LaunchType")).isEqualTo("FARGATE");
+        assertThat((List<Object>) SamTemplate.properties(r.get("WorkerTaskRole")).get("ManagedPolicyArns"))
+                .containsExactlyInAnyOrder(Map.of("Ref", "IngestWorkerQueuePolicy"), Map.of("Ref", "DatabaseSecretReadPolicy"));
+        assertThat(SamTemplate.properties(r.get("WorkerTaskRole"))).doesNotContainKey("Policies");
+        Map<String, Object> container = ((List<Map<String, Object>>) SamTemplate.properties(r.get("WorkerTaskDefinition"))
+                .get("ContainerDefinitions")).getFirst();
+        List<String> names = ((List<Map<String, Object>>) container.get("Environment")).stream()
+                .map(e -> (String) e.get("Name")).toList();
+        // What WorkerMain and the configuration read.
+        assertThat(names).containsExactlyInAnyOrder("NOSTR_CACHE_STACK_NAME", "NOSTR_CACHE_UPSTREAM_RELAYS",
+                "DATABASE_SECRET_ARN", "DATABASE_HOST");
+        assertThat(map(container.get("LogConfiguration"), "Options").get("awslogs-group")).isEqualTo(Map.of("Ref", "WorkerLogGroup"));
+    }
+
+    @Test
+    void everyQueueHasABacklogAlarmAndBothApisLogAccess() {
+        for (QueueSpec spec : Queues.all()) {
+            assertThat(template.resources().values()).as("backlog alarm on %s", spec.logicalId()).anySatisfy(res -> {
+                assertThat(res.get("Type")).isEqualTo("AWS::CloudWatch::Alarm");
+                assertThat(SamTemplate.properties(res).get("Dimensions").toString()).contains(spec.logicalId() + ", QueueName");
+            });
+        }
+        assertThat(map(SamTemplate.properties(template.resources().get("WebSocketStage")), "AccessLogSettings"))
+                .containsKey("DestinationArn");
+        assertThat(map(SamTemplate.properties(template.resources().get("HttpApi")), "AccessLogSettings"))
+                .containsKey("DestinationArn");
+        assertThat(map(SamTemplate.properties(template.resources().get("HttpApi")), "DefaultRouteSettings"))
+                .containsKey("ThrottlingRateLimit");
+    }
+
+    /**
+     * Every environment variable the functions' code reads (found in the sources), and which functions read it. A
+     * new read fails this test until it is listed here and the template sets it for those functions.
+     */
+    @Test
+    void everyEnvironmentVariableTheCodeReadsIsSetForTheFunctionsThatReadIt() throws Exception {
+        Set<String> all = Set.of("*");
+        Map<String, Set<String>> readers = new java.util.LinkedHashMap<>();
+        readers.put("DATABASE_SECRET_ARN", all);
+        readers.put("DATABASE_HOST", all);
+        readers.put("UPSTREAM_RELAYS", all);
+        readers.put("UPSTREAM_QUERY_SECONDS", all);
+        readers.put("CACHE_EXPIRATION_DAYS", all);
+        readers.put("AVATAR_OBJECT_EXPIRATION_DAYS", all);
+        readers.put("AVATAR_URL_LIFETIME_SECONDS", all);
+        readers.put("AVATAR_ORIGIN_FAILURE", all);
+        readers.put("AVATAR_RETRY_SECONDS", all);
+        readers.put("AVATAR_QUEUE_URL", Set.of(QueueGroup.PROFILES.functionName(), "profilePic", "avatarJobs"));
+        readers.put("AVATAR_BUCKET", Set.of("profilePic", "avatarJobs", "avatarAdmin", "avatarWorker"));
+        readers.put("ADMIN_TOKEN_SECRET_ARN", Set.of("avatarAdmin"));
+        readers.put("EVENT_QUEUE_URL_PREFIX", Set.of("wsDefault", "profilePic", "avatarJobs", "avatarWorker"));
+        readers.put("BLOCKED_SOURCE_IPS", Set.of("wsConnect"));
+        readers.put("HTTP_API_URL", Set.of("wsDefault"));
+        // Only where the template does not use a secret (the local runtime, LocalStack users), or set locally.
+        Set<String> localOnly = Set.of("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD", "MANAGEMENT_API_ENDPOINT");
+
+        Set<String> read = new java.util.TreeSet<>();
+        java.util.regex.Pattern getter = java.util.regex.Pattern.compile("get(?:Required)?Property\\(\"([A-Z_]+)\"");
+        try (var sources = java.nio.file.Files.walk(TestData.repoRoot().resolve("functions/src/main/java"))) {
+            for (java.nio.file.Path file : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
+                java.util.regex.Matcher m = getter.matcher(java.nio.file.Files.readString(file));
+                while (m.find()) {
+                    read.add(m.group(1));
+                }
+            }
+        }
+        Set<String> known = new java.util.TreeSet<>(readers.keySet());
+        known.addAll(localOnly);
+        assertThat(read).as("variables read by the code").isEqualTo(known);
+        readers.forEach((variable, beans) -> {
+            if (beans.contains("*")) {
+                assertThat(globalVariables()).as("%s for every function", variable).containsKey(variable);
+                return;
+            }
+            for (String bean : beans) {
+                assertThat(variables(functionRunning(bean))).as("%s for %s", variable, bean).containsKey(variable);
+            }
+        });
     }
 
     @Test
