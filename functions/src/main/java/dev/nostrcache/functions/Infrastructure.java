@@ -13,6 +13,9 @@ import dev.nostrcache.infra.db.LazyDataSource;
 import dev.nostrcache.infra.queue.EventSubmitter;
 import dev.nostrcache.infra.ws.ApiGatewayMessenger;
 import dev.nostrcache.infra.ws.ConnectionMessenger;
+import dev.nostrcache.infra.metrics.EmbeddedMetricFormat;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -79,6 +82,19 @@ class Infrastructure {
     EventSubmitter eventSubmitter(Environment env) {
         return new EventSubmitter(() -> SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
                 env.getProperty("EVENT_QUEUE_URL_PREFIX", ""));
+    }
+
+    /** The meters: on Lambda kept in memory and printed after each invocation (EMF); locally Prometheus's. */
+    @Bean
+    @ConditionalOnMissingBean
+    MeterRegistry meterRegistry() {
+        return new SimpleMeterRegistry();
+    }
+
+    @Bean
+    InvocationMetrics invocationMetrics(MeterRegistry registry, Environment env) {
+        boolean lambda = env.getProperty("AWS_LAMBDA_FUNCTION_NAME") != null;
+        return new InvocationMetrics(registry, lambda ? new EmbeddedMetricFormat(registry) : null, System.out);
     }
 
     @Bean

@@ -66,6 +66,7 @@ public final class LocalGateway implements AutoCloseable {
     private final AtomicLong requestIds = new AtomicLong();
     private final Duration maxConnectionTime;
     private volatile Invoker invoker;
+    private volatile java.util.function.Supplier<String> metrics;
 
     LocalGateway(InetSocketAddress listen, Duration idleTimeout, Duration maxConnectionTime) throws Exception {
         this.maxConnectionTime = maxConnectionTime;
@@ -98,6 +99,11 @@ public final class LocalGateway implements AutoCloseable {
     /** Connects the routes to the functions (they need the gateway's address first, to answer through it). */
     void attach(Invoker functions) {
         this.invoker = functions;
+    }
+
+    /** Serves {@code GET /metrics} in Prometheus's text format (the local runtime's own endpoint, not an API route). */
+    void exposeMetrics(java.util.function.Supplier<String> scrape) {
+        this.metrics = scrape;
     }
 
     int port() {
@@ -252,6 +258,13 @@ public final class LocalGateway implements AutoCloseable {
             String prefix = "/" + STAGE + "/@connections/";
             if (path.startsWith(prefix)) {
                 return manage(request, response, callback, path.substring(prefix.length()));
+            }
+            java.util.function.Supplier<String> scrape = metrics;
+            if (path.equals("/metrics") && request.getMethod().equals("GET") && scrape != null) {
+                response.setStatus(HttpStatus.OK_200);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                Content.Sink.write(response, true, scrape.get(), callback);
+                return true;
             }
             for (HttpRoute route : HttpRoute.values()) {
                 Map<String, String> parameters = route.method().equals(request.getMethod()) ? route.match(path) : null;

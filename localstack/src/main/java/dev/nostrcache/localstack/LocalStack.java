@@ -11,6 +11,8 @@ import dev.nostrcache.infra.relay.UpstreamQuery;
 import dev.nostrcache.functions.avatar.AvatarFunctions;
 import dev.nostrcache.functions.scheduled.ScheduledFunctions;
 import dev.nostrcache.functions.http.AdminCredential;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.nostrcache.infra.queue.EventSubmitter;
 import dev.nostrcache.infra.queue.QueueGroup;
 import dev.nostrcache.infra.ws.ApiGatewayMessenger;
@@ -144,6 +146,9 @@ public final class LocalStack implements AutoCloseable {
         adapters.put("upstreamQuery", new UpstreamQuery(config.upstreamRelays(),
                 Duration.ofSeconds(config.upstreamQuerySeconds())));
         adapters.put("adminCredential", new AdminCredential(config::adminToken));
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        adapters.put("meterRegistry", metrics);
+        gateway.exposeMetrics(metrics::scrape);
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("MANAGEMENT_API_ENDPOINT", gateway.managementEndpoint());
         environment.put("BLOCKED_SOURCE_IPS", String.join(",", config.blockedSourceIps()));

@@ -174,6 +174,21 @@ class PrimalClientTest {
     }
 
     @Test
+    void theLocalRuntimeServesPrometheusMetricsOfEveryFunction() throws Exception {
+        try (RelayClient client = new RelayClient(stack.gatewayUrl())) {
+            ask(client, "user_profile", params("pubkey", s.bob.pubkey()));
+        }
+        var http = java.net.http.HttpClient.newHttpClient();
+        var metrics = http.send(java.net.http.HttpRequest.newBuilder(stack.httpUrl().resolve("/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+        assertThat(metrics.body()).contains("nostr_cache_primal_requests_total{op=\"user_profile\",result=\"ok\"}")
+                .contains("nostr_cache_invocations_seconds_count{function=\"wsDefault\",outcome=\"ok\"}")
+                .contains("nostr_cache_events_total{function=\"ingestProfiles\",outcome=\"stored\"}");
+    }
+
+    @Test
     void refusalsAreThreeElementNoticesThenEose() throws Exception {
         try (RelayClient client = new RelayClient(stack.gatewayUrl())) {
             client.send("[\"REQ\",\"x_1\",{\"cache\":[\"no_such_op\",{}]}]");

@@ -356,7 +356,9 @@ class TemplateTest {
         readers.put("BLOCKED_SOURCE_IPS", Set.of("wsConnect"));
         readers.put("HTTP_API_URL", Set.of("wsDefault"));
         // Only where the template does not use a secret (the local runtime, LocalStack users), or set locally.
-        Set<String> localOnly = Set.of("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD", "MANAGEMENT_API_ENDPOINT");
+        Set<String> localOnly = Set.of("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD", "MANAGEMENT_API_ENDPOINT",
+                // set by Lambda itself: the metrics go out as EMF log lines there
+                "AWS_LAMBDA_FUNCTION_NAME");
 
         Set<String> read = new java.util.TreeSet<>();
         java.util.regex.Pattern getter = java.util.regex.Pattern.compile("get(?:Required)?Property\\(\"([A-Z_]+)\"");

@@ -55,7 +55,8 @@ public class AvatarHttpFunctions {
     }
 
     @Bean
-    Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> profilePic(ObjectProvider<AvatarCache> cache) {
+    Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> profilePic(ObjectProvider<AvatarCache> cache,
+                                                                          io.micrometer.core.instrument.MeterRegistry metrics) {
         return request -> {
             String raw = HttpResponses.pathParameter(request, "pubkey");
             String pubkey = Nip19.pubkeyFrom(raw);
@@ -72,7 +73,10 @@ public class AvatarHttpFunctions {
                 if (!avatars.settings().enabled()) {
                     return turnedOff();
                 }
-                return switch (avatars.profilePicture(pubkey, size)) {
+                PictureAnswer answer = avatars.profilePicture(pubkey, size);
+                metrics.counter("nostr_cache.profile_pic", "answer", answer.getClass().getSimpleName().toLowerCase(
+                        java.util.Locale.ROOT)).increment();
+                return switch (answer) {
                     case PictureAnswer.Redirect r -> HttpResponses.redirect(r.location().toString(),
                             "public, max-age=" + r.maxAgeSeconds());
                     case PictureAnswer.NoPicture none -> error(404, none.message());

@@ -6,6 +6,7 @@ import dev.nostrcache.infra.ingest.EventProcessor;
 import dev.nostrcache.infra.queue.QueueGroup;
 import dev.nostrcache.infra.ws.ConnectionMessenger;
 import dev.nostrcache.infra.primal.PrimalApi;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.nostrcache.infra.ws.LiveDelivery;
 import dev.nostrcache.infra.ws.SubscriptionRepository;
 import org.springframework.beans.factory.config.RuntimeBeanReference;
@@ -28,10 +29,10 @@ public class IngestFunctions {
 
     @Bean(HANDLER)
     SqsIngestHandler sqsIngestHandler(DataSource dataSource, AvatarQueue avatars, ConnectionMessenger messenger,
-                                      Clock clock, PrimalApi primal) {
+                                      Clock clock, PrimalApi primal, MeterRegistry metrics) {
         return new SqsIngestHandler(new EventProcessor(dataSource), avatars,
                 new LiveDelivery(new SubscriptionRepository(dataSource), messenger, primal::push), primal::changed,
-                Limits.DEFAULTS, clock);
+                metrics, Limits.DEFAULTS, clock);
     }
 
     @Bean

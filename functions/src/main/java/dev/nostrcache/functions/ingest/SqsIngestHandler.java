@@ -12,6 +12,7 @@ import dev.nostrcache.infra.avatar.AvatarQueue;
 import dev.nostrcache.infra.ingest.EventProcessor;
 import dev.nostrcache.infra.ingest.ProcessResult;
 import dev.nostrcache.infra.ws.LiveDelivery;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,17 +36,20 @@ public final class SqsIngestHandler {
     private final AvatarQueue avatars;
     private final LiveDelivery live;
     private final java.util.function.Consumer<Event> stateChanged;
+    private final MeterRegistry metrics;
     private final Clock clock;
 
     /** @param stateChanged told of every event that changed the stored state (the Primal API's hot-path cache) */
     public SqsIngestHandler(EventProcessor processor, AvatarQueue avatars, LiveDelivery live,
-                            java.util.function.Consumer<Event> stateChanged, Limits limits, Clock clock) {
+                            java.util.function.Consumer<Event> stateChanged, MeterRegistry metrics, Limits limits,
+                            Clock clock) {
         this.parser = new EventParser(limits);
         this.verifier = new EventVerifier(new BouncyCastleSchnorr(), limits, clock);
         this.processor = processor;
         this.avatars = avatars;
         this.live = live;
         this.stateChanged = stateChanged;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -84,6 +88,10 @@ public final class SqsIngestHandler {
         }
         LOG.info("{}: {} messages, {} invalid, {} failed, outcomes {}", functionName, records.size(), invalid,
                 failures.size(), outcomes);
+        outcomes.forEach((outcome, n) -> metrics.counter("nostr_cache.events", "function", functionName, "outcome",
+                outcome.name().toLowerCase(java.util.Locale.ROOT)).increment(n));
+        metrics.counter("nostr_cache.events", "function", functionName, "outcome", "invalid").increment(invalid);
+        metrics.counter("nostr_cache.events", "function", functionName, "outcome", "failed").increment(failures.size());
         return new SQSBatchResponse(failures);
     }
 

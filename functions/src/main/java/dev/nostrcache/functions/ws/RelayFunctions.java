@@ -26,10 +26,11 @@ public class RelayFunctions {
 
     @Bean
     RelayHandler relayHandler(DataSource dataSource, ConnectionMessenger messenger, EventSubmitter submitter,
-                              Clock clock, Environment env, List<ConnectionPolicy> policies, PrimalApi primal) {
+                              Clock clock, Environment env, List<ConnectionPolicy> policies, PrimalApi primal,
+                              io.micrometer.core.instrument.MeterRegistry metrics) {
         return new RelayHandler(new SubscriptionRepository(dataSource),
                 new EventQueries(dataSource, Limits.DEFAULTS.maxLimit()), new EventRepository(dataSource), messenger,
-                submitter, primal, Limits.DEFAULTS, clock, env.getProperty("MANAGEMENT_API_ENDPOINT"), policies);
+                submitter, primal, metrics, Limits.DEFAULTS, clock, env.getProperty("MANAGEMENT_API_ENDPOINT"), policies);
     }
 
     /**

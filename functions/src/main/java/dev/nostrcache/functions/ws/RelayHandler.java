@@ -17,6 +17,7 @@ import dev.nostrcache.infra.queue.EventSubmitter;
 import dev.nostrcache.infra.storage.EventRepository;
 import dev.nostrcache.infra.ws.ConnectionMessenger;
 import dev.nostrcache.infra.ws.SubscriptionRepository;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,7 @@ public final class RelayHandler {
     private final ConnectionMessenger messenger;
     private final EventSubmitter submitter;
     private final PrimalApi primal;
+    private final MeterRegistry metrics;
     private final Limits limits;
     private final Clock clock;
     private final ClientMessageParser parser;
@@ -53,14 +55,16 @@ public final class RelayHandler {
      *                         ({@code https://<domainName>/<stage>}, as on AWS)
      */
     public RelayHandler(SubscriptionRepository subscriptions, EventQueries queries, EventRepository events,
-                        ConnectionMessenger messenger, EventSubmitter submitter, PrimalApi primal, Limits limits,
-                        Clock clock, String endpointOverride, List<ConnectionPolicy> policies) {
+                        ConnectionMessenger messenger, EventSubmitter submitter, PrimalApi primal,
+                        MeterRegistry metrics, Limits limits, Clock clock, String endpointOverride,
+                        List<ConnectionPolicy> policies) {
         this.subscriptions = subscriptions;
         this.queries = queries;
         this.events = events;
         this.messenger = messenger;
         this.submitter = submitter;
         this.primal = primal;
+        this.metrics = metrics;
         this.limits = limits;
         this.clock = clock;
         this.parser = new ClientMessageParser(limits);
@@ -102,6 +106,8 @@ public final class RelayHandler {
         String connection = event.getRequestContext().getConnectionId();
         Reply reply = new Reply(endpoint(event), connection);
         ClientMessage message = parser.parse(event.getBody() == null ? "" : event.getBody());
+        metrics.counter("nostr_cache.ws_messages", "type", message.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT))
+                .increment();
         try {
             if (!subscriptions.takeToken(connection, limits.messagesPerSecond(), limits.messageBurst())) {
                 refuseRateLimited(reply, message);
@@ -158,16 +164,19 @@ public final class RelayHandler {
         try {
             result = primal.answer(cache.op(), cache.params());
         } catch (PrimalException e) {
+            metrics.counter("nostr_cache.primal_requests", "op", cache.op(), "result", "notice").increment();
             reply.send("[\"NOTICE\"," + sub + "," + quoted(e.getMessage()) + "]");
             reply.send("[\"EOSE\"," + sub + "]");
             return;
         }
         switch (result) {
             case PrimalApi.Result.Unknown unknown -> {
+                metrics.counter("nostr_cache.primal_requests", "op", "unknown", "result", "unknown").increment();
                 reply.send("[\"NOTICE\"," + sub + ",\"unknown api request\"]");
                 reply.send("[\"EOSE\"," + sub + "]");
             }
             case PrimalApi.Result.Objects answer -> {
+                metrics.counter("nostr_cache.primal_requests", "op", cache.op(), "result", "ok").increment();
                 if (answer.notifyPubkey() != null) {
                     Filter tagged = new Filter(null, null, null, Map.of("p", Set.of(answer.notifyPubkey())), null, null,
                             null, null);

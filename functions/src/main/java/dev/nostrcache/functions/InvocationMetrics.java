@@ -1,0 +1,45 @@
+package dev.nostrcache.functions;
+
+import dev.nostrcache.infra.metrics.EmbeddedMetricFormat;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.cloud.function.context.catalog.FunctionAroundWrapper;
+import org.springframework.cloud.function.context.catalog.SimpleFunctionRegistry.FunctionInvocationWrapper;
+
+import java.io.PrintStream;
+
+/**
+ * Around every function invocation: its duration and outcome as {@code nostr_cache.invocations{function,outcome}};
+ * on Lambda (when {@code emf} is set) what every meter gained during the invocation is then printed in CloudWatch's
+ * embedded metric format, so metrics need no API call. Locally the registry is scraped at {@code /metrics}.
+ */
+public final class InvocationMetrics extends FunctionAroundWrapper {
+    private final MeterRegistry registry;
+    private final EmbeddedMetricFormat emf;
+    private final PrintStream out;
+
+    /** @param emf null when the metrics are scraped instead (the local runtime) */
+    public InvocationMetrics(MeterRegistry registry, EmbeddedMetricFormat emf, PrintStream out) {
+        this.registry = registry;
+        this.emf = emf;
+        this.out = out;
+    }
+
+    @Override
+    protected Object doApply(Object input, FunctionInvocationWrapper target) {
+        long started = System.nanoTime();
+        String outcome = "error";
+        try {
+            Object result = target.apply(input);
+            outcome = "ok";
+            return result;
+        } finally {
+            Timer.builder("nostr_cache.invocations").tag("function", target.getFunctionDefinition())
+                    .tag("outcome", outcome).register(registry).record(System.nanoTime() - started,
+                            java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (emf != null) {
+                emf.flush(System.currentTimeMillis()).forEach(out::println);
+            }
+        }
+    }
+}
