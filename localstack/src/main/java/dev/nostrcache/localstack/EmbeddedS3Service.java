@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * S3 from an embedded S3Proxy over a directory: objects are plain files under {@code <directory>/<bucket>/}. It
  * checks SigV4 signatures, so presigned URLs are tested for real.
  */
-final class EmbeddedS3Service implements AutoCloseable {
+final class EmbeddedS3Service implements S3Service {
     private final S3Proxy proxy;
     private final URI endpoint;
     private final String bucket;
@@ -62,16 +62,23 @@ final class EmbeddedS3Service implements AutoCloseable {
         }
     }
 
-    URI endpoint() {
+    @Override
+    public URI endpoint() {
         return endpoint;
     }
 
-    String bucket() {
+    @Override
+    public String bucket() {
         return bucket;
     }
 
     @Override
     public void close() throws Exception {
         proxy.stop();
+    }
+
+    @Override
+    public String kind() {
+        return "S3Proxy";
     }
 }

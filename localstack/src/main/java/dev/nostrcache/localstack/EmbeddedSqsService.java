@@ -17,7 +17,7 @@ import java.util.Map;
  * {@link Queues#all()} and its dead-letter queue created through the real SDK, redrive policy included, exactly as
  * the SAM template declares them.
  */
-final class EmbeddedSqsService implements AutoCloseable {
+final class EmbeddedSqsService implements SqsService {
     private final SQSRestServer server;
     private final URI endpoint;
     private final Map<String, String> queueUrls;
@@ -69,17 +69,24 @@ final class EmbeddedSqsService implements AutoCloseable {
         return urls;
     }
 
-    URI endpoint() {
+    @Override
+    public URI endpoint() {
         return endpoint;
     }
 
     /** Queue name to URL, dead-letter queues included. */
-    Map<String, String> queueUrls() {
+    @Override
+    public Map<String, String> queueUrls() {
         return queueUrls;
     }
 
     @Override
     public void close() {
         server.stopAndWait();
+    }
+
+    @Override
+    public String kind() {
+        return "ElasticMQ";
     }
 }

@@ -67,8 +67,8 @@ public final class LocalStack implements AutoCloseable {
     private final Mode mode;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private EmbeddedPostgresService postgres;
-    private EmbeddedSqsService sqs;
-    private EmbeddedS3Service s3;
+    private SqsService sqs;
+    private S3Service s3;
     private HikariDataSource dataSource;
     private String jdbcUrl;
     private int migrationsApplied;
@@ -118,9 +118,10 @@ public final class LocalStack implements AutoCloseable {
         if (mode == Mode.DATABASE) {
             return;
         }
-        sqs = remember(EmbeddedSqsService.start(config.sqsPort(), config.stackName()));
-        s3 = remember(EmbeddedS3Service.start(config.mediaCachePath(), config.s3Port(),
-                AvatarBucket.localName(config.stackName())));
+        sqs = remember(config.sqsEndpoint() != null ? ExternalAws.sqs(config.sqsEndpoint(), config.stackName())
+                : EmbeddedSqsService.start(config.sqsPort(), config.stackName()));
+        s3 = remember(config.s3Endpoint() != null ? ExternalAws.s3(config.s3Endpoint(), AvatarBucket.localName(config.stackName()))
+                : EmbeddedS3Service.start(config.mediaCachePath(), config.s3Port(), AvatarBucket.localName(config.stackName())));
         sqsClient = remember(LocalAws.sqs(sqs.endpoint()));
         if (mode == Mode.SERVICES) {
             return;
@@ -361,10 +362,10 @@ public final class LocalStack implements AutoCloseable {
         if (mode == Mode.DATABASE) {
             return;
         }
-        out.printf("  SQS         %s  (ElasticMQ; %d queues including dead-letter queues)%n", sqs.endpoint(),
+        out.printf("  SQS         %s  (%s; %d queues including dead-letter queues)%n", sqs.endpoint(), sqs.kind(),
                 sqs.queueUrls().size());
-        out.printf("  S3          %s  (S3Proxy; bucket %s, files in %s)%n", s3.endpoint(), s3.bucket(),
-                config.mediaCachePath());
+        out.printf("  S3          %s  (%s; bucket %s%s)%n", s3.endpoint(), s3.kind(), s3.bucket(),
+                s3 instanceof EmbeddedS3Service ? ", files in " + config.mediaCachePath() : "");
         if (mode == Mode.SERVICES) {
             return;
         }

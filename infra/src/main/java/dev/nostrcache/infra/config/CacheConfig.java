@@ -36,6 +36,8 @@ import java.util.List;
  * @param avatarOriginFailure  when a picture cannot be fetched: "redirect" to the original URL, or "error" (502)
  * @param avatarRetrySeconds   a picture that failed is not fetched again for this long (negative caching)
  * @param upstreamQuerySeconds deadline for asking the upstream relays for a profile or contact list
+ * @param sqsEndpoint          an external SQS (LocalStack) instead of the embedded one; null: embedded
+ * @param s3Endpoint           an external S3 (LocalStack) instead of the embedded one; null: embedded
  */
 public record CacheConfig(
         String listenAddr,
@@ -64,7 +66,9 @@ public record CacheConfig(
         int avatarUrlLifetimeSeconds,
         String avatarOriginFailure,
         int avatarRetrySeconds,
-        int upstreamQuerySeconds) {
+        int upstreamQuerySeconds,
+        java.net.URI sqsEndpoint,
+        java.net.URI s3Endpoint) {
 
     public CacheConfig {
         blockedSourceIps = List.copyOf(blockedSourceIps);

@@ -59,6 +59,8 @@ public final class ConfigLoader {
         d.put("avatar_origin_failure", "redirect");
         d.put("avatar_retry_seconds", 3600);
         d.put("upstream_query_seconds", 5);
+        d.put("sqs_endpoint", "");
+        d.put("s3_endpoint", "");
         DEFAULTS = java.util.Collections.unmodifiableMap(d);
     }
 
@@ -81,6 +83,12 @@ public final class ConfigLoader {
             String fromEnv = env.get(ENV_PREFIX + key.toUpperCase(Locale.ROOT));
             if (fromEnv != null) {
                 values.put(key, fromEnv);
+            }
+        }
+        // The SDK's standard variables (what LocalStack users set) stand in for the endpoint keys left empty.
+        for (String[] standard : new String[][]{{"sqs_endpoint", "AWS_ENDPOINT_URL_SQS"}, {"s3_endpoint", "AWS_ENDPOINT_URL_S3"}}) {
+            if (values.get(standard[0]).isEmpty()) {
+                values.put(standard[0], env.getOrDefault(standard[1], env.getOrDefault("AWS_ENDPOINT_URL", "")));
             }
         }
         return build(values, baseDir);
@@ -175,7 +183,9 @@ public final class ConfigLoader {
                 intIn("avatar_url_lifetime_seconds", v.get("avatar_url_lifetime_seconds"), 60, 604_800),
                 oneOf("avatar_origin_failure", v.get("avatar_origin_failure"), "redirect", "error"),
                 intIn("avatar_retry_seconds", v.get("avatar_retry_seconds"), 0, 604_800),
-                intIn("upstream_query_seconds", v.get("upstream_query_seconds"), 1, 30));
+                intIn("upstream_query_seconds", v.get("upstream_query_seconds"), 1, 30),
+                endpoint("sqs_endpoint", v.get("sqs_endpoint")),
+                endpoint("s3_endpoint", v.get("s3_endpoint")));
     }
 
     private static String render(Object value) {
@@ -237,6 +247,21 @@ public final class ConfigLoader {
         } catch (URISyntaxException e) {
             return false;
         }
+    }
+
+    private static java.net.URI endpoint(String key, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            URI uri = new URI(value.strip());
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw new ConfigException("config key '" + key + "': expected an http(s) URL, got \"" + value + "\"");
     }
 
     private static String databaseUrl(String value) {
