@@ -21,6 +21,30 @@ final class ExternalAws {
     private ExternalAws() {
     }
 
+    private record Sqs(URI endpoint, Map<String, String> queueUrls) implements SqsService {
+        @Override
+        public String kind() {
+            return "external";
+        }
+
+        @Override
+        public void close() {
+            // nothing of ours runs there
+        }
+    }
+
+    private record S3(URI endpoint, String bucket) implements S3Service {
+        @Override
+        public String kind() {
+            return "external";
+        }
+
+        @Override
+        public void close() {
+            // nothing of ours runs there
+        }
+    }
+
     static SqsService sqs(URI endpoint, String stackName) {
         Map<String, String> urls = new LinkedHashMap<>();
         try (SqsClient sqs = LocalAws.sqs(endpoint)) {
@@ -35,26 +59,7 @@ final class ExternalAws {
                 }
             }
         }
-        return new SqsService() {
-            @Override
-            public URI endpoint() {
-                return endpoint;
-            }
-
-            @Override
-            public Map<String, String> queueUrls() {
-                return urls;
-            }
-
-            @Override
-            public String kind() {
-                return "external";
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return new Sqs(endpoint, java.util.Collections.unmodifiableMap(urls));
     }
 
     static S3Service s3(URI endpoint, String bucket) {
@@ -70,25 +75,6 @@ final class ExternalAws {
             }
             throw e;
         }
-        return new S3Service() {
-            @Override
-            public URI endpoint() {
-                return endpoint;
-            }
-
-            @Override
-            public String bucket() {
-                return bucket;
-            }
-
-            @Override
-            public String kind() {
-                return "external";
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return new S3(endpoint, bucket);
     }
 }

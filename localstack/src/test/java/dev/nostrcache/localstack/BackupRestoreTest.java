@@ -25,17 +25,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class BackupRestoreTest {
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     private static Path config(Path dir) throws Exception {
         Files.createDirectories(dir);
         Path file = dir.resolve("config.json");
@@ -60,25 +49,25 @@ class BackupRestoreTest {
             before = StateFingerprint.of(stack.dataSource());
         }
         Path dump = root.resolve("nostr-cache.dump");
-        Result backup = run("backup", dump.toString(), "--config", original.toString());
+        CommandRun backup = CommandRun.of("backup", dump.toString(), "--config", original.toString());
         assertThat(backup.exit()).as(backup.err()).isZero();
         assertThat(backup.out()).contains("backup written");
         assertThat(Files.size(dump)).isPositive();
 
-        Result restore = run("restore", dump.toString(), "--config", copy.toString());
+        CommandRun restore = CommandRun.of("restore", dump.toString(), "--config", copy.toString());
         assertThat(restore.exit()).as(restore.err()).isZero();
         assertThat(restore.out()).contains("restored");
         try (LocalStack stack = LocalStack.start(ConfigLoader.load(List.of("--config", copy.toString()), Map.of(), root),
                 LocalStack.Mode.DATABASE)) {
             assertThat(StateFingerprint.of(stack.dataSource())).as("the same events, projections and counts").isEqualTo(before);
         }
-        assertThat(run("verify-stats", "--config", copy.toString()).exit()).as("the restored counts recompute").isZero();
+        assertThat(CommandRun.of("verify-stats", "--config", copy.toString()).exit()).as("the restored counts recompute").isZero();
 
-        Result again = run("restore", dump.toString(), "--config", copy.toString());
+        CommandRun again = CommandRun.of("restore", dump.toString(), "--config", copy.toString());
         assertThat(again.exit()).as("a database with events is not replaced by accident").isEqualTo(2);
         assertThat(again.err()).contains("--force");
-        assertThat(run("restore", dump.toString(), "--config", copy.toString(), "--force").exit()).isZero();
-        assertThat(run("restore", root.resolve("missing.dump").toString(), "--config", copy.toString()).err())
+        assertThat(CommandRun.of("restore", dump.toString(), "--config", copy.toString(), "--force").exit()).isZero();
+        assertThat(CommandRun.of("restore", root.resolve("missing.dump").toString(), "--config", copy.toString()).err())
                 .contains("no such backup file");
     }
 

@@ -24,17 +24,6 @@ class LauncherTest {
     @TempDir
     Path dir;
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void ctrlCStopsEverythingAndLeavesNoProcessBehind() throws Exception {
         Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"avatar_cache\": false, \"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0}");
@@ -73,7 +62,7 @@ class LauncherTest {
 
     @Test
     void verifyAcceptsEveryRealEvent() {
-        Result r = run("verify", TestData.nostr("real-events.jsonl").toString());
+        CommandRun r = CommandRun.of("verify", TestData.nostr("real-events.jsonl").toString());
         assertThat(r.exit()).isZero();
         assertThat(r.out().lines().filter(l -> l.startsWith("ok ")).count()).isEqualTo(48);
         assertThat(r.out()).contains("48 events checked: 48 ok, 0 invalid");
@@ -91,7 +80,7 @@ class LauncherTest {
         bare.add("{not json");
         Path file = Files.write(dir.resolve("bad.jsonl"), bare);
 
-        Result r = run("verify", file.toString());
+        CommandRun r = CommandRun.of("verify", file.toString());
         assertThat(r.exit()).isEqualTo(1);
         List<String> verdicts = r.out().lines().filter(l -> l.startsWith("line ")).toList();
         assertThat(verdicts).hasSize(45);
@@ -104,14 +93,14 @@ class LauncherTest {
 
     @Test
     void clearErrorsForMisuse() {
-        assertThat(run("verify").exit()).isEqualTo(2);
-        Result missing = run("verify", dir.resolve("nope.jsonl").toString());
+        assertThat(CommandRun.of("verify").exit()).isEqualTo(2);
+        CommandRun missing = CommandRun.of("verify", dir.resolve("nope.jsonl").toString());
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("no such file");
-        Result badConfig = run("start", "--config", dir.resolve("nope.json").toString());
+        CommandRun badConfig = CommandRun.of("start", "--config", dir.resolve("nope.json").toString());
         assertThat(badConfig.exit()).isEqualTo(2);
         assertThat(badConfig.err()).startsWith("configuration error: ").contains("does not exist");
-        Result unknown = run("frobnicate");
+        CommandRun unknown = CommandRun.of("frobnicate");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("unknown command 'frobnicate'").contains("usage:");
     }
