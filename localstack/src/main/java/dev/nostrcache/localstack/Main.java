@@ -31,6 +31,8 @@ public final class Main {
                    ./run.sh import FILE|- [--config FILE]    send a JSON-lines dump through the ingest path
                    ./run.sh verify-stats [--config FILE]     recompute every count and compare
                    ./run.sh backup FILE [--config FILE]      pg_dump the database into FILE
+                   ./run.sh bench [--events N] [--config FILE]
+                                                             measure ingest against its ceilings (loopback only)
                    ./run.sh restore FILE [--config FILE] [--force]
                                                              replace the database with a backup
                    ./run.sh test                             run the whole test suite
@@ -55,6 +57,7 @@ public final class Main {
                 case "verify-stats" -> verifyStats(rest, out, err);
                 case "backup" -> backup(rest, out, err);
                 case "restore" -> restore(rest, out, err);
+                case "bench" -> bench(rest, out, err);
                 case "help", "-h" -> {
                     out.println(USAGE);
                     yield 0;
@@ -201,6 +204,27 @@ public final class Main {
             return 0;
         } catch (Exception e) {
             err.println("restore failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int bench(List<String> args, PrintStream out, PrintStream err) {
+        int events = 100_000;
+        List<String> rest = new java.util.ArrayList<>(args);
+        int at = rest.indexOf("--events");
+        if (at >= 0) {
+            if (at + 1 >= rest.size() || !rest.get(at + 1).matches("\\d{1,7}")) {
+                err.println("bench: --events needs a number of events");
+                return 2;
+            }
+            events = Integer.parseInt(rest.get(at + 1));
+            rest.subList(at, at + 2).clear();
+        }
+        try {
+            new dev.nostrcache.localstack.bench.Benchmark(config(rest), events, out).run();
+            return 0;
+        } catch (Exception e) {
+            err.println("bench failed: " + e);
             return 1;
         }
     }
