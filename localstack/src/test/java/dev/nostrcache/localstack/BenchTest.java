@@ -1,0 +1,24 @@
+package dev.nostrcache.localstack;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The benchmark runs to its table on a small corpus (speed is its output, never asserted here). */
+class BenchTest {
+    @Test
+    void aSmallRunPrintsEveryFigureBesideItsCeiling() throws Exception {
+        Path dir = Files.createTempDirectory("bench-test");
+        Files.writeString(dir.resolve("config.json"), "{\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, "
+                + "\"sqs_port\": 0, \"s3_port\": 0}");
+        CommandRun run = CommandRun.of("bench", "--events", "400", "--config", dir.resolve("config.json").toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("400 events stored over").contains("ceiling measured in the same run")
+                .containsPattern("ingest end to end, events/s +[0-9,]+ +>= 5,000 +BIP-340 [0-9,]+/s on one core")
+                .contains("peak memory of the local runtime");
+        assertThat(CommandRun.of("bench", "--events").exit()).isEqualTo(2);
+    }
+}
