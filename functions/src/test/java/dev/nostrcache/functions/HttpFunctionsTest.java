@@ -1,9 +1,6 @@
 package dev.nostrcache.functions;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.nostrcache.functions.http.HttpRoute;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
 import tools.jackson.databind.JsonNode;
@@ -21,20 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * deployment that has no bucket or secret configured: what must work without them does, and nothing builds an AWS
  * client it does not use.
  */
-class HttpFunctionsTest {
+class HttpFunctionsTest extends LambdaEnvironment {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static HikariDataSource ds;
-
-    @BeforeAll
-    static void database() {
-        ds = LambdaEnvironment.withFreshDatabase();
-    }
-
-    @AfterAll
-    static void close() {
-        ds.close();
-    }
-
     private static JsonNode invoke(HttpRoute route, String path, Map<String, String> pathParameters,
                                    Map<String, String> headers) throws Exception {
         ObjectNode event = JSON.createObjectNode();

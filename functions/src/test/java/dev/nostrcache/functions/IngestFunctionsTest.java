@@ -1,12 +1,9 @@
 package dev.nostrcache.functions;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.testing.TestKeys;
 import dev.nostrcache.infra.queue.QueueGroup;
 import dev.nostrcache.infra.storage.EventRepository;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
 import tools.jackson.databind.JsonNode;
@@ -21,20 +18,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Lambda path: FunctionInvoker, selected by function definition, fed the JSON Lambda sends for SQS. */
-class IngestFunctionsTest {
+class IngestFunctionsTest extends LambdaEnvironment {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static HikariDataSource ds;
-
-    @BeforeAll
-    static void database() {
-        ds = LambdaEnvironment.withFreshDatabase();
-    }
-
-    @AfterAll
-    static void close() {
-        ds.close();
-    }
-
     private static byte[] sqsEvent(String... bodies) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode records = root.putArray("Records");

@@ -4,22 +4,29 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.nostrcache.infra.db.DataSources;
 import dev.nostrcache.infra.db.Migrations;
 import dev.nostrcache.infra.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
 /**
  * What a deployed function finds: a migrated database named by {@code DATABASE_URL}, and {@code MAIN_CLASS}, set as
- * system properties (FunctionInvoker reads them like environment variables). Answers a data source for checking.
+ * system properties (FunctionInvoker reads them like environment variables). Test classes of the Lambda path extend
+ * it; {@link #ds} is that database, for checking what the functions did.
  */
-final class LambdaEnvironment {
-    private LambdaEnvironment() {
-    }
+abstract class LambdaEnvironment {
+    static HikariDataSource ds;
 
-    static HikariDataSource withFreshDatabase() {
+    @BeforeAll
+    static void freshDatabase() {
         String url = TestDatabase.freshJdbcUrl();
-        HikariDataSource ds = DataSources.forLocal(url, "postgres", null);
+        ds = DataSources.forLocal(url, "postgres", null);
         Migrations.migrate(ds);
         System.setProperty("MAIN_CLASS", CacheFunctions.class.getName());
         System.setProperty("DATABASE_URL", url);
         System.setProperty("DATABASE_USER", "postgres");
-        return ds;
+    }
+
+    @AfterAll
+    static void closeDatabase() {
+        ds.close();
     }
 }

@@ -1,8 +1,6 @@
 package dev.nostrcache.functions;
 
-import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
 
@@ -14,17 +12,9 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** On Lambda every invocation ends with its metrics printed in CloudWatch's embedded metric format. */
-class LambdaMetricsTest {
-    private static HikariDataSource ds;
-
-    @BeforeAll
-    static void database() {
-        ds = LambdaEnvironment.withFreshDatabase();
-    }
-
+class LambdaMetricsTest extends LambdaEnvironment {
     @AfterAll
-    static void close() {
-        ds.close();
+    static void forgetTheFunctionName() {
         System.clearProperty("AWS_LAMBDA_FUNCTION_NAME");
     }
 
