@@ -385,10 +385,13 @@ class TemplateTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void thePrimalApiLinksPicturesToTheHttpApi() {
         assertThat(variables(functionRunning("wsDefault")).get("HTTP_API_URL"))
                 .isEqualTo(Map.of("Fn::Sub", "https://${HttpApi}.execute-api.${AWS::Region}.amazonaws.com/"));
-        assertThat(globalVariables()).containsKey("UPSTREAM_RELAYS");
+        assertThat(globalVariables().get("UPSTREAM_RELAYS")).isEqualTo(Map.of("Ref", "UpstreamRelays"));
+        assertThat(template.parameters().get("UpstreamRelays").get("Default")).as("the same relays as locally")
+                .isEqualTo(String.join(",", (List<String>) ConfigLoader.DEFAULTS.get("upstream_relays")));
     }
 
     @Test
