@@ -320,6 +320,11 @@ public final class LocalStack implements AutoCloseable {
         return jdbcUrl;
     }
 
+    /** WebSocket connections the gateway holds open (leak checks). */
+    int openGatewayConnections() {
+        return gateway.openConnections();
+    }
+
     /** Restarts the embedded PostgreSQL after {@code down} without it (fault tests). */
     void restartDatabase(Duration down) throws Exception {
         if (postgres == null) {

@@ -130,6 +130,19 @@ class PipelineTest {
     }
 
     @Test
+    void everyEventDeliveredThreeTimesInRandomOrderGivesTheDirectResult() throws Exception {
+        List<String> thrice = new ArrayList<>(workload);
+        thrice.addAll(workload);
+        thrice.addAll(workload);
+        Collections.shuffle(thrice, new Random(3));
+        try (LocalStack stack = LocalStack.start(config(""), LocalStack.Mode.PIPELINE)) {
+            send(stack, thrice);
+            assertThat(stack.awaitDrained(Duration.ofSeconds(120))).isTrue();
+            assertExact(stack);
+        }
+    }
+
+    @Test
     void postgresRestartedMidStreamLosesNothing() throws Exception {
         try (LocalStack stack = LocalStack.start(config(", \"local_retry_delay_seconds\": 1"), LocalStack.Mode.PIPELINE)) {
             int half = workload.size() / 2;

@@ -1,0 +1,176 @@
+package dev.nostrcache.localstack.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+
+/** Closed-loop latency: each client sends a request, waits for its answer, and sends the next. */
+final class Latency {
+
+    /** What a run measured: requests answered, wall time, and the latency distribution in milliseconds. */
+    record Stats(int requests, double seconds, double p50, double p99, double max) {
+        double rate() {
+            return requests / seconds;
+        }
+
+        String summary() {
+            return String.format("%,.0f/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms", rate(), p50, p99, max);
+        }
+    }
+
+    /** One request of a client: sends on the socket, returns when its answer is complete. */
+    interface Exchange {
+        void run(Client client, int sequence) throws Exception;
+    }
+
+    private Latency() {
+    }
+
+    /** {@code clients} WebSocket clients, {@code perClient} exchanges each, all at once. */
+    static Stats webSocket(URI url, int clients, int perClient, Exchange exchange) throws Exception {
+        List<Client> connected = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            connected.add(new Client(url));
+        }
+        try {
+            long[][] samples = new long[clients][perClient];
+            long started = System.nanoTime();
+            List<Thread> threads = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                threads.add(Thread.startVirtualThread(() -> {
+                    for (int i = 0; i < perClient; i++) {
+                        long t = System.nanoTime();
+                        try {
+                            exchange.run(connected.get(client), i);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                        samples[client][i] = System.nanoTime() - t;
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            return stats(samples, System.nanoTime() - started);
+        } finally {
+            connected.forEach(Client::close);
+        }
+    }
+
+    /** {@code clients} HTTP clients (keep-alive), {@code perClient} GETs each, redirects not followed. */
+    static Stats http(URI url, int clients, int perClient, int expectedStatus) throws Exception {
+        long[][] samples = new long[clients][perClient];
+        long started = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            threads.add(Thread.startVirtualThread(() -> {
+                try (HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                        .version(HttpClient.Version.HTTP_1_1).build()) {
+                    HttpRequest request = HttpRequest.newBuilder(url).build();
+                    for (int i = 0; i < perClient; i++) {
+                        long t = System.nanoTime();
+                        HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+                        if (response.statusCode() != expectedStatus) {
+                            throw new IllegalStateException(url + " answered " + response.statusCode());
+                        }
+                        samples[client][i] = System.nanoTime() - t;
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return stats(samples, System.nanoTime() - started);
+    }
+
+    private static Stats stats(long[][] samples, long wallNanos) {
+        long[] all = Arrays.stream(samples).flatMapToLong(Arrays::stream).sorted().toArray();
+        return new Stats(all.length, wallNanos / 1e9, all[(int) (all.length * 0.50)] / 1e6,
+                all[Math.min(all.length - 1, (int) (all.length * 0.99))] / 1e6, all[all.length - 1] / 1e6);
+    }
+
+    /** A WebSocket client that hands over what arrives, in order. */
+    static final class Client {
+        private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        private final BlockingQueue<Boolean> pongs = new LinkedBlockingQueue<>();
+        private final WebSocket socket;
+        private final StringBuilder partial = new StringBuilder();
+
+        Client(URI url) {
+            socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                    .buildAsync(url, new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                            partial.append(data);
+                            if (last) {
+                                received.add(partial.toString());
+                                partial.setLength(0);
+                            }
+                            ws.request(1);
+                            return null;
+                        }
+
+                        @Override
+                        public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
+                            pongs.add(true);
+                            ws.request(1);
+                            return null;
+                        }
+                    }).join();
+        }
+
+        /** Sends {@code text} and waits for the message that starts with {@code endPrefix}. */
+        void request(String text, String endPrefix) throws InterruptedException {
+            socket.sendText(text, true).join();
+            while (true) {
+                String m = received.poll(30, TimeUnit.SECONDS);
+                if (m == null) {
+                    throw new IllegalStateException("no answer to " + text);
+                }
+                if (m.startsWith(endPrefix)) {
+                    return;
+                }
+                if (m.startsWith("[\"CLOSED\"") || m.startsWith("[\"NOTICE\"")) {
+                    throw new IllegalStateException("refused: " + m);
+                }
+            }
+        }
+
+        void ping() throws InterruptedException {
+            socket.sendPing(ByteBuffer.wrap(new byte[]{1})).join();
+            if (pongs.poll(30, TimeUnit.SECONDS) == null) {
+                throw new IllegalStateException("no pong");
+            }
+        }
+
+        void close() {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        }
+    }
+
+    /**
+     * The exchange for an op sent as {@code REQ} (NIP-01 filter or Primal cache request). The subid is the same each
+     * time, as clients reuse theirs: a NIP-01 REQ replaces the subscription of that id instead of opening another.
+     */
+    static Exchange req(IntFunction<String> body) {
+        return (client, i) -> client.request("[\"REQ\",\"bench\"," + body.apply(i) + "]", "[\"EOSE\",\"bench\"");
+    }
+}
