@@ -45,6 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LocalGateway implements AutoCloseable {
     static final String STAGE = "local";
+    /** The most platform threads the gateway keeps; the work runs on virtual threads. */
+    static final int POOL_THREADS = 32;
     private static final Logger LOG = LoggerFactory.getLogger(LocalGateway.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -70,7 +72,12 @@ public final class LocalGateway implements AutoCloseable {
 
     LocalGateway(InetSocketAddress listen, Duration idleTimeout, Duration maxConnectionTime) throws Exception {
         this.maxConnectionTime = maxConnectionTime;
-        server = new Server();
+        // Requests and frames are handled on virtual threads and the platform pool is small: a burst of connections
+        // does not leave the runtime with hundreds of platform threads (the pool gives them back one at a time).
+        org.eclipse.jetty.util.thread.QueuedThreadPool threads = new org.eclipse.jetty.util.thread.QueuedThreadPool(POOL_THREADS, 8, 10_000);
+        threads.setName("gateway");
+        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server = new Server(threads);
         connector = new ServerConnector(server);
         connector.setHost(listen.getHostString());
         connector.setPort(listen.getPort());

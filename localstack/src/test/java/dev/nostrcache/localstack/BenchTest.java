@@ -18,8 +18,9 @@ class BenchTest {
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("400 events stored over").contains("ceiling measured in the same run")
                 .containsPattern("\\| ingest end to end, events/s \\| [0-9,]+ \\| >= 5,000 \\| BIP-340 [0-9,]+/s on one core")
-                .containsPattern("\\| NIP-01 REQ \\(kinds 1, limit 10\\), 100 clients \\| [0-9,]+/s, p50 [0-9.]+ ms, p99")
-                .containsPattern("\\| cached /profile-pic redirect, 20 clients \\| [0-9,]+/s")
+                .containsPattern("\\| NIP-01 REQ \\(kinds 1, limit 10\\), 100 clients \\| [0-9,]+/s, p50 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms"
+                        + " \\| 4,838/s, p99 36.9 ms \\| gateway ping-pong [0-9,]+/s")
+                .containsPattern("\\| cached /profile-pic redirect, 20 clients \\| [0-9,]+/s, .* \\| >= 5,000/s \\| 302 from the gateway itself")
                 .contains("peak memory of the local runtime");
         assertThat(CommandRun.of("bench", "--events").exit()).isEqualTo(2);
     }

@@ -128,7 +128,7 @@ class ParserFuzzTest {
                 default -> null;
             };
             if (reason != null) {
-                assertThat(reason).as(input).matches("(invalid|error|rate-limited|blocked|restricted|duplicate|pow): .+");
+                assertThat(reason).as(input).matches("(?s)(invalid|error|rate-limited|blocked|restricted|duplicate|pow): .+");
                 refused++;
             }
             if (message instanceof ClientMessage.CacheRequest cache) {
