@@ -4,6 +4,7 @@ import dev.nostrcache.core.event.Event;
 import dev.nostrcache.infra.config.ConfigLoader;
 import dev.nostrcache.infra.queue.OutboundEvent;
 import dev.nostrcache.infra.testing.SocialScenario;
+import dev.nostrcache.localstack.bench.FrameQueue;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpClient;
@@ -18,9 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -78,24 +77,12 @@ class LoadTest {
             for (int c = 0; c < CONNECTIONS; c++) {
                 int id = c;
                 clients.add(Thread.startVirtualThread(() -> {
-                    BlockingQueue<String> received = new LinkedBlockingQueue<>();
+                    FrameQueue frames = new FrameQueue();
+                    BlockingQueue<String> received = frames.texts;
                     WebSocket socket;
                     try {
                         socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30))
-                                .buildAsync(stack.gatewayUrl(), new WebSocket.Listener() {
-                                    private final StringBuilder partial = new StringBuilder();
-
-                                    @Override
-                                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                                        partial.append(data);
-                                        if (last) {
-                                            received.add(partial.toString());
-                                            partial.setLength(0);
-                                        }
-                                        ws.request(1);
-                                        return null;
-                                    }
-                                }).get(30, TimeUnit.SECONDS);
+                                .buildAsync(stack.gatewayUrl(), frames).get(30, TimeUnit.SECONDS);
                     } catch (Exception e) {
                         errors.add("connection " + id + ": " + e);
                         return;

@@ -1,34 +1,21 @@
 package dev.nostrcache.localstack;
 
+import dev.nostrcache.localstack.bench.FrameQueue;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A plain WebSocket client for tests: send text, take what arrives in order. */
 final class RelayClient implements AutoCloseable {
-    private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    private final FrameQueue frames = new FrameQueue();
     private final WebSocket socket;
-    private final StringBuilder partial = new StringBuilder();
 
     RelayClient(URI url) {
         socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(url, new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            received.add(partial.toString());
-                            partial.setLength(0);
-                        }
-                        ws.request(1);
-                        return null;
-                    }
-                }).join();
+                .buildAsync(url, frames).join();
     }
 
     void send(String text) {
@@ -37,7 +24,7 @@ final class RelayClient implements AutoCloseable {
 
     /** The next message, or null after {@code timeout}. */
     String next(Duration timeout) throws InterruptedException {
-        return received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return frames.texts.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Messages up to and including the first one that starts with {@code prefix}. */

@@ -5,14 +5,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
@@ -109,39 +105,19 @@ final class Latency {
 
     /** A WebSocket client that hands over what arrives, in order. */
     static final class Client {
-        private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        private final BlockingQueue<Boolean> pongs = new LinkedBlockingQueue<>();
+        private final FrameQueue frames = new FrameQueue();
         private final WebSocket socket;
-        private final StringBuilder partial = new StringBuilder();
 
         Client(URI url) {
             socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                    .buildAsync(url, new WebSocket.Listener() {
-                        @Override
-                        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                            partial.append(data);
-                            if (last) {
-                                received.add(partial.toString());
-                                partial.setLength(0);
-                            }
-                            ws.request(1);
-                            return null;
-                        }
-
-                        @Override
-                        public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
-                            pongs.add(true);
-                            ws.request(1);
-                            return null;
-                        }
-                    }).join();
+                    .buildAsync(url, frames).join();
         }
 
         /** Sends {@code text} and waits for the message that starts with {@code endPrefix}. */
         void request(String text, String endPrefix) throws InterruptedException {
             socket.sendText(text, true).join();
             while (true) {
-                String m = received.poll(30, TimeUnit.SECONDS);
+                String m = frames.texts.poll(30, TimeUnit.SECONDS);
                 if (m == null) {
                     throw new IllegalStateException("no answer to " + text);
                 }
@@ -155,8 +131,8 @@ final class Latency {
         }
 
         void ping() throws InterruptedException {
-            socket.sendPing(ByteBuffer.wrap(new byte[]{1})).join();
-            if (pongs.poll(30, TimeUnit.SECONDS) == null) {
+            socket.sendPing(java.nio.ByteBuffer.wrap(new byte[]{1})).join();
+            if (frames.pongs.poll(30, TimeUnit.SECONDS) == null) {
                 throw new IllegalStateException("no pong");
             }
         }
