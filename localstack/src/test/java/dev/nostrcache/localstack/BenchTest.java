@@ -21,6 +21,7 @@ class BenchTest {
                 .containsPattern("\\| NIP-01 REQ \\(kinds 1, limit 10\\), 100 clients \\| [0-9,]+/s, p50 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms"
                         + " \\| 4,838/s, p99 36.9 ms \\| gateway ping-pong [0-9,]+/s")
                 .containsPattern("\\| cached /profile-pic redirect, 20 clients \\| [0-9,]+/s, .* \\| >= 5,000/s \\| 302 from the gateway itself")
+                .containsPattern("\\| ./run.sh import of the same corpus .* \\| [0-9,]+ \\| >= 6,500 \\|")
                 .contains("peak memory of the local runtime");
         assertThat(CommandRun.of("bench", "--events").exit()).isEqualTo(2);
     }

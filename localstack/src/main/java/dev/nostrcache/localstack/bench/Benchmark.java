@@ -68,6 +68,7 @@ public final class Benchmark {
         try (LoopbackRelay relay = new LoopbackRelay(corpus)) {
             out.println("starting the local runtime with the loopback relay as its only upstream...");
             try (LocalStack stack = LocalStack.start(withUpstream(List.of(relay.url())), LocalStack.Mode.FULL)) {
+                out.printf("ingesting %,d events end to end...%n", corpus.size());
                 double ingestRate = endToEnd(stack, corpus.size());
                 rows.add(new Row("ingest end to end, events/s", format(ingestRate),
                         "BIP-340 " + format(verifyRate) + "/s on one core; PostgreSQL batched inserts " + format(insertRate)
@@ -76,14 +77,44 @@ public final class Benchmark {
                 redirects(stack);
             }
         }
+        double importRate = importDump(corpus);
+        rows.add(new Row("./run.sh import of the same corpus (file → SQS → functions → PostgreSQL), events/s",
+                format(importRate), "ElasticMQ send+receive " + format(sqsRate) + " msg/s; PostgreSQL batched inserts "
+                + format(insertRate) + " rows/s", ">= 6,500"));
         rows.add(new Row("peak memory of the local runtime (JVM; PostgreSQL is its own process)", peakRssMiB() + " MiB",
                 "", "< 1,536 MiB (whole runtime)"));
         print();
     }
 
+    /** The import path into a database of its own, timed like the end-to-end figure. */
+    private double importDump(List<String> corpus) throws Exception {
+        Path file = Files.createTempFile("bench-corpus", ".jsonl");
+        Path database = Files.createTempDirectory("bench-import-db");
+        try {
+            Files.write(file, corpus);
+            CacheConfig fresh = withUpstream(List.of(), database.resolve("postgres"));
+            out.printf("importing the %,d events from a file into an empty database...%n", corpus.size());
+            try (LocalStack stack = LocalStack.start(fresh, LocalStack.Mode.PIPELINE);
+                 java.io.BufferedReader in = Files.newBufferedReader(file)) {
+                new dev.nostrcache.worker.dump.ImportCommand(stack.publisher()::submit).run(in, file.toString(),
+                        new PrintStream(java.io.OutputStream.nullOutputStream()));
+                return endToEnd(stack, corpus.size());
+            }
+        } finally {
+            Files.deleteIfExists(file);
+            try (var paths = Files.walk(database)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     private CacheConfig withUpstream(List<String> relays) {
+        return withUpstream(relays, config.databasePath());
+    }
+
+    private CacheConfig withUpstream(List<String> relays, Path databasePath) {
         CacheConfig c = config;
-        return new CacheConfig(c.listenAddr(), c.databasePath(), c.mediaCachePath(), relays, c.maxConcurrent(),
+        return new CacheConfig(c.listenAddr(), databasePath, c.mediaCachePath(), relays, c.maxConcurrent(),
                 c.cacheExpirationDays(), c.databaseUrl(), c.databaseUser(), c.databasePassword(), c.databasePort(),
                 c.sqsPort(), c.s3Port(), c.stackName(), c.ingestKinds(), 0, c.functionConcurrency(),
                 c.localRetryDelaySeconds(), c.gatewayIdleTimeoutSeconds(), c.gatewayMaxConnectionSeconds(),
@@ -263,7 +294,6 @@ public final class Benchmark {
      * table (the worker starts with the runtime, so the clock of the database is the fair one).
      */
     private double endToEnd(LocalStack stack, int expected) throws Exception {
-        out.printf("ingesting %,d events end to end...%n", expected);
         long started = System.nanoTime();
         long deadline = started + Duration.ofMinutes(30).toNanos();
         long stored = count(stack);
