@@ -146,7 +146,7 @@ public final class AvatarCache {
         Instant now = clock.instant();
         String url = knownUrl;
         if (url == null) {
-            Optional<Event> profile = newestReplaceable(pubkey, 0);
+            Optional<Event> profile = newestReplaceable(pubkey, 0).map(Found::event);
             if (profile.isEmpty()) {
                 return noPicture(pubkey, "no profile found for " + pubkey, now);
             }
@@ -190,20 +190,23 @@ public final class AvatarCache {
 
     /**
      * The newest replaceable event of {@code kind} by {@code pubkey}: the stored one, else the upstream relays'
-     * (which then goes to the ingest queue, to be stored like any other event).
+     * (which then goes to the ingest queue, to be stored like any other event), and which of the two it was.
      */
-    private Optional<Event> newestReplaceable(String pubkey, int kind) throws SQLException {
+    private Optional<Found> newestReplaceable(String pubkey, int kind) throws SQLException {
         Optional<String> stored = events.findCurrentJson(new ReplacementKey(pubkey, kind, ""));
         if (stored.isPresent()) {
             try {
-                return Optional.of(EventParser.forStoredEvents().parse(stored.get()));
+                return Optional.of(new Found(EventParser.forStoredEvents().parse(stored.get()), true));
             } catch (InvalidEventException e) {
                 throw new IllegalStateException("a stored event does not parse: " + e.getMessage(), e);
             }
         }
         Optional<UpstreamQuery.Found> found = upstream.newestReplaceable(pubkey, kind);
         found.ifPresent(f -> submitter.submit(f.json(), kind, f.relay()));
-        return found.map(UpstreamQuery.Found::event);
+        return found.map(f -> new Found(f.event(), false));
+    }
+
+    private record Found(Event event, boolean stored) {
     }
 
     /** Handles one message of the avatars queue. */
@@ -232,13 +235,12 @@ public final class AvatarCache {
 
     /** Starts a job for the first {@code limit} follows of {@code pubkey}; empty when no contact list is found. */
     public Optional<JobStarted> startFollows(String pubkey, int limit) throws SQLException {
-        boolean stored = events.findCurrentJson(new ReplacementKey(pubkey, 3, "")).isPresent();
-        Optional<Event> contacts = newestReplaceable(pubkey, 3);
+        Optional<Found> contacts = newestReplaceable(pubkey, 3);
         if (contacts.isEmpty()) {
             return Optional.empty();
         }
-        List<String> follows = ContactList.follows(contacts.get()).stream().limit(limit).toList();
-        return Optional.of(start("follows", pubkey, follows, List.of(), stored ? "database" : "upstream"));
+        List<String> follows = ContactList.follows(contacts.get().event()).stream().limit(limit).toList();
+        return Optional.of(start("follows", pubkey, follows, List.of(), contacts.get().stored() ? "database" : "upstream"));
     }
 
     private JobStarted start(String origin, String requestedFor, List<String> pubkeys, List<String> invalid,

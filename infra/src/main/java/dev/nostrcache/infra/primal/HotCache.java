@@ -23,7 +23,9 @@ final class HotCache {
         List<String> load() throws java.sql.SQLException, PrimalException;
     }
 
-    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    /** By pubkey, then by part ("profile", "card"): forgetting a pubkey is one removal, not a scan. */
+    private final Map<String, Map<String, Entry>> entries = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger size = new java.util.concurrent.atomic.AtomicInteger();
     private final Clock clock;
     private final Duration ttl;
     private final int maxEntries;
@@ -47,27 +49,36 @@ final class HotCache {
 
     /** The cached objects, or null when absent or expired. */
     List<String> peek(String part, String pubkey) {
-        Entry entry = entries.get(pubkey + ":" + part);
+        Map<String, Entry> parts = entries.get(pubkey);
+        Entry entry = parts == null ? null : parts.get(part);
         return entry != null && entry.expiresAtMillis() > clock.millis() ? entry.objects() : null;
     }
 
     void put(String part, String pubkey, List<String> objects) {
-        if (entries.size() >= maxEntries) {
-            entries.clear();
+        if (size.get() >= maxEntries) {
+            clear();
         }
-        entries.put(pubkey + ":" + part, new Entry(List.copyOf(objects), clock.millis() + ttl.toMillis()));
+        Entry previous = entries.computeIfAbsent(pubkey, k -> new ConcurrentHashMap<>())
+                .put(part, new Entry(List.copyOf(objects), clock.millis() + ttl.toMillis()));
+        if (previous == null) {
+            size.incrementAndGet();
+        }
     }
 
     /** Forgets everything cached for {@code pubkey}. */
     void invalidate(String pubkey) {
-        entries.keySet().removeIf(k -> k.startsWith(pubkey + ":"));
+        Map<String, Entry> removed = entries.remove(pubkey);
+        if (removed != null) {
+            size.addAndGet(-removed.size());
+        }
     }
 
     void clear() {
         entries.clear();
+        size.set(0);
     }
 
     int size() {
-        return entries.size();
+        return size.get();
     }
 }
