@@ -54,6 +54,43 @@ class IngestFunctionsTest extends LambdaEnvironment {
     }
 
     @Test
+    void aMessageOfManyEventsStoresEachValidOneAndOnlyARefusedEventsMessageIsRetried() throws Exception {
+        try (var c = ds.getConnection(); var s = c.createStatement()) {
+            s.execute("""
+                    CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                      IF NEW.json LIKE '%poison%' THEN RAISE EXCEPTION 'this event is refused'; END IF;
+                      RETURN NEW;
+                    END $$""");
+            s.execute("CREATE TRIGGER refuse_poison BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_poison()");
+        }
+        List<String> bundled = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            bundled.add(TestKeys.signer(i).sign(1_700_000_000L, 1, List.of(), "bundled " + i).toJson());
+        }
+        String compact = bundled.get(3);
+        bundled.set(3, compact.replace(",\"", ",\n  \""));
+        bundled.set(7, bundled.get(7).replace("bundled", "forged"));
+        Event poison = TestKeys.signer(99).sign(1_700_000_000L, 1, List.of(), "poison");
+        Event beside = TestKeys.signer(98).sign(1_700_000_000L, 1, List.of(), "next to the refused one");
+
+        EventRepository events = new EventRepository(ds);
+        long before = events.count();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new FunctionInvoker("ingestNotes").handleRequest(new ByteArrayInputStream(sqsEvent(
+                dev.nostrcache.infra.queue.EventBundle.join(bundled),
+                dev.nostrcache.infra.queue.EventBundle.join(List.of(beside.toJson(), poison.toJson())))), out, null);
+
+        JsonNode failures = JSON.readTree(out.toByteArray()).get("batchItemFailures");
+        assertThat(failures).hasSize(1);
+        assertThat(failures.get(0).get("itemIdentifier").asString()).isEqualTo("m1");
+        assertThat(events.count() - before).as("29 bundled events and the one beside the refused one").isEqualTo(30);
+        assertThat(events.findJson(compact.substring(7, 71))).as("the pretty-printed event, whole").contains(compact);
+        assertThat(events.findJson(beside.id())).isPresent();
+        assertThat(events.findJson(poison.id())).isEmpty();
+    }
+
+    @Test
     void everyQueueGroupHasItsFunction() throws Exception {
         for (QueueGroup group : QueueGroup.values()) {
             Event event = TestKeys.signer(2).sign(1_700_000_000L, group.kinds().isEmpty() ? 1 : group.kinds().iterator().next(),

@@ -11,6 +11,7 @@ import dev.nostrcache.core.event.InvalidEventException;
 import dev.nostrcache.infra.avatar.AvatarQueue;
 import dev.nostrcache.infra.ingest.EventProcessor;
 import dev.nostrcache.infra.ingest.ProcessResult;
+import dev.nostrcache.infra.queue.EventBundle;
 import dev.nostrcache.infra.ws.LiveDelivery;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -19,13 +20,16 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * One SQS batch of events into PostgreSQL. Every event is verified again (the worker is never trusted); an invalid
- * one is dropped and logged with its reason, never retried; a database failure reports that message as a batch
- * item failure, so SQS delivers it again and finally dead-letters it.
+ * One SQS batch of events into PostgreSQL. A message carries one or more events ({@link EventBundle}). Every event
+ * is verified again (the worker is never trusted); an invalid one is dropped and logged with its reason, never
+ * retried; an event the database fails to store reports its message as a batch item failure, so SQS delivers the
+ * message again (its stored events are then duplicates, which change nothing) and finally dead-letters it.
  */
 public final class SqsIngestHandler {
     private static final Logger LOG = LoggerFactory.getLogger(SqsIngestHandler.class);
@@ -54,45 +58,55 @@ public final class SqsIngestHandler {
     }
 
     public SQSBatchResponse handle(String functionName, SQSEvent batch) {
-        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         Map<ProcessResult.Outcome, Integer> outcomes = new EnumMap<>(ProcessResult.Outcome.class);
         int invalid = 0;
         List<SQSEvent.SQSMessage> records = batch.getRecords() == null ? List.of() : batch.getRecords();
+        List<Event> valid = new ArrayList<>();
+        List<String> messageOf = new ArrayList<>();
         for (SQSEvent.SQSMessage message : records) {
-            Event event;
-            try {
-                event = parser.parse(message.getBody() == null ? "" : message.getBody());
-                verifier.verify(event);
-            } catch (InvalidEventException e) {
-                invalid++;
-                LOG.warn("{}: dropped message {} from {}: {}", functionName, message.getMessageId(), relay(message), e.reason());
-                continue;
-            }
-            try {
-                ProcessResult result = processor.process(event, clock.millis() / 1000);
-                outcomes.merge(result.outcome(), 1, Integer::sum);
-                if (result.newPicture() != null) {
-                    requestAvatarRefresh(event.pubkey(), result.newPicture());
+            for (String json : EventBundle.split(message.getBody() == null ? "" : message.getBody())) {
+                try {
+                    Event event = parser.parse(json);
+                    verifier.verify(event);
+                    valid.add(event);
+                    messageOf.add(message.getMessageId());
+                } catch (InvalidEventException e) {
+                    invalid++;
+                    LOG.warn("{}: dropped an event of message {} from {}: {}", functionName, message.getMessageId(),
+                            relay(message), e.reason());
                 }
-                if (result.changedState()) {
-                    stateChanged.accept(event);
-                }
-                if (result.changedState() || result.outcome() == ProcessResult.Outcome.EPHEMERAL) {
-                    live.deliver(event);
-                }
-            } catch (Exception e) {
-                LOG.warn("{}: message {} (event {}) failed and will be retried: {}", functionName,
-                        message.getMessageId(), event.id(), e.toString());
-                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
             }
         }
-        LOG.info("{}: {} messages, {} invalid, {} failed, outcomes {}", functionName, records.size(), invalid,
-                failures.size(), outcomes);
+        Set<String> failed = new LinkedHashSet<>();
+        List<EventProcessor.Processed> processed = processor.processAll(valid, clock.millis() / 1000);
+        for (int i = 0; i < processed.size(); i++) {
+            EventProcessor.Processed p = processed.get(i);
+            if (p.failure() != null) {
+                LOG.warn("{}: message {} (event {}) failed and will be retried: {}", functionName, messageOf.get(i),
+                        p.event().id(), p.failure().toString());
+                failed.add(messageOf.get(i));
+                continue;
+            }
+            ProcessResult result = p.result();
+            outcomes.merge(result.outcome(), 1, Integer::sum);
+            if (result.newPicture() != null) {
+                requestAvatarRefresh(p.event().pubkey(), result.newPicture());
+            }
+            if (result.changedState()) {
+                stateChanged.accept(p.event());
+            }
+            if (result.changedState() || result.outcome() == ProcessResult.Outcome.EPHEMERAL) {
+                live.deliver(p.event());
+            }
+        }
+        int failedEvents = (int) processed.stream().filter(p -> p.failure() != null).count();
+        LOG.info("{}: {} messages, {} events, {} invalid, {} failed, outcomes {}", functionName, records.size(),
+                valid.size() + invalid, invalid, failedEvents, outcomes);
         outcomes.forEach((outcome, n) -> metrics.counter("nostr_cache.events", "function", functionName, "outcome",
                 outcome.name().toLowerCase(java.util.Locale.ROOT)).increment(n));
         metrics.counter("nostr_cache.events", "function", functionName, "outcome", "invalid").increment(invalid);
-        metrics.counter("nostr_cache.events", "function", functionName, "outcome", "failed").increment(failures.size());
-        return new SQSBatchResponse(failures);
+        metrics.counter("nostr_cache.events", "function", functionName, "outcome", "failed").increment(failedEvents);
+        return new SQSBatchResponse(failed.stream().map(SQSBatchResponse.BatchItemFailure::new).toList());
     }
 
     private void requestAvatarRefresh(String pubkey, String url) {

@@ -29,6 +29,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -36,8 +37,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Turns one verified event into PostgreSQL state, in one transaction: the event itself (idempotent, newest-wins),
- * the projections of its kind (profile, follow graph, relay list, zap, deletions) and every statistic it feeds.
+ * Turns verified events into PostgreSQL state: the event itself (idempotent, newest-wins), the projections of its
+ * kind (profile, follow graph, relay list, zap, deletions) and every statistic it feeds. One event is one
+ * transaction; a queue batch is a few ({@link #processAll}), since a commit costs more than most events.
  *
  * <p>Every count is a function of the contributing event alone: a reaction counts for the event and author named by
  * its own last {@code e} and {@code p} tags, a zap for its receipt's {@code e} and {@code p}, a reply for its NIP-10
@@ -51,6 +53,8 @@ import java.util.TreeSet;
 public final class EventProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(EventProcessor.class);
     private static final int MAX_ATTEMPTS = 5;
+    /** Keeps a transaction's advisory locks (one or two per event) far below PostgreSQL's shared lock table. */
+    static final int EVENTS_PER_TRANSACTION = 100;
 
     private final DataSource dataSource;
     private final EventRepository events;
@@ -66,7 +70,64 @@ public final class EventProcessor {
      * failure is thrown: the caller reports the message as failed so that the queue delivers it again.
      */
     public ProcessResult process(Event event, long nowSeconds) throws SQLException {
-        return inTransaction(c -> process(c, event, nowSeconds));
+        return inTransaction(c -> {
+            StatDeltas deltas = new StatDeltas();
+            ProcessResult result = process(c, new HeldLocks(), event, nowSeconds, deltas);
+            deltas.write(c);
+            return result;
+        });
+    }
+
+    /** What {@link #processAll} did with one event: its result, or the failure that kept it out (to be retried). */
+    public record Processed(Event event, ProcessResult result, Exception failure) {
+    }
+
+    /**
+     * Processes {@code events} (already verified) in transactions of {@value #EVENTS_PER_TRANSACTION}: the advisory
+     * locks of a whole transaction are taken at its start in key order, and its counter changes are summed and
+     * written once at its end. A transaction that fails for any other reason than a deadlock is done again one event
+     * per transaction, so that one event the database refuses keeps only itself out; when the database is away,
+     * that transaction's events and all after it fail at once. The results are in the order
+     * of {@code events}.
+     */
+    public List<Processed> processAll(List<Event> events, long nowSeconds) {
+        List<Processed> processed = new ArrayList<>(events.size());
+        for (int from = 0; from < events.size(); from += EVENTS_PER_TRANSACTION) {
+            List<Event> chunk = events.subList(from, Math.min(events.size(), from + EVENTS_PER_TRANSACTION));
+            try {
+                List<ProcessResult> results = inTransaction(c -> {
+                    HeldLocks locks = new HeldLocks();
+                    locks.takeAll(c, chunk.stream().flatMap(e -> lockKeys(e).stream()).toList());
+                    StatDeltas deltas = new StatDeltas();
+                    List<ProcessResult> done = new ArrayList<>(chunk.size());
+                    for (Event e : chunk) {
+                        done.add(process(c, locks, e, nowSeconds, deltas));
+                    }
+                    deltas.write(c);
+                    return done;
+                });
+                for (int i = 0; i < chunk.size(); i++) {
+                    processed.add(new Processed(chunk.get(i), results.get(i), null));
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (isDatabaseAway(e)) {
+                    // Nothing else would get through either: fail the rest at once, for the queue to deliver again.
+                    for (Event event : events.subList(from, events.size())) {
+                        processed.add(new Processed(event, null, e));
+                    }
+                    return processed;
+                }
+                LOG.warn("a transaction of {} events failed ({}); storing them one by one", chunk.size(), e.toString());
+                for (Event event : chunk) {
+                    try {
+                        processed.add(new Processed(event, process(event, nowSeconds), null));
+                    } catch (SQLException | RuntimeException failure) {
+                        processed.add(new Processed(event, null, failure));
+                    }
+                }
+            }
+        }
+        return processed;
     }
 
     /**
@@ -89,16 +150,17 @@ public final class EventProcessor {
         int removed = 0;
         for (String id : ids) {
             boolean gone = inTransaction(c -> {
-                lock(c, idLock(id));
+                HeldLocks locks = new HeldLocks();
+                locks.take(c, idLock(id));
                 Event target = findStored(c, "SELECT json FROM events WHERE id = ? FOR UPDATE", Hex.decode(id));
                 if (target == null) {
                     return false;
                 }
                 if (target.replacementKey() != null) {
-                    lock(c, addressLock(target.replacementKey()));
+                    locks.take(c, addressLock(target.replacementKey()));
                 }
                 StatDeltas deltas = new StatDeltas();
-                remove(c, target, deltas);
+                remove(c, locks, target, deltas);
                 deltas.write(c);
                 return true;
             });
@@ -132,11 +194,22 @@ public final class EventProcessor {
         }
     }
 
+    /** A connection that could not be had or was lost, or a server shutting down or starting. */
+    private static boolean isDatabaseAway(Exception e) {
+        if (e instanceof SQLTransientConnectionException) {
+            return true;
+        }
+        String state = e instanceof SQLException sql ? sql.getSQLState() : null;
+        return state != null && (state.startsWith("08") || state.startsWith("57P"));
+    }
+
     private static boolean isTransient(SQLException e) {
         return "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
     }
 
-    ProcessResult process(Connection c, Event event, long nowSeconds) throws SQLException {
+    /** Stores {@code event} in the caller's transaction, its counter changes added to {@code deltas}. */
+    private ProcessResult process(Connection c, HeldLocks locks, Event event, long nowSeconds, StatDeltas deltas)
+            throws SQLException {
         if (event.kindClass() == KindClass.EPHEMERAL) {
             return ProcessResult.of(ProcessResult.Outcome.EPHEMERAL);
         }
@@ -144,9 +217,9 @@ public final class EventProcessor {
             return ProcessResult.of(ProcessResult.Outcome.EXPIRED);
         }
         ReplacementKey key = event.replacementKey();
-        lock(c, idLock(event.id()));
+        locks.take(c, idLock(event.id()));
         if (key != null) {
-            lock(c, addressLock(key));
+            locks.take(c, addressLock(key));
         }
         if (event.kind() != 5 && isDeleted(c, event, key)) {
             return ProcessResult.of(ProcessResult.Outcome.DELETED);
@@ -159,14 +232,13 @@ public final class EventProcessor {
                 default -> ProcessResult.Outcome.EPHEMERAL;
             });
         }
-        StatDeltas deltas = new StatDeltas();
         String newPicture = null;
         String note = null;
         switch (event.kind()) {
             case 0 -> newPicture = upsertProfile(c, event);
             case 3 -> applyContactList(c, event.pubkey(), ContactList.follows(event), deltas);
             case 10002 -> replaceRelayList(c, event.pubkey(), RelayList.of(event));
-            case 5 -> applyDeletion(c, event, deltas);
+            case 5 -> applyDeletion(c, locks, event, deltas);
             default -> {
                 if (stored.replacedJson() != null) {
                     contribute(c, parseStored(stored.replacedJson()), -1, deltas);
@@ -177,7 +249,6 @@ public final class EventProcessor {
         if (event.kind() == 1 || event.kind() == 30023) {
             registerNote(c, event);
         }
-        deltas.write(c);
         return new ProcessResult(stored.outcome() == StoreResult.Outcome.REPLACED
                 ? ProcessResult.Outcome.REPLACED : ProcessResult.Outcome.STORED, newPicture, note);
     }
@@ -231,7 +302,7 @@ public final class EventProcessor {
     }
 
     /** Takes an event out of the state: its projection or contributions, then the row itself. */
-    private void remove(Connection c, Event target, StatDeltas deltas) throws SQLException {
+    private void remove(Connection c, HeldLocks locks, Event target, StatDeltas deltas) throws SQLException {
         switch (target.kind()) {
             case 0 -> execute(c, "DELETE FROM profiles WHERE pubkey = ? AND event_id = ?",
                     Hex.decode(target.pubkey()), Hex.decode(target.id()));
@@ -342,22 +413,22 @@ public final class EventProcessor {
         }
     }
 
-    private void applyDeletion(Connection c, Event deletion, StatDeltas deltas) throws SQLException {
+    private void applyDeletion(Connection c, HeldLocks locks, Event deletion, StatDeltas deltas) throws SQLException {
         DeletionRequest request = DeletionRequest.of(deletion);
         byte[] requester = Hex.decode(deletion.pubkey());
         byte[] deletionId = Hex.decode(deletion.id());
         for (String id : new TreeSet<>(request.eventIds())) {
-            lock(c, idLock(id));
+            locks.take(c, idLock(id));
             execute(c, "INSERT INTO deletions_by_id (target_id, pubkey, deletion_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                     Hex.decode(id), requester, deletionId);
             Event target = findStored(c, "SELECT json FROM events WHERE id = ? AND pubkey = ? FOR UPDATE",
                     Hex.decode(id), requester);
             if (target != null && target.kind() != 5) {
-                remove(c, target, deltas);
+                remove(c, locks, target, deltas);
             }
         }
         for (ReplacementKey address : request.addresses()) {
-            lock(c, addressLock(address));
+            locks.take(c, addressLock(address));
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO deletions_by_address (pubkey, kind, d_tag, deleted_up_to, deletion_id)
                     VALUES (?, ?, ?, ?, ?) ON CONFLICT (pubkey, kind, d_tag) DO UPDATE
@@ -379,7 +450,7 @@ public final class EventProcessor {
                 ps.setLong(4, deletion.createdAt());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        remove(c, parseStored(rs.getString(1)), deltas);
+                        remove(c, locks, parseStored(rs.getString(1)), deltas);
                     }
                 }
             }
@@ -465,10 +536,47 @@ public final class EventProcessor {
         }
     }
 
-    private static void lock(Connection c, long key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-            ps.setLong(1, key);
-            ps.execute();
+    /** Every advisory lock processing {@code event} takes: its id, its address, and a deletion's targets. */
+    private static List<Long> lockKeys(Event event) {
+        List<Long> keys = new ArrayList<>();
+        keys.add(idLock(event.id()));
+        if (event.replacementKey() != null) {
+            keys.add(addressLock(event.replacementKey()));
+        }
+        if (event.kind() == 5) {
+            DeletionRequest request = DeletionRequest.of(event);
+            request.eventIds().forEach(id -> keys.add(idLock(id)));
+            request.addresses().forEach(address -> keys.add(addressLock(address)));
+        }
+        return keys;
+    }
+
+    /**
+     * The transaction-scoped advisory locks one transaction holds, each taken once. A batch takes all of its locks
+     * in one statement in key order, so two batches never wait for each other in a cycle.
+     */
+    private static final class HeldLocks {
+        private final Set<Long> held = new HashSet<>();
+
+        void take(Connection c, long key) throws SQLException {
+            if (held.add(key)) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                    ps.setLong(1, key);
+                    ps.execute();
+                }
+            }
+        }
+
+        void takeAll(Connection c, List<Long> keys) throws SQLException {
+            Long[] sorted = new TreeSet<>(keys).stream().filter(held::add).toArray(Long[]::new);
+            if (sorted.length == 0) {
+                return;
+            }
+            // unnest yields the array in order, and each row takes its lock as it is produced
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(k) FROM unnest(?) AS k")) {
+                ps.setArray(1, c.createArrayOf("bigint", sorted));
+                ps.execute();
+            }
         }
     }
 

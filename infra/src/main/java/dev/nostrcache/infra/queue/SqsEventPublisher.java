@@ -8,14 +8,15 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Sends events to their kind-group queues with {@code SendMessageBatch}: up to 10 messages and 256 KiB per call,
- * after at most {@code linger} of waiting for a batch to fill. Failed entries are retried with backoff, for as long
- * as it takes, unless SQS says the message itself is at fault.
+ * each message an {@link EventBundle} of up to 100 events, after at most {@code linger} of waiting for a call to
+ * fill. Failed messages are retried with backoff, for as long as it takes, unless SQS says the message itself is at
+ * fault: then its events are sent one by one, and only an event refused on its own is dropped.
  *
  * <p>Backpressure: {@link #submit} always accepts the event, but the future it returns completes only when fewer
  * than {@code maxPending} events wait to be sent. Readers (relay connections, the importer) wait for that future
@@ -35,7 +37,15 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class SqsEventPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqsEventPublisher.class);
+    /** SQS's limit for one SendMessageBatch call, bodies and attributes together. */
     private static final int MAX_BATCH_BYTES = 256 * 1024;
+    private static final int MESSAGES_PER_CALL = 10;
+    /** A tenth of a call, so that a call carries ten messages; a bigger event travels alone. */
+    private static final int MESSAGE_BYTES = 24 * 1024;
+    /** Bounds the work one failed message sends round again. */
+    private static final int MAX_EVENTS_PER_MESSAGE = 100;
+    /** Room for a message's attributes (its relays and arrival time). */
+    private static final int MESSAGE_OVERHEAD_BYTES = 512;
     private static final CompletableFuture<Void> ROOM = CompletableFuture.completedFuture(null);
 
     private final SqsClient sqs;
@@ -44,6 +54,7 @@ public final class SqsEventPublisher implements AutoCloseable {
     private final Duration linger;
     private final Map<QueueGroup, Deque<OutboundEvent>> buffers = new EnumMap<>(QueueGroup.class);
     private final Map<QueueGroup, Long> oldest = new EnumMap<>(QueueGroup.class);
+    private final Map<QueueGroup, Integer> bufferedBytes = new EnumMap<>(QueueGroup.class);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final AtomicInteger pending = new AtomicInteger();
@@ -61,6 +72,7 @@ public final class SqsEventPublisher implements AutoCloseable {
                 throw new IllegalArgumentException("no queue URL for " + group);
             }
             buffers.put(group, new ArrayDeque<>());
+            bufferedBytes.put(group, 0);
         }
         this.sqs = sqs;
         this.queueUrls = Map.copyOf(queueUrls);
@@ -96,6 +108,7 @@ public final class SqsEventPublisher implements AutoCloseable {
                 oldest.put(group, System.nanoTime());
             }
             buffer.addLast(event);
+            bufferedBytes.merge(group, utf8Length(event.json()) + 1, Integer::sum);
             work.signal();
         } finally {
             lock.unlock();
@@ -154,7 +167,7 @@ public final class SqsEventPublisher implements AutoCloseable {
     private void sendLoop() {
         while (running || pending.get() > 0) {
             QueueGroup group;
-            List<OutboundEvent> batch;
+            List<Message> batch;
             lock.lock();
             try {
                 group = readyGroup();
@@ -176,13 +189,13 @@ public final class SqsEventPublisher implements AutoCloseable {
         }
     }
 
-    /** A group with a full batch, or whose oldest event has waited for {@code linger}; null if none. */
+    /** A group with a full call's worth of events, or whose oldest event has waited for {@code linger}; null if none. */
     private QueueGroup readyGroup() {
         long now = System.nanoTime();
         QueueGroup lingering = null;
         for (Map.Entry<QueueGroup, Deque<OutboundEvent>> entry : buffers.entrySet()) {
             int size = entry.getValue().size();
-            if (size >= 10) {
+            if (bufferedBytes.get(entry.getKey()) >= MAX_BATCH_BYTES || size >= MESSAGES_PER_CALL * MAX_EVENTS_PER_MESSAGE) {
                 return entry.getKey();
             }
             if (size > 0 && (now - oldest.get(entry.getKey()) >= linger.toNanos() || !running)) {
@@ -192,63 +205,128 @@ public final class SqsEventPublisher implements AutoCloseable {
         return lingering;
     }
 
-    private List<OutboundEvent> take(QueueGroup group) {
+    /** Up to ten messages of events, in arrival order, within SQS's size limit for one call. */
+    private List<Message> take(QueueGroup group) {
         Deque<OutboundEvent> buffer = buffers.get(group);
-        List<OutboundEvent> batch = new ArrayList<>(10);
-        int bytes = 0;
-        while (!buffer.isEmpty() && batch.size() < 10) {
-            int size = buffer.peekFirst().json().getBytes(StandardCharsets.UTF_8).length + 200;
-            if (!batch.isEmpty() && bytes + size > MAX_BATCH_BYTES) {
+        List<Message> messages = new ArrayList<>(MESSAGES_PER_CALL);
+        List<OutboundEvent> current = new ArrayList<>();
+        int currentBytes = 0;
+        int callBytes = 0;
+        while (!buffer.isEmpty()) {
+            int size = utf8Length(buffer.peekFirst().json()) + 1;
+            boolean fitsMessage = current.isEmpty()
+                    || (currentBytes + size <= MESSAGE_BYTES && current.size() < MAX_EVENTS_PER_MESSAGE);
+            if (!fitsMessage) {
+                messages.add(new Message(current));
+                current = new ArrayList<>();
+                currentBytes = 0;
+                if (messages.size() == MESSAGES_PER_CALL) {
+                    break;
+                }
+            }
+            int cost = size + (current.isEmpty() ? MESSAGE_OVERHEAD_BYTES : 0);
+            if (callBytes + cost > MAX_BATCH_BYTES && !(messages.isEmpty() && current.isEmpty())) {
                 break;
             }
-            bytes += size;
-            batch.add(buffer.pollFirst());
+            callBytes += cost;
+            currentBytes += size;
+            current.add(buffer.pollFirst());
+            bufferedBytes.merge(group, -size, Integer::sum);
+        }
+        if (!current.isEmpty()) {
+            messages.add(new Message(current));
         }
         oldest.put(group, System.nanoTime());
-        return batch;
+        return messages;
     }
 
-    private void send(QueueGroup group, List<OutboundEvent> batch) {
-        List<OutboundEvent> toSend = batch;
+    /** Events travelling in one SQS message. */
+    private record Message(List<OutboundEvent> events) {
+        SendMessageBatchRequestEntry entry(int index) {
+            List<String> jsons = new ArrayList<>(events.size());
+            Set<String> relays = new LinkedHashSet<>();
+            long receivedAt = Long.MAX_VALUE;
+            for (OutboundEvent e : events) {
+                jsons.add(e.json());
+                relays.add(e.relay());
+                receivedAt = Math.min(receivedAt, e.receivedAt());
+            }
+            return SendMessageBatchRequestEntry.builder().id(Integer.toString(index)).messageBody(EventBundle.join(jsons))
+                    .messageAttributes(Map.of(
+                            "relay", MessageAttributeValue.builder().dataType("String").stringValue(describe(relays)).build(),
+                            "received_at", MessageAttributeValue.builder().dataType("Number")
+                                    .stringValue(Long.toString(receivedAt)).build()))
+                    .build();
+        }
+
+        /** The relays of a message for the consumer's log lines: all of them, up to three. */
+        private static String describe(Set<String> relays) {
+            List<String> named = relays.stream().limit(3).toList();
+            String list = String.join(" ", named);
+            return relays.size() > named.size() ? list + " and " + (relays.size() - named.size()) + " more" : list;
+        }
+    }
+
+    private void send(QueueGroup group, List<Message> batch) {
+        List<Message> toSend = batch;
         for (int attempt = 0; !toSend.isEmpty(); attempt++) {
             if (attempt > 0) {
-                retries.addAndGet(toSend.size());
+                retries.addAndGet(toSend.stream().mapToInt(m -> m.events().size()).sum());
                 backoff(attempt);
             }
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>(toSend.size());
             for (int i = 0; i < toSend.size(); i++) {
-                OutboundEvent e = toSend.get(i);
-                entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(e.json())
-                        .messageAttributes(Map.of(
-                                "relay", MessageAttributeValue.builder().dataType("String").stringValue(e.relay()).build(),
-                                "received_at", MessageAttributeValue.builder().dataType("Number")
-                                        .stringValue(Long.toString(e.receivedAt())).build()))
-                        .build());
+                entries.add(toSend.get(i).entry(i));
             }
             SendMessageBatchResponse response;
             try {
                 response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrls.get(group)).entries(entries));
             } catch (RuntimeException e) {
-                LOG.warn("sending {} events to {} failed, will retry: {}", toSend.size(), group.spec().name(), e.toString());
+                LOG.warn("sending {} messages to {} failed, will retry: {}", toSend.size(), group.spec().name(), e.toString());
                 continue;
             }
-            List<OutboundEvent> again = new ArrayList<>();
+            List<Message> again = new ArrayList<>();
             for (BatchResultErrorEntry failed : response.failed()) {
-                OutboundEvent e = toSend.get(Integer.parseInt(failed.id()));
-                if (Boolean.TRUE.equals(failed.senderFault())) {
+                Message m = toSend.get(Integer.parseInt(failed.id()));
+                if (!Boolean.TRUE.equals(failed.senderFault())) {
+                    again.add(m);
+                } else if (m.events().size() > 1) {
+                    // One event may be what SQS refuses (characters it does not accept): send each alone, so
+                    // only that one is lost.
+                    m.events().forEach(e -> again.add(new Message(List.of(e))));
+                } else {
+                    OutboundEvent e = m.events().getFirst();
                     rejected.incrementAndGet();
                     LOG.warn("SQS refused an event from {}: {} {}", e.relay(), failed.code(), failed.message());
                     done(e);
-                } else {
-                    again.add(e);
                 }
             }
             for (var ok : response.successful()) {
-                sent.incrementAndGet();
-                done(toSend.get(Integer.parseInt(ok.id())));
+                for (OutboundEvent e : toSend.get(Integer.parseInt(ok.id())).events()) {
+                    sent.incrementAndGet();
+                    done(e);
+                }
             }
             toSend = again;
         }
+    }
+
+    private static int utf8Length(String s) {
+        int bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     private void done(OutboundEvent e) {

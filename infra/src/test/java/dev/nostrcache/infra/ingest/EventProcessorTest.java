@@ -196,11 +196,7 @@ class EventProcessorTest {
 
     @Test
     void theWorkloadInAnyOrderWithDuplicatesGivesOneStateAndExactCounts() throws Exception {
-        EventParser parser = new EventParser(Limits.DEFAULTS);
-        List<Event> workload = new ArrayList<>();
-        for (String line : TestData.lines("workload-events.jsonl")) {
-            workload.add(parser.parse(line));
-        }
+        List<Event> workload = workload();
         String reference = null;
         for (int round = 0; round < 2; round++) {
             if (round > 0) {
@@ -230,5 +226,98 @@ class EventProcessorTest {
             }
             assertThat(state).isEqualTo(reference);
         }
+    }
+
+    private List<Event> workload() throws Exception {
+        EventParser parser = new EventParser(Limits.DEFAULTS);
+        List<Event> workload = new ArrayList<>();
+        for (String line : TestData.lines("workload-events.jsonl")) {
+            workload.add(parser.parse(line));
+        }
+        return workload;
+    }
+
+    @Test
+    void batchesOfAnySizeInAnyOrderWithDuplicatesGiveTheStateOfOneByOne() throws Exception {
+        List<Event> workload = workload();
+        for (Event e : workload) {
+            processor.process(e, NOW);
+        }
+        String oneByOne = StateFingerprint.of(ds);
+        ds.close();
+        fresh();
+
+        List<Event> deliveries = new ArrayList<>(workload);
+        deliveries.addAll(workload);
+        deliveries.addAll(workload.subList(0, 400));
+        Collections.shuffle(deliveries, new Random(7));
+        Random sizes = new Random(11);
+        List<List<Event>> batches = new ArrayList<>();
+        for (int from = 0; from < deliveries.size(); ) {
+            int to = Math.min(deliveries.size(), from + 1 + sizes.nextInt(300));
+            batches.add(deliveries.subList(from, to));
+            from = to;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<EventProcessor.Processed>>> results = new ArrayList<>();
+            for (List<Event> batch : batches) {
+                results.add(pool.submit(() -> processor.processAll(batch, NOW)));
+            }
+            for (int b = 0; b < batches.size(); b++) {
+                List<EventProcessor.Processed> processed = results.get(b).get();
+                assertThat(processed).extracting(EventProcessor.Processed::event).containsExactlyElementsOf(batches.get(b));
+                assertThat(processed).allSatisfy(p -> assertThat(p.failure()).isNull());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertStatsExact();
+        assertThat(StateFingerprint.of(ds)).isEqualTo(oneByOne);
+    }
+
+    @Test
+    void aDeletionAndItsTargetInOneBatchLeaveTheTargetDeletedInEitherOrder() throws Exception {
+        EventSigner alice = TestKeys.signer(1);
+        Event note = alice.sign(100, 1, List.of(), "to be deleted");
+        Event deletion = alice.sign(101, 5, List.of(List.of("e", note.id())), "");
+        assertThat(processor.processAll(List.of(note, deletion), NOW)).extracting(p -> p.result().outcome())
+                .containsExactly(Outcome.STORED, Outcome.STORED);
+        assertThat(scalar("SELECT count(*) FROM events WHERE kind = 1", null)).isZero();
+        assertThat(userStat(alice.pubkey(), "note_count")).isZero();
+
+        ds.close();
+        fresh();
+        assertThat(processor.processAll(List.of(deletion, note), NOW)).extracting(p -> p.result().outcome())
+                .containsExactly(Outcome.STORED, Outcome.DELETED);
+        assertThat(scalar("SELECT count(*) FROM events WHERE kind = 1", null)).isZero();
+        assertStatsExact();
+    }
+
+    @Test
+    void anEventTheDatabaseRefusesKeepsOnlyItselfOutOfItsBatch() throws Exception {
+        try (Connection c = ds.getConnection(); var s = c.createStatement()) {
+            s.execute("""
+                    CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                      IF NEW.json LIKE '%poison%' THEN RAISE EXCEPTION 'this event is refused'; END IF;
+                      RETURN NEW;
+                    END $$""");
+            s.execute("CREATE TRIGGER refuse_poison BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_poison()");
+        }
+        EventSigner alice = TestKeys.signer(1);
+        List<Event> batch = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            batch.add(alice.sign(100 + i, 1, List.of(), i == 120 ? "poison" : "note " + i));
+        }
+        List<EventProcessor.Processed> processed = processor.processAll(batch, NOW);
+
+        assertThat(processed).hasSize(150);
+        assertThat(processed.get(120).failure()).hasMessageContaining("this event is refused");
+        assertThat(processed.stream().filter(p -> p.failure() == null).map(p -> p.result().outcome()))
+                .hasSize(149).containsOnly(Outcome.STORED);
+        assertThat(scalar("SELECT count(*) FROM events", null)).isEqualTo(149);
+        assertThat(userStat(alice.pubkey(), "note_count")).isEqualTo(149);
+        assertStatsExact();
     }
 }
