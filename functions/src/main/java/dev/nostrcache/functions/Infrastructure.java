@@ -113,7 +113,8 @@ class Infrastructure {
         return new AvatarSettings(true, Duration.ofSeconds(env.getProperty("AVATAR_URL_LIFETIME_SECONDS", Integer.class, 3600)),
                 !"error".equals(env.getProperty("AVATAR_ORIGIN_FAILURE", "redirect")),
                 Duration.ofSeconds(env.getProperty("AVATAR_RETRY_SECONDS", Integer.class, 3600)), refresh,
-                objects.minusDays(1), AvatarSettings.fetcherSettings(false));
+                objects.minusDays(1), Duration.ofSeconds(env.getProperty("AVATAR_REDIRECT_CACHE_SECONDS", Integer.class, 30)),
+                AvatarSettings.fetcherSettings(false));
     }
 
     @Bean

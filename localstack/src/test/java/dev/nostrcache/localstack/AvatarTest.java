@@ -449,12 +449,36 @@ class AvatarTest {
         String staleAt = avatarRow(pubkey).get("fetched_at");
         int hits = origin.hits("/anim.gif");
         for (int i = 0; i < 3; i++) {
-            HttpResponse<String> r = get("/profile-pic/" + pubkey);
+            // size l: the default size's redirect is remembered from the first request; a stale one never is
+            HttpResponse<String> r = get("/profile-pic/" + pubkey + "?size=l");
             assertThat(r.statusCode()).as("served at once while stale").isEqualTo(302);
             assertThat(r.headers().firstValue("Location").orElseThrow()).contains(avatarRow(pubkey).get("sha256"));
         }
         await("the refresh", () -> !staleAt.equals(avatarRow(pubkey).get("fetched_at")));
         Thread.sleep(500);
         assertThat(origin.hits("/anim.gif")).as("one refresh for three requests").isEqualTo(hits + 1);
+    }
+
+    @Test
+    void aRedirectIsRememberedBrieflyAndAPurgeForgetsIt() throws Exception {
+        String pubkey = profile(origin.url("/photo.jpg"));
+        HttpResponse<String> first = get("/profile-pic/" + pubkey);
+        assertThat(first.statusCode()).isEqualTo(302);
+        try (Connection c = stack.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM avatars WHERE pubkey = decode(?, 'hex')")) {
+            ps.setString(1, pubkey);
+            ps.executeUpdate();
+        }
+        HttpResponse<String> remembered = get("/profile-pic/" + pubkey);
+        assertThat(remembered.statusCode()).isEqualTo(302);
+        assertThat(remembered.headers().firstValue("Location")).as("answered without its row")
+                .isEqualTo(first.headers().firstValue("Location"));
+
+        int hits = origin.hits("/photo.jpg");
+        assertThat(send("POST", "/purge-profile-pic/" + pubkey, null, ADMIN_TOKEN).statusCode()).as("no row left to purge")
+                .isEqualTo(404);
+        assertThat(get("/profile-pic/" + pubkey).statusCode()).isEqualTo(302);
+        assertThat(origin.hits("/photo.jpg")).as("the purge dropped the remembered redirect: fetched again").isEqualTo(hits + 1);
+        assertThat(avatarRow(pubkey)).isNotNull();
     }
 }

@@ -349,6 +349,7 @@ class TemplateTest {
         readers.put("AVATAR_URL_LIFETIME_SECONDS", all);
         readers.put("AVATAR_ORIGIN_FAILURE", all);
         readers.put("AVATAR_RETRY_SECONDS", all);
+        readers.put("AVATAR_REDIRECT_CACHE_SECONDS", all);
         readers.put("AVATAR_QUEUE_URL", Set.of(QueueGroup.PROFILES.functionName(), "profilePic", "avatarJobs"));
         readers.put("AVATAR_BUCKET", Set.of("profilePic", "avatarJobs", "avatarAdmin", "avatarWorker"));
         readers.put("ADMIN_TOKEN_SECRET_ARN", Set.of("avatarAdmin"));

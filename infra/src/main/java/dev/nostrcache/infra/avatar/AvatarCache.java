@@ -81,6 +81,7 @@ public final class AvatarCache {
     private final AvatarQueue queue;
     private final AvatarSettings settings;
     private final Clock clock;
+    private final RedirectCache redirects;
 
     public AvatarCache(AvatarRepository avatars, AvatarJobRepository jobs, AvatarBucket bucket, SafeImageFetcher fetcher,
                        EventRepository events, UpstreamQuery upstream, EventSubmitter submitter, AvatarQueue queue,
@@ -95,6 +96,7 @@ public final class AvatarCache {
         this.queue = queue;
         this.settings = settings;
         this.clock = clock;
+        this.redirects = new RedirectCache(settings.redirectCacheFor());
     }
 
     public AvatarSettings settings() {
@@ -103,6 +105,10 @@ public final class AvatarCache {
 
     public PictureAnswer profilePicture(String pubkey, AvatarSize size) throws SQLException {
         Instant now = clock.instant();
+        URI recent = redirects.find(pubkey, size, now);
+        if (recent != null) {
+            return new PictureAnswer.Redirect(recent, settings.redirectMaxAgeSeconds());
+        }
         Optional<Avatar> row = avatars.find(pubkey);
         if (row.isPresent()) {
             Avatar avatar = row.get();
@@ -111,7 +117,7 @@ public final class AvatarCache {
                         && avatars.claimRefresh(pubkey, now, now.plus(settings.retryAfter()))) {
                     queue.send(List.of(AvatarRequest.refresh(pubkey, null, "expired")));
                 }
-                return redirect(avatar, size);
+                return redirect(pubkey, avatar, size, now);
             }
             boolean recentlyTried = avatar.retryAfter() != null && avatar.retryAfter().isAfter(now);
             if (avatar.status() == Status.FAILED && recentlyTried) {
@@ -122,16 +128,18 @@ public final class AvatarCache {
             }
         }
         return switch (cache(pubkey, null, true)) {
-            case Outcome.Cached cached -> redirect(cached.avatar(), size);
+            case Outcome.Cached cached -> redirect(pubkey, cached.avatar(), size, now);
             case Outcome.NoPicture none -> new PictureAnswer.NoPicture(none.reason());
             case Outcome.Failed failed -> new PictureAnswer.OriginFailed(failed.sourceUrl(), failed.reason());
         };
     }
 
-    private PictureAnswer redirect(Avatar avatar, AvatarSize size) {
+    private PictureAnswer redirect(String pubkey, Avatar avatar, AvatarSize size, Instant now) {
         String variant = avatar.variant(size);
-        return new PictureAnswer.Redirect(bucket.presignedGet(AvatarBucket.variantKey(avatar.sha256(), variant),
-                settings.urlLifetime()), settings.redirectMaxAgeSeconds());
+        URI location = bucket.presignedGet(AvatarBucket.variantKey(avatar.sha256(), variant), settings.urlLifetime());
+        Instant refreshDue = avatar.fetchedAt() == null ? now : avatar.fetchedAt().plus(settings.refreshAfter());
+        redirects.remember(pubkey, size, location, now, refreshDue);
+        return new PictureAnswer.Redirect(location, settings.redirectMaxAgeSeconds());
     }
 
     private static Duration age(Avatar avatar, Instant now) {
@@ -175,6 +183,7 @@ public final class AvatarCache {
             }
             avatars.saveCached(pubkey, url, sha, image.type().mediaType(), image.bytes().length,
                     image.dimensions().width(), image.dimensions().height(), files, now);
+            redirects.forget(pubkey);
             return new Outcome.Cached(avatars.find(pubkey).orElseThrow());
         } catch (SafeImageFetcher.RefusedException | ImageVariants.UndecodableException e) {
             LOG.info("avatar of {} from {} not cached: {}", pubkey, url, e.getMessage());
@@ -257,6 +266,7 @@ public final class AvatarCache {
 
     /** Deletes every cached picture and its rows; with {@code jobs}, the job history too. */
     public Purged purgeAll(boolean withJobs) throws SQLException {
+        redirects.clear();
         int objects = bucket.deleteAll();
         int pictures = avatars.deleteAll();
         return new Purged(objects, pictures, withJobs ? jobs.deleteAll() : 0);
@@ -264,6 +274,7 @@ public final class AvatarCache {
 
     /** Deletes one pubkey's row, and its objects unless another pubkey uses the same picture; empty if none. */
     public Optional<Purged> purge(String pubkey) throws SQLException {
+        redirects.forget(pubkey);
         Optional<String> sha = avatars.delete(pubkey);
         if (sha.isEmpty()) {
             return Optional.empty();

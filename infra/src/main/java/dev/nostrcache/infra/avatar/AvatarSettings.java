@@ -14,17 +14,26 @@ import java.time.Duration;
  * @param refreshAfter       a cached picture older than this is served while a refresh is queued
  * @param servableFor        a cached picture older than this is fetched again before it is served (its S3 objects
  *                           may have expired by then)
+ * @param redirectCacheFor   how long a process answers a pubkey's redirect again without its row (0: never);
+ *                           kept within half the URL lifetime
  * @param fetcher            the download limits
  */
 public record AvatarSettings(boolean enabled, Duration urlLifetime, boolean redirectOnFailure, Duration retryAfter,
-                             Duration refreshAfter, Duration servableFor, SafeImageFetcher.Settings fetcher) {
+                             Duration refreshAfter, Duration servableFor, Duration redirectCacheFor,
+                             SafeImageFetcher.Settings fetcher) {
+
+    public AvatarSettings {
+        Duration half = urlLifetime.dividedBy(2);
+        redirectCacheFor = redirectCacheFor.compareTo(half) > 0 ? half : redirectCacheFor;
+    }
 
     /** The local runtime's: S3Proxy never expires objects, so a stale picture stays servable for a second period. */
     public static AvatarSettings from(CacheConfig config) {
         Duration refresh = Duration.ofDays(config.cacheExpirationDays());
         return new AvatarSettings(config.avatarCache(), Duration.ofSeconds(config.avatarUrlLifetimeSeconds()),
                 config.avatarOriginFailure().equals("redirect"), Duration.ofSeconds(config.avatarRetrySeconds()),
-                refresh, refresh.multipliedBy(2), fetcherSettings(config.allowPrivateOrigins()));
+                refresh, refresh.multipliedBy(2), Duration.ofSeconds(config.avatarRedirectCacheSeconds()),
+                fetcherSettings(config.allowPrivateOrigins()));
     }
 
     public static SafeImageFetcher.Settings fetcherSettings(boolean allowPrivateOrigins) {

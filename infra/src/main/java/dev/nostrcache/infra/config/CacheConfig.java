@@ -35,6 +35,7 @@ import java.util.List;
  * @param avatarUrlLifetimeSeconds  lifetime of the presigned S3 URLs that /profile-pic redirects to
  * @param avatarOriginFailure  when a picture cannot be fetched: "redirect" to the original URL, or "error" (502)
  * @param avatarRetrySeconds   a picture that failed is not fetched again for this long (negative caching)
+ * @param avatarRedirectCacheSeconds  how long a /profile-pic redirect is answered again from memory (0: never)
  * @param upstreamQuerySeconds deadline for asking the upstream relays for a profile or contact list
  * @param sqsEndpoint          an external SQS (LocalStack) instead of the embedded one; null: embedded
  * @param s3Endpoint           an external S3 (LocalStack) instead of the embedded one; null: embedded
@@ -66,6 +67,7 @@ public record CacheConfig(
         int avatarUrlLifetimeSeconds,
         String avatarOriginFailure,
         int avatarRetrySeconds,
+        int avatarRedirectCacheSeconds,
         int upstreamQuerySeconds,
         java.net.URI sqsEndpoint,
         java.net.URI s3Endpoint) {

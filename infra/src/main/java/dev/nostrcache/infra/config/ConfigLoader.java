@@ -58,6 +58,7 @@ public final class ConfigLoader {
         d.put("avatar_url_lifetime_seconds", 3600);
         d.put("avatar_origin_failure", "redirect");
         d.put("avatar_retry_seconds", 3600);
+        d.put("avatar_redirect_cache_seconds", 30);
         d.put("upstream_query_seconds", 5);
         d.put("sqs_endpoint", "");
         d.put("s3_endpoint", "");
@@ -183,6 +184,7 @@ public final class ConfigLoader {
                 intIn("avatar_url_lifetime_seconds", v.get("avatar_url_lifetime_seconds"), 60, 604_800),
                 oneOf("avatar_origin_failure", v.get("avatar_origin_failure"), "redirect", "error"),
                 intIn("avatar_retry_seconds", v.get("avatar_retry_seconds"), 0, 604_800),
+                intIn("avatar_redirect_cache_seconds", v.get("avatar_redirect_cache_seconds"), 0, 3600),
                 intIn("upstream_query_seconds", v.get("upstream_query_seconds"), 1, 30),
                 endpoint("sqs_endpoint", v.get("sqs_endpoint")),
                 endpoint("s3_endpoint", v.get("s3_endpoint")));

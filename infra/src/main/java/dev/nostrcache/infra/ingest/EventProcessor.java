@@ -55,6 +55,11 @@ public final class EventProcessor {
     private static final int MAX_ATTEMPTS = 5;
     /** Keeps a transaction's advisory locks (one or two per event) far below PostgreSQL's shared lock table. */
     static final int EVENTS_PER_TRANSACTION = 100;
+    /**
+     * Tags a transaction may carry, roughly the rows it writes: a few contact lists of hundreds of follows each lock
+     * that many counter rows, and other transactions must not wait on them for long.
+     */
+    static final int TAGS_PER_TRANSACTION = 2_000;
 
     private final DataSource dataSource;
     private final EventRepository events;
@@ -83,7 +88,8 @@ public final class EventProcessor {
     }
 
     /**
-     * Processes {@code events} (already verified) in transactions of {@value #EVENTS_PER_TRANSACTION}: the advisory
+     * Processes {@code events} (already verified) in transactions of up to {@value #EVENTS_PER_TRANSACTION} events
+     * and {@value #TAGS_PER_TRANSACTION} tags (an event alone may have more): the advisory
      * locks of a whole transaction are taken at its start in key order, and its counter changes are summed and
      * written once at its end. A transaction that fails for any other reason than a deadlock is done again one event
      * per transaction, so that one event the database refuses keeps only itself out; when the database is away,
@@ -92,8 +98,13 @@ public final class EventProcessor {
      */
     public List<Processed> processAll(List<Event> events, long nowSeconds) {
         List<Processed> processed = new ArrayList<>(events.size());
-        for (int from = 0; from < events.size(); from += EVENTS_PER_TRANSACTION) {
-            List<Event> chunk = events.subList(from, Math.min(events.size(), from + EVENTS_PER_TRANSACTION));
+        for (int from = 0, to; from < events.size(); from = to) {
+            to = from + 1;
+            for (int tags = events.get(from).tags().size(); to < events.size() && to - from < EVENTS_PER_TRANSACTION
+                    && tags + events.get(to).tags().size() <= TAGS_PER_TRANSACTION; to++) {
+                tags += events.get(to).tags().size();
+            }
+            List<Event> chunk = events.subList(from, to);
             try {
                 List<ProcessResult> results = inTransaction(c -> {
                     HeldLocks locks = new HeldLocks();
@@ -203,8 +214,14 @@ public final class EventProcessor {
         return state != null && (state.startsWith("08") || state.startsWith("57P"));
     }
 
+    /** A deadlock or serialisation failure, also when a batched statement reports it as the batch's next exception. */
     private static boolean isTransient(SQLException e) {
-        return "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
+        for (SQLException cause = e; cause != null; cause = cause.getNextException()) {
+            if ("40P01".equals(cause.getSQLState()) || "40001".equals(cause.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Stores {@code event} in the caller's transaction, its counter changes added to {@code deltas}. */
@@ -247,7 +264,7 @@ public final class EventProcessor {
             }
         }
         if (event.kind() == 1 || event.kind() == 30023) {
-            registerNote(c, event);
+            deltas.note(event.id(), event.pubkey(), event.createdAt());
         }
         return new ProcessResult(stored.outcome() == StoreResult.Outcome.REPLACED
                 ? ProcessResult.Outcome.REPLACED : ProcessResult.Outcome.STORED, newPicture, note);
@@ -492,18 +509,6 @@ public final class EventProcessor {
             ps.setBytes(4, zap.sender() == null ? null : Hex.decode(zap.sender()));
             ps.setLong(5, zap.amountMsats());
             ps.setLong(6, receipt.createdAt());
-            ps.executeUpdate();
-        }
-    }
-
-    /** Gives a note's statistics row its author and time; the row may already exist from earlier replies. */
-    private static void registerNote(Connection c, Event note) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO event_stats (event_id, author, created_at) VALUES (?, ?, ?)
-                ON CONFLICT (event_id) DO UPDATE SET author = EXCLUDED.author, created_at = EXCLUDED.created_at""")) {
-            ps.setBytes(1, Hex.decode(note.id()));
-            ps.setBytes(2, Hex.decode(note.pubkey()));
-            ps.setLong(3, note.createdAt());
             ps.executeUpdate();
         }
     }

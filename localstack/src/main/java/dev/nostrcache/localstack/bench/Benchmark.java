@@ -119,7 +119,8 @@ public final class Benchmark {
                 c.sqsPort(), c.s3Port(), c.stackName(), c.ingestKinds(), 0, c.functionConcurrency(),
                 c.localRetryDelaySeconds(), c.gatewayIdleTimeoutSeconds(), c.gatewayMaxConnectionSeconds(),
                 c.blockedSourceIps(), true, true, c.adminToken(), c.avatarUrlLifetimeSeconds(),
-                c.avatarOriginFailure(), c.avatarRetrySeconds(), c.upstreamQuerySeconds(), c.sqsEndpoint(), c.s3Endpoint());
+                c.avatarOriginFailure(), c.avatarRetrySeconds(), c.avatarRedirectCacheSeconds(), c.upstreamQuerySeconds(),
+                c.sqsEndpoint(), c.s3Endpoint());
     }
 
     /**
