@@ -2,51 +2,186 @@ package dev.nostrcache.localstack;
 
 import dev.nostrcache.infra.queue.QueueSpec;
 import dev.nostrcache.infra.queue.Queues;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Props;
+import org.apache.pekko.pattern.Patterns;
 import org.elasticmq.NodeAddress;
+import org.elasticmq.StrictSQSLimits$;
+import org.elasticmq.actor.QueueManagerActor;
+import org.elasticmq.actor.queue.QueueEvent;
+import org.elasticmq.persistence.sql.SqlQueuePersistenceActor;
+import org.elasticmq.persistence.sql.SqlQueuePersistenceConfig;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.elasticmq.util.NowProvider;
+import org.slf4j.LoggerFactory;
+import scala.Option;
+import scala.collection.immutable.List$;
+import scala.concurrent.Await;
+import scalikejdbc.ConnectionPool$;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * SQS from an embedded ElasticMQ (it speaks the JSON protocol of current SDKs), with every queue of
  * {@link Queues#all()} and its dead-letter queue created through the real SDK, redrive policy included, exactly as
  * the SAM template declares them.
+ *
+ * <p>Messages are kept in an H2 database under {@code storePath} as well as in memory (ElasticMQ's SQL message
+ * storage), so that a restart, or a crash of the local runtime, finds the queued events again, as SQS would: the
+ * worker has moved its relay cursors past them.
  */
 final class EmbeddedSqsService implements SqsService {
-    private final SQSRestServer server;
+    private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * ElasticMQ's SQL store reaches its database through scalikejdbc's one global connection pool, so one process
+     * can hold one embedded ElasticMQ at a time: this is the store of the running one, if any.
+     */
+    private static final AtomicReference<Path> RUNNING_STORE = new AtomicReference<>();
+
+    /** One running ElasticMQ: its actors (message store and queue manager) and its HTTP server. */
+    private record Running(ActorSystem actors, SQSRestServer server) {
+        void stop() {
+            if (server != null) {
+                server.stopAndWait();
+            }
+            actors.terminate();
+            try {
+                Await.ready(actors.whenTerminated(), scala.concurrent.duration.Duration.create(30, TimeUnit.SECONDS));
+            } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+                LoggerFactory.getLogger(EmbeddedSqsService.class).warn("ElasticMQ's actors did not stop: {}", e.toString());
+            }
+            ConnectionPool$.MODULE$.closeAll();
+        }
+    }
+
+    private final Path storePath;
     private final URI endpoint;
     private final Map<String, String> queueUrls;
+    private volatile Running running;
 
-    private EmbeddedSqsService(SQSRestServer server, URI endpoint, Map<String, String> queueUrls) {
-        this.server = server;
+    private EmbeddedSqsService(Running running, Path storePath, URI endpoint, Map<String, String> queueUrls) {
+        this.running = running;
+        this.storePath = storePath;
         this.endpoint = endpoint;
         this.queueUrls = queueUrls;
     }
 
-    static EmbeddedSqsService start(int port, String stackName) {
-        int actualPort = port > 0 ? port : FreePort.find();
-        SQSRestServer server = SQSRestServerBuilder
-                .withPort(actualPort)
-                .withInterface(LocalAws.HOST)
-                .withServerAddress(new NodeAddress("http", LocalAws.HOST, actualPort, ""))
-                .withAWSRegion(LocalAws.REGION)
-                .withAWSAccountId(LocalAws.ACCOUNT_ID)
-                .start();
+    static EmbeddedSqsService start(int port, String stackName, Path storePath) throws IOException {
+        if (!RUNNING_STORE.compareAndSet(null, storePath)) {
+            throw new IllegalStateException("an embedded SQS with its store in " + RUNNING_STORE.get()
+                    + " already runs in this process; use it, or an external one (sqs_endpoint)");
+        }
         try {
-            server.waitUntilStarted();
-            URI endpoint = URI.create("http://" + LocalAws.HOST + ":" + actualPort);
-            try (SqsClient sqs = LocalAws.sqs(endpoint)) {
-                return new EmbeddedSqsService(server, endpoint, createQueues(sqs, stackName));
+            int actualPort = port > 0 ? port : FreePort.find();
+            Running running = launch(actualPort, storePath);
+            try {
+                URI endpoint = URI.create("http://" + LocalAws.HOST + ":" + actualPort);
+                try (SqsClient sqs = LocalAws.sqs(endpoint)) {
+                    return new EmbeddedSqsService(running, storePath, endpoint, createQueues(sqs, stackName));
+                }
+            } catch (RuntimeException e) {
+                running.stop(); // ElasticMQ's threads are not daemons: never leave them behind
+                throw e;
             }
-        } catch (RuntimeException e) {
-            server.stopAndWait(); // ElasticMQ's threads are not daemons: never leave them behind
+        } catch (IOException | RuntimeException e) {
+            RUNNING_STORE.set(null);
             throw e;
         }
+    }
+
+    /** ElasticMQ on {@code port}, its queues and messages restored from the store before it answers anyone. */
+    private static Running launch(int port, Path storePath) throws IOException {
+        Files.createDirectories(storePath);
+        String url = "jdbc:h2:file:" + storePath.toAbsolutePath().resolve("messages");
+        endReceivesInFlight(url);
+        SqlQueuePersistenceConfig storage = new SqlQueuePersistenceConfig(true, "org.h2.Driver", url, "", "", false);
+        // The store initialises the global pool only once per process: point it at this store every time.
+        ConnectionPool$.MODULE$.singleton(url, "", "", ConnectionPool$.MODULE$.singleton$default$4(),
+                ConnectionPool$.MODULE$.singleton$default$5(url, "", "", ConnectionPool$.MODULE$.singleton$default$4()));
+        ActorSystem actors = ActorSystem.create("elasticmq-" + port);
+        SQSRestServer server = null;
+        try {
+            ActorRef store = actors.actorOf(Props.create(SqlQueuePersistenceActor.class,
+                    () -> new SqlQueuePersistenceActor(storage, List$.MODULE$.empty())));
+            ActorRef manager = actors.actorOf(Props.create(QueueManagerActor.class,
+                    () -> new QueueManagerActor(new NowProvider(), StrictSQSLimits$.MODULE$, Option.apply(store))));
+            Patterns.ask(store, new QueueEvent.Restore(manager), RESTORE_TIMEOUT).toCompletableFuture()
+                    .get(RESTORE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            server = SQSRestServerBuilder
+                    .withActorSystem(actors)
+                    .withQueueManagerActor(manager)
+                    .withPort(port)
+                    .withInterface(LocalAws.HOST)
+                    .withServerAddress(new NodeAddress("http", LocalAws.HOST, port, ""))
+                    .withAWSRegion(LocalAws.REGION)
+                    .withAWSAccountId(LocalAws.ACCOUNT_ID)
+                    .start();
+            server.waitUntilStarted();
+            return new Running(actors, server);
+        } catch (Exception e) {
+            new Running(actors, server).stop();
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException("the queue store in " + storePath + " could not be restored: " + e, e);
+        }
+    }
+
+    /**
+     * Makes every stored message that was received but not deleted visible again. A restart ends the receives in
+     * flight (after a crash of the local runtime, its pollers are gone too), and waiting out a six-minute visibility
+     * timeout would only delay those events. The tables are ElasticMQ's SQL store ({@code message_<queue>_<hash>}
+     * with {@code next_delivery} in epoch milliseconds); the restart tests notice if that changes.
+     */
+    private static void endReceivesInFlight(String url) throws IOException {
+        try (Connection c = DriverManager.getConnection(url, "", "")) {
+            List<String> tables = new ArrayList<>();
+            try (ResultSet rs = c.getMetaData().getTables(null, null, "MESSAGE_%", null)) {
+                while (rs.next()) {
+                    tables.add(rs.getString("TABLE_NAME"));
+                }
+            }
+            long now = System.currentTimeMillis();
+            for (String table : tables) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE \"" + table + "\" SET next_delivery = ? WHERE next_delivery > ?")) {
+                    ps.setLong(1, now);
+                    ps.setLong(2, now);
+                    ps.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw new IOException("the queue store at " + url + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stops ElasticMQ, waits {@code down}, and starts it again on the same port from its store, as a crash and
+     * restart would; clients reconnect by themselves.
+     */
+    void restart(Duration down) throws IOException, InterruptedException {
+        running.stop();
+        Thread.sleep(down.toMillis());
+        running = launch(endpoint.getPort(), storePath);
     }
 
     private static Map<String, String> createQueues(SqsClient sqs, String stackName) {
@@ -82,7 +217,8 @@ final class EmbeddedSqsService implements SqsService {
 
     @Override
     public void close() {
-        server.stopAndWait();
+        running.stop();
+        RUNNING_STORE.set(null);
     }
 
     @Override

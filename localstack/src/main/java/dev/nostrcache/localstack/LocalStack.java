@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -119,7 +120,7 @@ public final class LocalStack implements AutoCloseable {
             return;
         }
         sqs = remember(config.sqsEndpoint() != null ? ExternalAws.sqs(config.sqsEndpoint(), config.stackName())
-                : EmbeddedSqsService.start(config.sqsPort(), config.stackName()));
+                : EmbeddedSqsService.start(config.sqsPort(), config.stackName(), queueStorePath()));
         s3 = remember(config.s3Endpoint() != null ? ExternalAws.s3(config.s3Endpoint(), AvatarBucket.localName(config.stackName()))
                 : EmbeddedS3Service.start(config.mediaCachePath(), config.s3Port(), AvatarBucket.localName(config.stackName())));
         sqsClient = remember(LocalAws.sqs(sqs.endpoint()));
@@ -174,12 +175,13 @@ public final class LocalStack implements AutoCloseable {
             String url = sqs.queueUrls().get(group.spec().queueName(config.stackName()));
             mappings.put(group, remember(new SqsEventSourceMapping(sqsClient, url, arn(url), group.spec(),
                     group.functionName(), functions, config.functionConcurrency(),
-                    Duration.ofSeconds(config.localRetryDelaySeconds()))));
+                    Duration.ofSeconds(config.localRetryDelaySeconds()), Duration.ofSeconds(config.localVisibilityTimeoutSeconds()))));
         }
         if (config.avatarCache()) {
             String avatarsUrl = sqs.queueUrls().get(Queues.AVATARS.queueName(config.stackName()));
             avatarMapping = remember(new SqsEventSourceMapping(sqsClient, avatarsUrl, arn(avatarsUrl), Queues.AVATARS,
-                    AvatarFunctions.WORKER, functions, config.maxConcurrent(), Duration.ofSeconds(config.localRetryDelaySeconds())));
+                    AvatarFunctions.WORKER, functions, config.maxConcurrent(), Duration.ofSeconds(config.localRetryDelaySeconds()),
+                    Duration.ofSeconds(config.localVisibilityTimeoutSeconds())));
         }
         // Closed before the mappings: every poller is told to stop at once, so their long polls end together.
         remember(() -> {
@@ -326,6 +328,19 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Restarts the embedded PostgreSQL after {@code down} without it (fault tests). */
+    /** Where the embedded ElasticMQ keeps its messages: {@code queues/} beside the database's data directory. */
+    Path queueStorePath() {
+        return config.databasePath().resolveSibling("queues");
+    }
+
+    /** Restarts the embedded SQS from its message store after {@code down}, as a crash and restart would. */
+    void restartQueues(Duration down) throws Exception {
+        if (!(sqs instanceof EmbeddedSqsService embedded)) {
+            throw new IllegalStateException("external queues cannot be restarted from here");
+        }
+        embedded.restart(down);
+    }
+
     void restartDatabase(Duration down) throws Exception {
         if (postgres == null) {
             throw new IllegalStateException("an external database cannot be restarted from here");

@@ -31,8 +31,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * ones to come back (a function that throws fails the whole batch). After {@code maxReceiveCount} receives SQS itself
  * moves a message to the dead-letter queue.
  *
- * <p>One deviation, for a laptop: a failed message becomes visible again after an exponential delay (base
- * {@code retryBase}, doubling per receive, capped at the visibility timeout) instead of the full visibility timeout.
+ * <p>Two deviations, for a laptop: a failed message becomes visible again after an exponential delay (base
+ * {@code retryBase}, doubling per receive, capped at the visibility timeout) instead of the full visibility timeout;
+ * and a receive hides its messages for {@code visibility} (the functions' timeout) rather than the queue's six
+ * minutes, so that messages whose receive answer was lost (the queues restarted meanwhile) come back soon.
  */
 final class SqsEventSourceMapping implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqsEventSourceMapping.class);
@@ -47,6 +49,7 @@ final class SqsEventSourceMapping implements AutoCloseable {
     private final String functionName;
     private final LocalFunctions functions;
     private final Duration retryBase;
+    private final int visibilitySeconds;
     private final List<Thread> pollers = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicLong invocations = new AtomicLong();
@@ -54,7 +57,7 @@ final class SqsEventSourceMapping implements AutoCloseable {
     private volatile boolean running = true;
 
     SqsEventSourceMapping(SqsClient sqs, String queueUrl, String queueArn, QueueSpec spec, String functionName,
-                          LocalFunctions functions, int concurrency, Duration retryBase) {
+                          LocalFunctions functions, int concurrency, Duration retryBase, Duration visibility) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.queueArn = queueArn;
@@ -62,6 +65,7 @@ final class SqsEventSourceMapping implements AutoCloseable {
         this.functionName = functionName;
         this.functions = functions;
         this.retryBase = retryBase;
+        this.visibilitySeconds = (int) Math.min(visibility.toSeconds(), spec.visibilityTimeoutSeconds());
         for (int i = 0; i < concurrency; i++) {
             Thread poller = new Thread(this::pollLoop, "esm-" + spec.name() + "-" + i);
             poller.setDaemon(true);
@@ -120,6 +124,7 @@ final class SqsEventSourceMapping implements AutoCloseable {
 
     private List<Message> receive(int max, int waitSeconds) {
         return sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(max).waitTimeSeconds(waitSeconds)
+                .visibilityTimeout(visibilitySeconds)
                 .messageSystemAttributeNames(MessageSystemAttributeName.ALL).messageAttributeNames("All")).messages();
     }
 

@@ -167,6 +167,52 @@ class LocalStackTest {
     }
 
     @Test
+    void queuedEventsSurviveARestartOfTheQueuesAndOfTheWholeRuntime() throws Exception {
+        List<String> jsons = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            jsons.add(TestKeys.signer(i).sign(1_700_000_000L, 1, List.of(), "queued " + i).toJson());
+        }
+        List<String> afterQueuesRestart;
+        try (LocalStack stack = LocalStack.start(config(), LocalStack.Mode.SERVICES)) {
+            Map<QueueGroup, String> urls = new java.util.EnumMap<>(QueueGroup.class);
+            for (QueueGroup group : QueueGroup.values()) {
+                urls.put(group, stack.queueUrls().get(group.spec().queueName("test-stack")));
+            }
+            var publisher = new dev.nostrcache.infra.queue.SqsEventPublisher(stack.sqsClient(), urls, 1000, 2,
+                    Duration.ofMillis(20));
+            for (String json : jsons) {
+                publisher.submit(new dev.nostrcache.infra.queue.OutboundEvent(json, 1, "test", 1L, null));
+            }
+            publisher.close();
+            stack.restartQueues(Duration.ofMillis(500));
+            afterQueuesRestart = take(stack, 1, true);
+            assertThat(afterQueuesRestart).as("a message after a restart of the queues").isNotEmpty();
+            assertThat(take(stack, 1, false)).as("received, not deleted: in flight for six minutes").isNotEmpty();
+        }
+        try (LocalStack again = LocalStack.start(config(), LocalStack.Mode.SERVICES)) {
+            List<String> all = new ArrayList<>(afterQueuesRestart);
+            all.addAll(take(again, 10, true));
+            assertThat(all).as("the rest, the one in flight included, after a restart of the runtime")
+                    .containsExactlyInAnyOrderElementsOf(jsons);
+            assertThat(take(again, 1, true)).as("deleted messages stay deleted").isEmpty();
+        }
+    }
+
+    /** The events of up to {@code max} messages received from the notes queue, and deleted if so asked. */
+    private static List<String> take(LocalStack stack, int max, boolean delete) {
+        String url = stack.queueUrls().get("test-stack-notes");
+        List<String> events = new ArrayList<>();
+        for (var m : stack.sqsClient().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(max).waitTimeSeconds(2))
+                .messages()) {
+            if (delete) {
+                stack.sqsClient().deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
+            }
+            events.addAll(dev.nostrcache.infra.queue.EventBundle.split(m.body()));
+        }
+        return events;
+    }
+
+    @Test
     void theGatewayClosesIdleAndOldConnectionsAndForgetsThem() throws Exception {
         Files.writeString(dir.resolve("config.json"), "{\"avatar_cache\": false, \"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", "
                 + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"gateway_idle_timeout_seconds\": 2, "

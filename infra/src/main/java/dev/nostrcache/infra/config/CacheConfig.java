@@ -26,6 +26,7 @@ import java.util.List;
  * @param relayDiscoveryCap    how many relays the worker may add from stored NIP-65 lists (0: none)
  * @param functionConcurrency  local runtime: concurrent invocations per queue's function
  * @param localRetryDelaySeconds local runtime: first delay before a failed message is retried (then doubled)
+ * @param localVisibilityTimeoutSeconds local runtime: how long a received message stays hidden from other pollers
  * @param gatewayIdleTimeoutSeconds    local gateway: a connection with no message for this long is closed
  * @param gatewayMaxConnectionSeconds  local gateway: any connection is closed after this long
  * @param blockedSourceIps     client addresses whose WebSocket connections are refused at $connect
@@ -58,6 +59,7 @@ public record CacheConfig(
         int relayDiscoveryCap,
         int functionConcurrency,
         int localRetryDelaySeconds,
+        int localVisibilityTimeoutSeconds,
         int gatewayIdleTimeoutSeconds,
         int gatewayMaxConnectionSeconds,
         List<String> blockedSourceIps,

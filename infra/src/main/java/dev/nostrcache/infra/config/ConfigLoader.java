@@ -49,6 +49,7 @@ public final class ConfigLoader {
         d.put("relay_discovery_cap", 20);
         d.put("function_concurrency", 2);
         d.put("local_retry_delay_seconds", 2);
+        d.put("local_visibility_timeout_seconds", 60);
         d.put("gateway_idle_timeout_seconds", 600);
         d.put("gateway_max_connection_seconds", 7200);
         d.put("blocked_source_ips", List.of());
@@ -175,6 +176,7 @@ public final class ConfigLoader {
                 intIn("relay_discovery_cap", v.get("relay_discovery_cap"), 0, 1000),
                 intIn("function_concurrency", v.get("function_concurrency"), 1, 64),
                 intIn("local_retry_delay_seconds", v.get("local_retry_delay_seconds"), 0, 3600),
+                intIn("local_visibility_timeout_seconds", v.get("local_visibility_timeout_seconds"), 5, 43_200),
                 intIn("gateway_idle_timeout_seconds", v.get("gateway_idle_timeout_seconds"), 1, 86_400),
                 intIn("gateway_max_connection_seconds", v.get("gateway_max_connection_seconds"), 1, 604_800),
                 list(v.get("blocked_source_ips")),

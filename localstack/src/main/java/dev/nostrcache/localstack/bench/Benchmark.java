@@ -117,7 +117,7 @@ public final class Benchmark {
         return new CacheConfig(c.listenAddr(), databasePath, c.mediaCachePath(), relays, c.maxConcurrent(),
                 c.cacheExpirationDays(), c.databaseUrl(), c.databaseUser(), c.databasePassword(), c.databasePort(),
                 c.sqsPort(), c.s3Port(), c.stackName(), c.ingestKinds(), 0, c.functionConcurrency(),
-                c.localRetryDelaySeconds(), c.gatewayIdleTimeoutSeconds(), c.gatewayMaxConnectionSeconds(),
+                c.localRetryDelaySeconds(), c.localVisibilityTimeoutSeconds(), c.gatewayIdleTimeoutSeconds(), c.gatewayMaxConnectionSeconds(),
                 c.blockedSourceIps(), true, true, c.adminToken(), c.avatarUrlLifetimeSeconds(),
                 c.avatarOriginFailure(), c.avatarRetrySeconds(), c.avatarRedirectCacheSeconds(), c.upstreamQuerySeconds(),
                 c.sqsEndpoint(), c.s3Endpoint());
