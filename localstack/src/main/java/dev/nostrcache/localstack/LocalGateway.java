@@ -41,12 +41,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * served here ({@code POST}/{@code GET}/{@code DELETE /<stage>/@connections/<id>}, 410 for a gone connection), with
  * the real SDK client. A connection's invocations run one after another, off Jetty's threads. The idle timeout and
  * the maximum connection time are configurable (API Gateway's are 10 minutes and 2 hours); frames are limited to
- * 128 KiB, as on API Gateway.
+ * 128 KiB, as on API Gateway. A client that reads slower than it asks is disconnected once
+ * {@value #MAX_QUEUED_FRAMES} frames wait for it (API Gateway does not say what it buffers; strfry also drops slow
+ * readers), and the posts to it are then answered {@code 410 Gone}, so the functions forget it.
  */
 public final class LocalGateway implements AutoCloseable {
     static final String STAGE = "local";
     /** The most platform threads the gateway keeps; the work runs on virtual threads. */
     static final int POOL_THREADS = 32;
+    /** Frames that may wait for a client to read them: a few large answers; memory stays bounded per client. */
+    static final int MAX_QUEUED_FRAMES = 2_000;
     private static final Logger LOG = LoggerFactory.getLogger(LocalGateway.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -86,6 +90,7 @@ public final class LocalGateway implements AutoCloseable {
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, context, container -> {
             container.setIdleTimeout(idleTimeout);
             container.setMaxTextMessageSize(128 * 1024);
+            container.setMaxOutgoingFrames(MAX_QUEUED_FRAMES);
             container.addMapping("/", (request, response, callback) -> new Connection(
                     request.getHeaders().get(HttpHeader.USER_AGENT), Request.getRemoteAddr(request)));
         });
@@ -182,13 +187,21 @@ public final class LocalGateway implements AutoCloseable {
             LOG.debug("connection {}: {}", id, cause.toString());
         }
 
+        /** Queues {@code text} for the client; false if the connection is gone, or is cut off now for reading too slowly. */
         boolean send(String text) {
             Session s = session;
             if (s == null || !s.isOpen()) {
                 return false;
             }
-            s.sendText(text, org.eclipse.jetty.websocket.api.Callback.NOOP);
-            return true;
+            java.util.concurrent.atomic.AtomicBoolean refused = new java.util.concurrent.atomic.AtomicBoolean();
+            s.sendText(text, org.eclipse.jetty.websocket.api.Callback.from(() -> { }, failure -> {
+                refused.set(true);
+                if (s.isOpen()) {
+                    LOG.info("connection {} cut off: {} frames wait for it to read ({})", id, MAX_QUEUED_FRAMES, failure.toString());
+                    s.disconnect();
+                }
+            }));
+            return !refused.get();
         }
 
         private synchronized void enqueue(Runnable work) {
