@@ -37,7 +37,9 @@ find_jdk() {
 JAVA_HOME="$(find_jdk)"
 export JAVA_HOME
 major="$(java_major "$JAVA_HOME/bin/java")"
-jvm_flags=()
+# A laptop runtime: the heap is capped so that the whole runtime stays well under 1.5 GiB (NOSTR_CACHE_JAVA_OPTS,
+# read after these flags, may set another -Xmx).
+jvm_flags=(-Xmx1g)
 if [[ "$major" -ge 24 ]]; then
   # Pekko (inside ElasticMQ) and Maven's Guava still use sun.misc.Unsafe; allow it quietly on newer JDKs.
   jvm_flags+=(--sun-misc-unsafe-memory-access=allow)

@@ -22,7 +22,8 @@ class BenchTest {
                         + " \\| 4,838/s, p99 36.9 ms \\| gateway ping-pong [0-9,]+/s")
                 .containsPattern("\\| cached /profile-pic redirect, 20 clients \\| [0-9,]+/s, .* \\| >= 5,000/s \\| 302 from the gateway itself")
                 .containsPattern("\\| ./run.sh import of the same corpus .* \\| [0-9,]+ \\| >= 6,500 \\|")
-                .contains("peak memory of the local runtime");
+                .containsPattern("\\| peak memory of the local runtime while ingesting .* \\| [0-9,]+ MiB \\(JVM [0-9,]+,"
+                        + " PostgreSQL [1-9][0-9,]*\\) \\| < 1,536 MiB \\(whole runtime\\) \\| JVM heap capped at [0-9,]+ MiB \\|");
         assertThat(CommandRun.of("bench", "--events").exit()).isEqualTo(2);
     }
 }

@@ -67,12 +67,20 @@ public final class Benchmark {
         }
         try (LoopbackRelay relay = new LoopbackRelay(corpus)) {
             out.println("starting the local runtime with the loopback relay as its only upstream...");
-            try (LocalStack stack = LocalStack.start(withUpstream(List.of(relay.url())), LocalStack.Mode.FULL)) {
+            try (LocalStack stack = LocalStack.start(withUpstream(List.of(relay.url())), LocalStack.Mode.FULL);
+                 MemorySampler memory = new MemorySampler(config.databasePath())) {
                 out.printf("ingesting %,d events end to end...%n", corpus.size());
                 double ingestRate = endToEnd(stack, corpus.size());
                 rows.add(new Row("ingest end to end, events/s", format(ingestRate),
                         "BIP-340 " + format(verifyRate) + "/s on one core; PostgreSQL batched inserts " + format(insertRate)
                                 + " rows/s; ElasticMQ send+receive " + format(sqsRate) + " msg/s", ">= 5,000"));
+                MemorySampler.Peak peak = memory.peak();
+                rows.add(new Row("peak memory of the local runtime while ingesting (PSS: the JVM, which also holds the"
+                        + " corpus and the load generator, + PostgreSQL)", MemorySampler.supported()
+                        ? format(peak.totalMiB()) + " MiB (JVM " + format(peak.jvmMiB()) + ", PostgreSQL "
+                        + format(peak.postgresMiB()) + ")" : "(not measured: no /proc)",
+                        "JVM heap capped at " + format(Runtime.getRuntime().maxMemory() >> 20) + " MiB",
+                        "< 1,536 MiB (whole runtime)"));
                 latencies(stack);
                 redirects(stack);
             }
@@ -81,8 +89,6 @@ public final class Benchmark {
         rows.add(new Row("./run.sh import of the same corpus (file → SQS → functions → PostgreSQL), events/s",
                 format(importRate), "ElasticMQ send+receive " + format(sqsRate) + " msg/s; PostgreSQL batched inserts "
                 + format(insertRate) + " rows/s", ">= 6,500"));
-        rows.add(new Row("peak memory of the local runtime (JVM; PostgreSQL is its own process)", peakRssMiB() + " MiB",
-                "", "< 1,536 MiB (whole runtime)"));
         print();
     }
 
@@ -327,19 +333,6 @@ public final class Benchmark {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private static long peakRssMiB() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-                }
-            }
-        } catch (Exception e) {
-            // not Linux: reported as 0
-        }
-        return 0;
     }
 
     /** The table, as Markdown: it goes into docs/benchmarks.md as it is. */
