@@ -55,15 +55,7 @@ class IngestFunctionsTest extends LambdaEnvironment {
 
     @Test
     void aMessageOfManyEventsStoresEachValidOneAndOnlyARefusedEventsMessageIsRetried() throws Exception {
-        try (var c = ds.getConnection(); var s = c.createStatement()) {
-            s.execute("""
-                    CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
-                    BEGIN
-                      IF NEW.json LIKE '%poison%' THEN RAISE EXCEPTION 'this event is refused'; END IF;
-                      RETURN NEW;
-                    END $$""");
-            s.execute("CREATE TRIGGER refuse_poison BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_poison()");
-        }
+        dev.nostrcache.infra.testing.TestDatabase.refuseEventsWhere(ds, "NEW.json LIKE '%poison%'");
         List<String> bundled = new java.util.ArrayList<>();
         for (int i = 0; i < 30; i++) {
             bundled.add(TestKeys.signer(i).sign(1_700_000_000L, 1, List.of(), "bundled " + i).toJson());

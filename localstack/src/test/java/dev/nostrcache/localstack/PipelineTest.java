@@ -24,8 +24,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -200,11 +198,7 @@ class PipelineTest {
         EventParser parser = new EventParser(Limits.DEFAULTS);
         Event poison = parser.parse(workload.stream().filter(l -> l.contains("\"kind\":1,")).findFirst().orElseThrow());
         try (LocalStack stack = LocalStack.start(config(", \"local_retry_delay_seconds\": 0"), LocalStack.Mode.PIPELINE)) {
-            try (Connection c = stack.dataSource().getConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                        + "IF NEW.id = '\\x" + poison.id() + "' THEN RAISE EXCEPTION 'poisoned'; END IF; RETURN NEW; END $$");
-                s.execute("CREATE TRIGGER poison BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_poison()");
-            }
+            TestDatabase.refuseEventsWhere(stack.dataSource(), "NEW.id = '\\x" + poison.id() + "'");
             send(stack, workload);
             assertThat(stack.awaitDrained(Duration.ofSeconds(90))).isTrue();
             String dlq = stack.queueUrls().get("nostr-cache-notes-dlq");

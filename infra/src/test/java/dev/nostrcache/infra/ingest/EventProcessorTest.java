@@ -296,15 +296,7 @@ class EventProcessorTest {
 
     @Test
     void anEventTheDatabaseRefusesKeepsOnlyItselfOutOfItsBatch() throws Exception {
-        try (Connection c = ds.getConnection(); var s = c.createStatement()) {
-            s.execute("""
-                    CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
-                    BEGIN
-                      IF NEW.json LIKE '%poison%' THEN RAISE EXCEPTION 'this event is refused'; END IF;
-                      RETURN NEW;
-                    END $$""");
-            s.execute("CREATE TRIGGER refuse_poison BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_poison()");
-        }
+        TestDatabase.refuseEventsWhere(ds, "NEW.json LIKE '%poison%'");
         EventSigner alice = TestKeys.signer(1);
         List<Event> batch = new ArrayList<>();
         for (int i = 0; i < 150; i++) {

@@ -76,4 +76,17 @@ public final class TestDatabase {
             throw new IllegalStateException("cannot create test database " + name, e);
         }
     }
+
+    /**
+     * Makes the database refuse to store an event whose row matches {@code condition} (SQL over {@code NEW}, e.g.
+     * {@code NEW.json LIKE '%poison%'}), with the error {@code this event is refused}: a failure of the database
+     * itself, for the tests of what the ingest path does with one.
+     */
+    public static void refuseEventsWhere(javax.sql.DataSource ds, String condition) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE FUNCTION refuse_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF " + condition
+                    + " THEN RAISE EXCEPTION 'this event is refused'; END IF; RETURN NEW; END $$");
+            s.execute("CREATE TRIGGER refuse_event BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_event()");
+        }
+    }
 }

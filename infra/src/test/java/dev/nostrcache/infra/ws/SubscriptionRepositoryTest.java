@@ -147,4 +147,35 @@ class SubscriptionRepositoryTest {
             return rs.getLong(1);
         }
     }
+
+    private static String xmin(String connection, String sub) throws Exception {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT xmin::text FROM ws_subscriptions WHERE connection_id = ? AND sub_id = ?")) {
+            ps.setString(1, connection);
+            ps.setString(2, sub);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    @Test
+    void askingAgainWithTheSameFiltersWritesNothingAndOtherFiltersReplaceThem() throws Exception {
+        subscriptions.openConnection("again", "local/test", "127.0.0.1", "test");
+        List<Filter> notes = List.of(new dev.nostrcache.core.filter.FilterParser(Limits.DEFAULTS).parse("{\"kinds\":[1],\"limit\":10}"));
+        assertThat(subscriptions.subscribe("again", "feed", notes, 200)).isEqualTo(Subscribed.OPENED);
+        String written = xmin("again", "feed");
+        assertThat(subscriptions.subscribe("again", "feed", notes, 200)).isEqualTo(Subscribed.REPLACED);
+        assertThat(xmin("again", "feed")).as("the same row, not rewritten").isEqualTo(written);
+
+        Event note = workload.stream().filter(e -> e.kind() == 1).findFirst().orElseThrow();
+        assertThat(subscriptions.matching(note)).extracting(Match::subscriptionId).contains("feed");
+        List<Filter> profiles = List.of(new dev.nostrcache.core.filter.FilterParser(Limits.DEFAULTS).parse("{\"kinds\":[0]}"));
+        assertThat(subscriptions.subscribe("again", "feed", profiles, 200)).isEqualTo(Subscribed.REPLACED);
+        assertThat(xmin("again", "feed")).as("rewritten with the new filters").isNotEqualTo(written);
+        assertThat(subscriptions.matching(note)).extracting(Match::subscriptionId).doesNotContain("feed");
+        assertThat(subscriptions.unsubscribe("again", "feed")).isTrue();
+        assertThat(subscriptions.unsubscribe("again", "feed")).isFalse();
+        subscriptions.closeConnection("again");
+    }
 }

@@ -81,6 +81,11 @@ public final class Benchmark {
                         + format(peak.postgresMiB()) + ")" : "(not measured: no /proc)",
                         "JVM heap capped at " + format(Runtime.getRuntime().maxMemory() >> 20) + " MiB",
                         "< 1,536 MiB (whole runtime)"));
+                // Autovacuum analyses the freshly loaded tables within a minute or so; the latency loops start at once,
+                // so they would otherwise measure whatever plans the statistics of an empty database give.
+                try (Connection c = stack.dataSource().getConnection(); Statement s = c.createStatement()) {
+                    s.execute("ANALYZE");
+                }
                 latencies(stack);
                 redirects(stack);
             }
