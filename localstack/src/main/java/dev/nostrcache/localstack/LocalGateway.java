@@ -37,9 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What API Gateway's WebSocket API does, on one loopback port: every connection gets a {@code connectionId}, and
  * its opening, each text message and its closing become {@code $connect}, {@code $default} and
- * {@code $disconnect} invocations with the event API Gateway sends. The functions answer through the management API
- * served here ({@code POST}/{@code GET}/{@code DELETE /<stage>/@connections/<id>}, 410 for a gone connection), with
- * the real SDK client. A connection's invocations run one after another, off Jetty's threads. The idle timeout and
+ * {@code $disconnect} invocations with the event API Gateway sends. It serves the management API
+ * ({@code POST}/{@code GET}/{@code DELETE /<stage>/@connections/<id>}, 410 for a gone connection) to the real SDK
+ * client; the functions of this process post to it by a call ({@link #post}). A connection's invocations run one after another, off Jetty's threads. The idle timeout and
  * the maximum connection time are configurable (API Gateway's are 10 minutes and 2 hours); frames are limited to
  * 128 KiB, as on API Gateway. A client that reads slower than it asks is disconnected once
  * {@value #MAX_QUEUED_FRAMES} frames wait for it (API Gateway does not say what it buffers; strfry also drops slow
@@ -129,6 +129,15 @@ public final class LocalGateway implements AutoCloseable {
 
     int openConnections() {
         return connections.size();
+    }
+
+    /**
+     * {@code PostToConnection} without the HTTP hop: what the management API's {@code POST} does, for functions in
+     * this process. False when the connection is gone (the API's {@code 410}).
+     */
+    boolean post(String connectionId, String text) {
+        Connection connection = connections.get(connectionId);
+        return connection != null && connection.send(text);
     }
 
     @Override

@@ -15,9 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.nostrcache.infra.queue.EventSubmitter;
 import dev.nostrcache.infra.queue.QueueGroup;
-import dev.nostrcache.infra.ws.ApiGatewayMessenger;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import dev.nostrcache.infra.ws.ConnectionMessenger;
 import dev.nostrcache.infra.queue.Queues;
 import dev.nostrcache.infra.queue.SqsEventPublisher;
 import dev.nostrcache.infra.avatar.AvatarBucket;
@@ -131,9 +129,10 @@ public final class LocalStack implements AutoCloseable {
                 sqs.queueUrls().get(Queues.AVATARS.queueName(config.stackName()))) : AvatarQueue.NONE;
         gateway = remember(new LocalGateway(config.listenSocketAddress(),
                 Duration.ofSeconds(config.gatewayIdleTimeoutSeconds()), Duration.ofSeconds(config.gatewayMaxConnectionSeconds())));
-        ApiGatewayMessenger messenger = remember(new ApiGatewayMessenger(endpoint -> ApiGatewayManagementApiClient.builder()
-                .endpointOverride(endpoint).region(Region.of(LocalAws.REGION)).credentialsProvider(LocalAws.credentials())
-                .httpClient(LocalAws.httpClient()).build()));
+        // The functions share this process with the gateway, so their answers go to it by a call, as the event-source
+        // mappings invoke them by a call: profiling the latency loops showed the SDK's PostToConnection over HTTP (the
+        // only way on AWS, served here too for any other client) taking over half of the runtime's CPU.
+        ConnectionMessenger messenger = (endpoint, connectionId, text) -> gateway.post(connectionId, text);
         String profilesQueue = sqs.queueUrls().get(QueueGroup.PROFILES.spec().queueName(config.stackName()));
         EventSubmitter submitter = new EventSubmitter(() -> sqsClient,
                 profilesQueue.substring(0, profilesQueue.length() - QueueGroup.PROFILES.spec().name().length()));

@@ -191,8 +191,14 @@ class RelayTest {
             assertThat(info.connectedAt()).isNotNull();
             api.postToConnection(r -> r.connectionId(id).data(software.amazon.awssdk.core.SdkBytes.fromUtf8String("[\"NOTICE\",\"hello\"]")));
             assertThat(client.until("[\"NOTICE\"", WAIT).getLast()).isEqualTo("[\"NOTICE\",\"hello\"]");
+            // The messenger the Lambda functions answer with (locally they call the gateway directly).
+            String endpoint = stack.gatewayUrl().toString().replace("ws://", "http://") + "local";
+            var messenger = new dev.nostrcache.infra.ws.ApiGatewayMessenger(uri -> api);
+            assertThat(messenger.send(endpoint, id, "[\"NOTICE\",\"through the messenger\"]")).isTrue();
+            assertThat(client.until("[\"NOTICE\"", WAIT).getLast()).isEqualTo("[\"NOTICE\",\"through the messenger\"]");
             api.deleteConnection(r -> r.connectionId(id));
             Thread.sleep(500);
+            assertThat(messenger.send(endpoint, id, "[\"NOTICE\",\"late\"]")).as("a gone connection").isFalse();
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> api.postToConnection(r -> r.connectionId(id)
                             .data(software.amazon.awssdk.core.SdkBytes.fromUtf8String("late"))))
                     .isInstanceOf(software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException.class);
