@@ -12,7 +12,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
@@ -44,7 +43,7 @@ public final class WorkerMain {
         }
         SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
         SqsEventPublisher publisher = new SqsEventPublisher(sqs, SqsEventPublisher.lookUpQueueUrls(sqs, config.stackName()),
-                WorkerSettings.from(config).maxPending(), 4, Duration.ofMillis(20));
+                WorkerSettings.from(config).maxPending(), SqsEventPublisher.SENDER_THREADS, SqsEventPublisher.LINGER);
         IngestWorker worker = new IngestWorker(WorkerSettings.from(config), dataSource, publisher::submit, publisher::metricsLine);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -194,7 +194,8 @@ public final class LocalStack implements AutoCloseable {
             eventQueues.put(group, sqs.queueUrls().get(group.spec().queueName(config.stackName())));
         }
         WorkerSettings settings = WorkerSettings.from(config);
-        publisher = remember(new SqsEventPublisher(sqsClient, eventQueues, settings.maxPending(), 4, Duration.ofMillis(20)));
+        publisher = remember(new SqsEventPublisher(sqsClient, eventQueues, settings.maxPending(),
+                SqsEventPublisher.SENDER_THREADS, SqsEventPublisher.LINGER));
         // Between the publisher and the mappings on the way down: events already queued get processed.
         remember(() -> awaitDrained(Duration.ofSeconds(30)));
         if (mode == Mode.FULL && !config.upstreamRelays().isEmpty()) {
