@@ -56,8 +56,19 @@ public final class Benchmark {
         long started = System.nanoTime();
         List<String> corpus = BenchCorpus.generate(events, 42);
         out.printf("  %.1f s%n", seconds(started));
+        Path corpusFile = Files.createTempFile("bench-corpus", ".jsonl");
+        try {
+            Files.write(corpusFile, corpus);
+            double verifyRate = verifications(corpus.subList(0, Math.min(corpus.size(), 20_000)));
+            corpus = null; // served from the file from here on: the runtime's memory must not hold it
+            measure(corpusFile, verifyRate);
+        } finally {
+            Files.deleteIfExists(corpusFile);
+        }
+        print();
+    }
 
-        double verifyRate = verifications(corpus.subList(0, Math.min(corpus.size(), 20_000)));
+    private void measure(Path corpusFile, double verifyRate) throws Exception {
         double insertRate;
         double sqsRate;
         // The ceilings first, on the same stand-ins, so that nothing else runs meanwhile.
@@ -65,18 +76,18 @@ public final class Benchmark {
             insertRate = rawInserts(services);
             sqsRate = rawQueue(services.sqsClient());
         }
-        try (LoopbackRelay relay = new LoopbackRelay(corpus)) {
+        try (LoopbackRelay.Process relay = new LoopbackRelay.Process(corpusFile)) {
             out.println("starting the local runtime with the loopback relay as its only upstream...");
             try (LocalStack stack = LocalStack.start(withUpstream(List.of(relay.url())), LocalStack.Mode.FULL);
                  MemorySampler memory = new MemorySampler(config.databasePath())) {
-                out.printf("ingesting %,d events end to end...%n", corpus.size());
-                double ingestRate = endToEnd(stack, corpus.size());
+                out.printf("ingesting %,d events end to end...%n", events);
+                double ingestRate = endToEnd(stack, events);
                 rows.add(new Row("ingest end to end, events/s", format(ingestRate),
                         "BIP-340 " + format(verifyRate) + "/s on one core; PostgreSQL batched inserts " + format(insertRate)
                                 + " rows/s; ElasticMQ send+receive " + format(sqsRate) + " msg/s", ">= 5,000"));
                 MemorySampler.Peak peak = memory.peak();
-                rows.add(new Row("peak memory of the local runtime while ingesting (PSS: the JVM, which also holds the"
-                        + " corpus and the load generator, + PostgreSQL)", MemorySampler.supported()
+                rows.add(new Row("peak memory of the local runtime while ingesting (PSS of its JVM, the benchmark's"
+                        + " driver included, + PostgreSQL; the corpus is served by a process of its own)", MemorySampler.supported()
                         ? format(peak.totalMiB()) + " MiB (JVM " + format(peak.jvmMiB()) + ", PostgreSQL "
                         + format(peak.postgresMiB()) + ")" : "(not measured: no /proc)",
                         "JVM heap capped at " + format(Runtime.getRuntime().maxMemory() >> 20) + " MiB",
@@ -90,29 +101,25 @@ public final class Benchmark {
                 redirects(stack);
             }
         }
-        double importRate = importDump(corpus);
+        double importRate = importDump(corpusFile);
         rows.add(new Row("./run.sh import of the same corpus (file → SQS → functions → PostgreSQL), events/s",
                 format(importRate), "ElasticMQ send+receive " + format(sqsRate) + " msg/s; PostgreSQL batched inserts "
                 + format(insertRate) + " rows/s", ">= 6,500"));
-        print();
     }
 
     /** The import path into a database of its own, timed like the end-to-end figure. */
-    private double importDump(List<String> corpus) throws Exception {
-        Path file = Files.createTempFile("bench-corpus", ".jsonl");
+    private double importDump(Path file) throws Exception {
         Path database = Files.createTempDirectory("bench-import-db");
         try {
-            Files.write(file, corpus);
             CacheConfig fresh = withUpstream(List.of(), database.resolve("postgres"));
-            out.printf("importing the %,d events from a file into an empty database...%n", corpus.size());
+            out.printf("importing the %,d events from a file into an empty database...%n", events);
             try (LocalStack stack = LocalStack.start(fresh, LocalStack.Mode.PIPELINE);
                  java.io.BufferedReader in = Files.newBufferedReader(file)) {
                 new dev.nostrcache.worker.dump.ImportCommand(stack.publisher()::submit).run(in, file.toString(),
                         new PrintStream(java.io.OutputStream.nullOutputStream()));
-                return endToEnd(stack, corpus.size());
+                return endToEnd(stack, events);
             }
         } finally {
-            Files.deleteIfExists(file);
             try (var paths = Files.walk(database)) {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
