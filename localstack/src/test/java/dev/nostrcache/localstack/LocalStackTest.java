@@ -198,6 +198,19 @@ class LocalStackTest {
         }
     }
 
+    @Test
+    void aSecondEmbeddedQueueServiceInOneProcessIsRefusedWithTheReason() throws Exception {
+        try (LocalStack first = LocalStack.start(config(), LocalStack.Mode.SERVICES)) {
+            Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+            Files.writeString(elsewhere.resolve("config.json"), "{\"avatar_cache\": false, \"listen_addr\": \"127.0.0.1:0\", "
+                    + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0}");
+            assertThatThrownBy(() -> LocalStack.start(ConfigLoader.load(List.of(), Map.of(), elsewhere), LocalStack.Mode.SERVICES))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already runs in this process").hasMessageContaining("sqs_endpoint");
+            assertThat(take(first, 1, false)).as("the first one still answers").isEmpty();
+        }
+    }
+
     /** The events of up to {@code max} messages received from the notes queue, and deleted if so asked. */
     private static List<String> take(LocalStack stack, int max, boolean delete) {
         String url = stack.queueUrls().get("test-stack-notes");
