@@ -196,13 +196,17 @@ public final class SqsEventPublisher implements AutoCloseable {
         }
     }
 
-    /** A group with a full call's worth of events, or whose oldest event has waited for {@code linger}; null if none. */
+    /**
+     * A group with a full call's worth of events (ten full messages), or whose oldest event has waited for
+     * {@code linger}; null if none.
+     */
     private QueueGroup readyGroup() {
         long now = System.nanoTime();
         QueueGroup lingering = null;
         for (Map.Entry<QueueGroup, Deque<OutboundEvent>> entry : buffers.entrySet()) {
             int size = entry.getValue().size();
-            if (bufferedBytes.get(entry.getKey()) >= MAX_BATCH_BYTES || size >= MESSAGES_PER_CALL * MAX_EVENTS_PER_MESSAGE) {
+            if (bufferedBytes.get(entry.getKey()) >= MESSAGES_PER_CALL * MESSAGE_BYTES
+                    || size >= MESSAGES_PER_CALL * MAX_EVENTS_PER_MESSAGE) {
                 return entry.getKey();
             }
             if (size > 0 && (now - oldest.get(entry.getKey()) >= linger.toNanos() || !running)) {
