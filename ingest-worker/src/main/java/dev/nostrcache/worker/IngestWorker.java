@@ -1,5 +1,6 @@
 package dev.nostrcache.worker;
 
+import dev.nostrcache.infra.net.OutboundPolicy;
 import dev.nostrcache.infra.queue.OutboundEvent;
 import dev.nostrcache.infra.relay.RelayRepository;
 import org.slf4j.Logger;
@@ -37,7 +38,8 @@ public final class IngestWorker implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final HttpClient http = HttpClient.newHttpClient();
+    // Redirects are never followed: a relay could otherwise send the worker to any address.
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final Supplier<String> sinkMetrics;
 
     /**
@@ -55,6 +57,14 @@ public final class IngestWorker implements AutoCloseable {
 
     public void start() throws SQLException {
         for (RelayRepository.Relay relay : relays.registerConfigured(settings.relays())) {
+            if (isFromData(relay)) {
+                String refusal = refusal(relay.url());
+                if (refusal != null) {
+                    LOG.warn("dropped the stored relay {} (found in relay lists): {}", relay.url(), refusal);
+                    relays.refuse(relay.url(), refusal);
+                    continue;
+                }
+            }
             open(relay);
         }
         long progress = settings.progressInterval().toMillis();
@@ -67,9 +77,25 @@ public final class IngestWorker implements AutoCloseable {
         LOG.info("ingest worker reading {} relays for kinds {}", connections.size(), settings.kinds());
     }
 
+    /** Relays named in stored relay lists came from strangers' events; configured ones are the operator's choice. */
+    private static boolean isFromData(RelayRepository.Relay relay) {
+        return !relay.source().equals("config");
+    }
+
+    /** Why the worker must not connect to {@code url}, or null (the outbound address policy, after DNS). */
+    private String refusal(String url) {
+        try {
+            settings.outbound().check(url, OutboundPolicy.WEBSOCKET);
+            return null;
+        } catch (OutboundPolicy.RefusedException e) {
+            return e.getMessage();
+        }
+    }
+
     private void open(RelayRepository.Relay relay) {
         RelayConnection connection = new RelayConnection(relay.url(), relay.sinceCursor(), settings, http, scheduler,
-                sink, recent, metrics, new RelayConnection.HealthSink() {
+                sink, recent, metrics, isFromData(relay) ? () -> refusal(relay.url()) : () -> null,
+                new RelayConnection.HealthSink() {
                     @Override
                     public void connected(String url) {
                         quietly(() -> relays.connected(url));
@@ -79,18 +105,34 @@ public final class IngestWorker implements AutoCloseable {
                     public void failed(String url, String reason) {
                         quietly(() -> relays.failed(url, reason));
                     }
+
+                    @Override
+                    public void refused(String url, String reason) {
+                        LOG.warn("stopped reading {} (found in relay lists): {}", url, reason);
+                        connections.remove(url);
+                        quietly(() -> relays.refuse(url, reason));
+                    }
                 });
         if (connections.putIfAbsent(relay.url(), connection) == null) {
             connection.start();
         }
     }
 
-    /** Looks for new relays in stored NIP-65 lists now (also done periodically). */
+    /**
+     * Looks for new relays in stored NIP-65 lists now (also done periodically). A relay whose address is not public
+     * (after DNS) is recorded as refused and never connected to.
+     */
     public void discover() {
         try {
-            for (RelayRepository.Relay relay : relays.discover(settings.discoveryCap())) {
-                LOG.info("discovered relay {} from stored relay lists", relay.url());
-                open(relay);
+            for (String url : relays.discoveryCandidates(settings.discoveryCap())) {
+                String refusal = refusal(url);
+                if (refusal != null) {
+                    LOG.warn("refused the relay {} found in relay lists: {}", url, refusal);
+                    relays.refuse(url, refusal);
+                } else if (relays.addDiscovered(url)) {
+                    LOG.info("discovered relay {} from stored relay lists", url);
+                    open(new RelayRepository.Relay(url, "nip65", null));
+                }
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warn("relay discovery failed: {}", e.toString());

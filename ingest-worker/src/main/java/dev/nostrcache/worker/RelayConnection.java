@@ -22,9 +22,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * One upstream relay: connect, subscribe to the cache's kinds since the resume cursor, pass every new event on,
+ * One upstream relay: check its address again if it came from a stranger's relay list (DNS answers change), connect, subscribe to the cache's kinds since the resume cursor, pass every new event on,
  * reconnect with backoff when the connection ends. Reading is flow-controlled: the next WebSocket message is
  * requested only when the sink has accepted the previous event, so a slow queue stops the reading.
  *
@@ -41,6 +42,9 @@ final class RelayConnection implements WebSocket.Listener {
         void connected(String url);
 
         void failed(String url, String reason);
+
+        /** The relay's address must not be connected to: the connection has stopped for good. */
+        void refused(String url, String reason);
     }
 
     private final String url;
@@ -51,6 +55,7 @@ final class RelayConnection implements WebSocket.Listener {
     private final RecentIds recent;
     private final WorkerMetrics metrics;
     private final HealthSink health;
+    private final Supplier<String> addressRefusal;
     private final Backoff backoff;
     private final EventParser parser = new EventParser(Limits.DEFAULTS);
     private final ConcurrentSkipListMap<Long, Long> unsent = new ConcurrentSkipListMap<>();
@@ -69,7 +74,7 @@ final class RelayConnection implements WebSocket.Listener {
 
     RelayConnection(String url, Long since, WorkerSettings settings, HttpClient http, ScheduledExecutorService scheduler,
                     Function<OutboundEvent, CompletableFuture<Void>> sink, RecentIds recent, WorkerMetrics metrics,
-                    HealthSink health) {
+                    Supplier<String> addressRefusal, HealthSink health) {
         this.url = url;
         this.since = since;
         this.settings = settings;
@@ -79,6 +84,7 @@ final class RelayConnection implements WebSocket.Listener {
         this.recent = recent;
         this.metrics = metrics;
         this.health = health;
+        this.addressRefusal = addressRefusal;
         this.backoff = new Backoff(settings.backoffMin(), settings.backoffMax());
     }
 
@@ -95,6 +101,12 @@ final class RelayConnection implements WebSocket.Listener {
             return;
         }
         caughtUp = false;
+        String refusal = addressRefusal.get();
+        if (refusal != null) {
+            stopped = true;
+            health.refused(url, refusal);
+            return;
+        }
         URI uri;
         try {
             uri = URI.create(url);

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.testing.TestKeys;
 import dev.nostrcache.infra.ingest.EventProcessor;
+import dev.nostrcache.infra.net.OutboundPolicy;
 import dev.nostrcache.infra.queue.OutboundEvent;
 import dev.nostrcache.infra.relay.RelayRepository;
 import dev.nostrcache.infra.testing.TestDatabase;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
@@ -60,9 +63,9 @@ class IngestWorkerTest {
     }
 
     private WorkerSettings settings(List<String> relays) {
-        return new WorkerSettings(relays, List.of(0, 1, 3), 0, 10_000, 100, Duration.ofSeconds(1),
-                Duration.ofMillis(100), Duration.ofMillis(800), Duration.ofHours(1), Duration.ofMinutes(10),
-                Duration.ofMillis(200), Duration.ofMinutes(10));
+        return WorkerSettings.of(relays, List.of(0, 1, 3)).withLimits(10_000, 100)
+                .withBackoff(Duration.ofMillis(100), Duration.ofMillis(800))
+                .withTimings(Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofMinutes(10), Duration.ofHours(1));
     }
 
     private TestRelay relay(TestRelay relay) {
@@ -233,10 +236,8 @@ class IngestWorkerTest {
                 1_800_000_000L);
         processor.process(TestKeys.signer(60).sign(1_700_000_000L, 10002, List.of(List.of("r", configured.url(), "read")), ""),
                 1_800_000_000L);
-        WorkerSettings base = settings(List.of(configured.url()));
-        WorkerSettings withDiscovery = new WorkerSettings(base.relays(), base.kinds(), 1, base.dedupCapacity(),
-                base.maxPending(), base.connectTimeout(), base.backoffMin(), base.backoffMax(), base.initialBackfill(),
-                base.cursorMargin(), base.progressInterval(), base.discoveryInterval());
+        // Loopback relays stand in for public ones here: the policy lets loopback through, as allow_private_origins does.
+        WorkerSettings withDiscovery = settings(List.of(configured.url())).withDiscovery(1, new OutboundPolicy(true));
         ConcurrentLinkedQueue<OutboundEvent> sent = new ConcurrentLinkedQueue<>();
         IngestWorker worker = worker(withDiscovery, collectInto(sent));
         worker.discover();
@@ -257,5 +258,93 @@ class IngestWorkerTest {
         await("the note", Duration.ofSeconds(10), () -> sent.size() == 1);
         Thread.sleep(300);
         assertThat(sent).extracting(OutboundEvent::kind).containsExactly(1);
+    }
+
+    /** A loopback port that records every connection made to it and answers nothing. */
+    private ServerSocket connectionLogger(InetAddress address, List<Socket> accepted) throws Exception {
+        ServerSocket logger = new ServerSocket(0, 50, address);
+        closeables.add(logger);
+        Thread acceptor = new Thread(() -> {
+            while (!logger.isClosed()) {
+                try {
+                    accepted.add(logger.accept());
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return logger;
+    }
+
+    @Test
+    void neverConnectsToInternalAddressesNamedInStoredRelayLists() throws Exception {
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        int port = connectionLogger(InetAddress.getByName("127.0.0.1"), accepted).getLocalPort();
+        int v6Port = connectionLogger(InetAddress.getByName("::1"), accepted).getLocalPort();
+        TestRelay configured = relay(TestRelay.serving(notes(0, 2)));
+        EventProcessor processor = new EventProcessor(ds);
+        List<String> internal = List.of("ws://127.0.0.1:" + port, "ws://localhost:" + port, "ws://[::1]:" + v6Port,
+                "ws://0.0.0.0:" + port, "wss://127.0.0.1:" + port + "/relay", "ws://127.3.2.1:" + port,
+                "ws://[::ffff:127.0.0.1]:" + port);
+        for (int i = 0; i < internal.size(); i++) {
+            processor.process(TestKeys.signer(70 + i).sign(1_700_000_000L, 10002,
+                    List.of(List.of("r", internal.get(i))), ""), 1_800_000_000L);
+        }
+        ConcurrentLinkedQueue<OutboundEvent> sent = new ConcurrentLinkedQueue<>();
+        IngestWorker worker = worker(settings(List.of(configured.url())).withDiscovery(20, OutboundPolicy.PUBLIC_ONLY),
+                collectInto(sent));
+        worker.discover();
+        worker.discover();
+        await("the configured relay's events", Duration.ofSeconds(10), () -> sent.size() == 2);
+        Thread.sleep(500);
+        assertThat(accepted).as("connections made to the internal addresses").isEmpty();
+        assertThat(worker.relayUrls()).containsExactly(configured.url());
+        Map<String, RelayRepository.Health> health = new RelayRepository(ds).health().stream()
+                .collect(Collectors.toMap(RelayRepository.Health::url, h -> h));
+        for (String url : internal) {
+            assertThat(health.get(url)).as(url).isNotNull();
+            assertThat(health.get(url).status()).as(url).isEqualTo("refused");
+            assertThat(health.get(url).lastError()).as(url).containsAnyOf("resolves to", "IPv4-mapped");
+        }
+        worker.close();
+
+        // A relay list's relay that was stored before the policy (or while loopback was allowed) is dropped at start.
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO relays (url, source) VALUES ('ws://127.0.0.1:" + port + "/old', 'nip65')");
+        }
+        IngestWorker restarted = worker(settings(List.of(configured.url())).withDiscovery(20, OutboundPolicy.PUBLIC_ONLY),
+                collectInto(new ConcurrentLinkedQueue<>()));
+        Thread.sleep(500);
+        assertThat(restarted.relayUrls()).containsExactly(configured.url());
+        assertThat(accepted).isEmpty();
+        assertThat(new RelayRepository(ds).enabled()).extracting(RelayRepository.Relay::url).containsExactly(configured.url());
+    }
+
+    @Test
+    void doesNotFollowARelayThatRedirectsItsHandshake() throws Exception {
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        int target = connectionLogger(InetAddress.getByName("127.0.0.1"), accepted).getLocalPort();
+        ServerSocket redirecting = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        closeables.add(redirecting);
+        Thread answerer = new Thread(() -> {
+            while (!redirecting.isClosed()) {
+                try (Socket s = redirecting.accept()) {
+                    s.getInputStream().read(new byte[4096]);
+                    s.getOutputStream().write(("HTTP/1.1 301 Moved Permanently\r\nLocation: ws://127.0.0.1:" + target
+                            + "/\r\nContent-Length: 0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        answerer.setDaemon(true);
+        answerer.start();
+        String url = "ws://127.0.0.1:" + redirecting.getLocalPort();
+        IngestWorker worker = worker(settings(List.of(url)), collectInto(new ConcurrentLinkedQueue<>()));
+        await("a failed handshake", Duration.ofSeconds(10), () -> worker.consecutiveFailures(url) >= 2);
+        assertThat(accepted).as("connections that followed the redirect").isEmpty();
     }
 }

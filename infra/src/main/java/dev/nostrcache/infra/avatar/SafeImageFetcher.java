@@ -1,15 +1,14 @@
 package dev.nostrcache.infra.avatar;
 
+import dev.nostrcache.infra.net.OutboundPolicy;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -17,12 +16,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Downloads a profile picture from an address a stranger chose, safely: http(s) only; every host resolved and every
- * address checked by {@link OriginAddresses} before connecting, again on each redirect (at most {@code maxRedirects});
+ * address checked by {@link OutboundPolicy} before connecting, again on each redirect (at most {@code maxRedirects});
  * one deadline for the whole download; the size limit enforced while streaming; the type taken from the bytes; and
  * the pixel count read from the header and bounded before anything decodes it.
  *
- * <p>Residual risk, stated plainly: the JDK client resolves the name again when it connects, so a DNS answer that
- * changes between the check and the connection (rebinding) is not caught; a resolver-pinning client would close it.
+ * <p>The residual risk of DNS rebinding is {@link OutboundPolicy}'s.
  */
 public final class SafeImageFetcher implements AutoCloseable {
 
@@ -44,6 +42,7 @@ public final class SafeImageFetcher implements AutoCloseable {
     }
 
     private final Settings settings;
+    private final OutboundPolicy policy;
     private final HttpClient http;
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "image-fetch-deadline");
@@ -53,6 +52,7 @@ public final class SafeImageFetcher implements AutoCloseable {
 
     public SafeImageFetcher(Settings settings) {
         this.settings = settings;
+        this.policy = new OutboundPolicy(settings.allowLoopback());
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(settings.timeout()).build();
     }
@@ -99,39 +99,18 @@ public final class SafeImageFetcher implements AutoCloseable {
     }
 
     private static URI parse(String url) throws RefusedException {
-        URI uri;
         try {
-            uri = new URI(url.strip());
-        } catch (Exception e) {
-            throw new RefusedException("not a URL");
+            return OutboundPolicy.parse(url, OutboundPolicy.WEB);
+        } catch (OutboundPolicy.RefusedException e) {
+            throw new RefusedException(e.getMessage());
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new RefusedException("only http and https pictures are fetched, not '" + scheme + "'");
-        }
-        if (uri.getHost() == null || uri.getRawUserInfo() != null) {
-            throw new RefusedException("a URL without a plain host");
-        }
-        String host = uri.getHost().toLowerCase(Locale.ROOT);
-        // Java turns ::ffff:a.b.c.d into the IPv4 address itself, so the literal is the only place to see the form.
-        if (host.startsWith("[") && (host.contains("::ffff:") || host.startsWith("[64:ff9b:") || host.matches("\\[::\\d+\\.\\d+\\.\\d+\\.\\d+]"))) {
-            throw new RefusedException("an IPv4-mapped or translated IPv6 address (" + uri.getHost() + ")");
-        }
-        return uri;
     }
 
     private void checkOrigin(URI uri) throws RefusedException {
-        InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(uri.getHost());
-        } catch (UnknownHostException e) {
-            throw new RefusedException("the host " + uri.getHost() + " does not resolve");
-        }
-        for (InetAddress address : addresses) {
-            String refusal = OriginAddresses.refusal(address, settings.allowLoopback());
-            if (refusal != null) {
-                throw new RefusedException(uri.getHost() + " resolves to " + refusal);
-            }
+            policy.checkHost(uri);
+        } catch (OutboundPolicy.RefusedException e) {
+            throw new RefusedException(e.getMessage());
         }
     }
 

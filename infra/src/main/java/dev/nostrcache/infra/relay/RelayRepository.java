@@ -64,20 +64,21 @@ public final class RelayRepository {
     }
 
     /**
-     * Adds the write relays most used in stored NIP-65 lists, until {@code cap} relays were found that way; returns
-     * the ones added now.
+     * The write relays most used in stored NIP-65 lists that are not known yet, as many as {@code cap} still allows
+     * (relays found that way and enabled count against it), most used first. The caller checks each one's address
+     * before it {@link #addDiscovered adds} or {@link #refuse refuses} it.
      */
-    public List<Relay> discover(int cap) throws SQLException {
-        List<Relay> added = new ArrayList<>();
+    public List<String> discoveryCandidates(int cap) throws SQLException {
+        List<String> candidates = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             int known;
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM relays WHERE source = 'nip65'");
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM relays WHERE source = 'nip65' AND enabled");
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 known = rs.getInt(1);
             }
             if (known >= cap) {
-                return added;
+                return candidates;
             }
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT u.url FROM user_relays u WHERE u.write AND NOT EXISTS (SELECT 1 FROM relays r WHERE r.url = u.url)
@@ -85,20 +86,39 @@ public final class RelayRepository {
                 ps.setInt(1, cap - known);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        added.add(new Relay(rs.getString(1), "nip65", null));
+                        candidates.add(rs.getString(1));
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO relays (url, source) VALUES (?, 'nip65') ON CONFLICT DO NOTHING")) {
-                for (Relay relay : added) {
-                    ps.setString(1, relay.url());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
         }
-        return added;
+        return candidates;
+    }
+
+    /** Records a relay found in stored relay lists, to be read from now on; false if it was known already. */
+    public boolean addDiscovered(String url) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO relays (url, source) VALUES (?, 'nip65') ON CONFLICT DO NOTHING")) {
+            ps.setString(1, url);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Records that a relay found in stored relay lists must never be connected to (its address is not public), so
+     * that it is neither read nor offered again; a known one is disabled. Configured relays are the operator's
+     * choice and never refused.
+     */
+    public void refuse(String url, String reason) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO relays (url, source, enabled, status, last_error, last_error_at)
+                VALUES (?, 'nip65', false, 'refused', ?, now())
+                ON CONFLICT (url) DO UPDATE SET enabled = false, status = 'refused', last_error = excluded.last_error,
+                                                last_error_at = now()
+                WHERE relays.source = 'nip65'""")) {
+            ps.setString(1, url);
+            ps.setString(2, truncated(reason));
+            ps.executeUpdate();
+        }
     }
 
     public void connected(String url) throws SQLException {
@@ -117,7 +137,7 @@ public final class RelayRepository {
     public void failed(String url, String error) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "UPDATE relays SET status = 'backoff', last_error = ?, last_error_at = now() WHERE url = ?")) {
-            ps.setString(1, error.length() > 500 ? error.substring(0, 500) : error);
+            ps.setString(1, truncated(error));
             ps.setString(2, url);
             ps.executeUpdate();
         }
@@ -158,6 +178,10 @@ public final class RelayRepository {
             }
         }
         return out;
+    }
+
+    private static String truncated(String text) {
+        return text.length() > 500 ? text.substring(0, 500) : text;
     }
 
     private void update(String sql, String url) throws SQLException {

@@ -1,22 +1,23 @@
-package dev.nostrcache.infra.avatar;
+package dev.nostrcache.infra.net;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 
 /**
- * Which resolved addresses a picture may be fetched from: public unicast only. Refused: unspecified, loopback,
+ * Which resolved addresses the system may connect to when the address came from data ({@link OutboundPolicy}):
+ * public unicast only. Refused: unspecified, loopback,
  * private (RFC 1918), carrier-grade NAT (100.64/10), link-local (169.254/16, where cloud metadata lives, and fe80::/10),
  * IPv6 unique-local (fc00::/7, AWS's fd00:ec2::254 included), multicast, reserved and documentation ranges, and
  * IPv4-mapped or NAT64 IPv6 forms of any of them. With {@code allowLoopback} (the {@code allow_private_origins} key,
  * for tests on one machine) loopback alone becomes acceptable; metadata and private ranges never do.
  */
-public final class OriginAddresses {
-    private OriginAddresses() {
+final class OutboundAddresses {
+    private OutboundAddresses() {
     }
 
     /** Why {@code address} is refused, or null when it is a public address. */
-    public static String refusal(InetAddress address, boolean allowLoopback) {
+    static String refusal(InetAddress address, boolean allowLoopback) {
         if (address instanceof Inet6Address v6) {
             byte[] b = v6.getAddress();
             if (isMappedOrTranslated(b)) {
