@@ -11,6 +11,7 @@ import dev.nostrcache.infra.db.DataSources;
 import dev.nostrcache.infra.db.DatabaseSecret;
 import dev.nostrcache.infra.db.LazyDataSource;
 import dev.nostrcache.infra.queue.EventSubmitter;
+import dev.nostrcache.infra.queue.OutageRetry;
 import dev.nostrcache.infra.ws.ApiGatewayMessenger;
 import dev.nostrcache.infra.ws.ConnectionMessenger;
 import dev.nostrcache.infra.metrics.EmbeddedMetricFormat;
@@ -82,6 +83,14 @@ class Infrastructure {
     EventSubmitter eventSubmitter(Environment env) {
         return new EventSubmitter(() -> SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
                 env.getProperty("EVENT_QUEUE_URL_PREFIX", ""));
+    }
+
+    /** How long a message waits on its queue while the database is away: {@code OUTAGE_RETRY_SECONDS}, doubled per retry. */
+    @Bean
+    @ConditionalOnMissingBean
+    OutageRetry outageRetry(Environment env) {
+        return new OutageRetry(Duration.ofSeconds(env.getProperty("OUTAGE_RETRY_SECONDS", Integer.class,
+                (int) OutageRetry.DEFAULT_BASE.toSeconds())));
     }
 
     /** The meters: on Lambda kept in memory and printed after each invocation (EMF); locally Prometheus's. */

@@ -22,6 +22,11 @@ class HttpFunctionsTest extends LambdaEnvironment {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static JsonNode invoke(HttpRoute route, String path, Map<String, String> pathParameters,
                                    Map<String, String> headers) throws Exception {
+        return invoke(route, path, pathParameters, headers, null);
+    }
+
+    private static JsonNode invoke(HttpRoute route, String path, Map<String, String> pathParameters,
+                                   Map<String, String> headers, String body) throws Exception {
         ObjectNode event = JSON.createObjectNode();
         event.put("version", "2.0");
         event.put("routeKey", route.routeKey());
@@ -37,6 +42,9 @@ class HttpFunctionsTest extends LambdaEnvironment {
         context.put("routeKey", route.routeKey());
         context.putObject("http").put("method", route.method()).put("path", path).put("sourceIp", "192.0.2.1");
         event.put("isBase64Encoded", false);
+        if (body != null) {
+            event.put("body", body);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new FunctionInvoker(route.function()).handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, null);
         return JSON.readTree(out.toByteArray());
@@ -72,5 +80,19 @@ class HttpFunctionsTest extends LambdaEnvironment {
         assertThat(r.get("headers").get("Content-Type").asString()).startsWith("text/html");
         assertThat(r.get("headers").get("Content-Security-Policy").asString()).contains("default-src 'self'");
         assertThat(r.get("body").asString()).contains("/profile-pic/").contains("fallbackPicture");
+    }
+
+    @Test
+    void aBodyOfAnyJsonShapeReachesTheFunctionAsTheEventsBody() throws Exception {
+        // Spring Cloud Function calls a function once per element of a JSON-array body unless it reads its own event.
+        for (String body : new String[]{"[1,2]", "[]", "[{\"pubkeys\":[]}]", "\"text\"", "42", "null"}) {
+            JsonNode health = invoke(HttpRoute.HEALTH, "/health", Map.of(), Map.of(), body);
+            assertThat(health.get("statusCode").asInt()).as("GET /health with %s", body).isEqualTo(200);
+            JsonNode pic = invoke(HttpRoute.PROFILE_PIC, "/profile-pic/nope", Map.of("pubkey", "nope"),
+                    Map.of("payload", "[1]", "contentType", "text/plain"), body);
+            assertThat(pic.get("statusCode").asInt()).as("GET /profile-pic/nope with %s", body).isEqualTo(400);
+            JsonNode info = invoke(HttpRoute.RELAY_INFO, "/", Map.of(), Map.of("accept", "application/nostr+json"), body);
+            assertThat(info.get("statusCode").asInt()).as("NIP-11 with %s", body).isEqualTo(200);
+        }
     }
 }

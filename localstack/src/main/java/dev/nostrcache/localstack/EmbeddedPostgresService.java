@@ -10,6 +10,12 @@ import java.time.Duration;
 /**
  * PostgreSQL from zonky's embedded binaries, with its data directory under the configured path and kept between
  * starts. As root it runs initdb and postgres inside a user namespace, so no system account is needed.
+ *
+ * <p>Durable, as a database that holds what the queues no longer do must be: zonky starts the server for tests, with
+ * {@code -F} (no fsync) and {@code synchronous_commit=off}; here both are turned back on. Ingest deletes a message
+ * from its queue once its transaction has committed, so a commit acknowledged but not yet on disk would be lost for
+ * good by a crash. Only the WebSocket connection state, which a crash ends anyway, is written without waiting for
+ * the flush ({@code SubscriptionRepository}).
  */
 final class EmbeddedPostgresService implements AutoCloseable {
     static final String DATABASE = "postgres";
@@ -46,7 +52,10 @@ final class EmbeddedPostgresService implements AutoCloseable {
                 .setCleanDataDirectory(false)
                 .setRegisterShutdownHook(false)
                 .setPGStartupWait(Duration.ofSeconds(30))
-                .setServerConfig("listen_addresses", LocalAws.HOST);
+                .setServerConfig("listen_addresses", LocalAws.HOST)
+                // After zonky's -F on the command line, so it wins.
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on");
         if (port > 0) {
             builder.setPort(port);
         }
@@ -57,6 +66,31 @@ final class EmbeddedPostgresService implements AutoCloseable {
     synchronized void restart(java.time.Duration down) throws IOException, InterruptedException {
         int port = postgres.getPort();
         postgres.close();
+        Thread.sleep(down.toMillis());
+        postgres = launch(dataDirectory, port);
+    }
+
+    /**
+     * Kills the server's processes with SIGKILL (the postmaster and every backend: a power cut as far as PostgreSQL
+     * can tell, short of the kernel's own buffers), waits {@code down}, and starts it again on the same data, which
+     * PostgreSQL recovers from its WAL.
+     */
+    synchronized void crash(java.time.Duration down) throws IOException, InterruptedException {
+        int port = postgres.getPort();
+        long postmaster = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).getFirst().strip());
+        ProcessHandle process = ProcessHandle.of(postmaster).orElseThrow(
+                () -> new IOException("no postmaster runs with the pid " + postmaster));
+        java.util.List<ProcessHandle> all = new java.util.ArrayList<>(process.descendants().toList());
+        all.add(process);
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle p : all) {
+            p.onExit().join();
+        }
+        try {
+            postgres.close();  // pg_ctl finds nothing to stop; this frees zonky's lock on the directory
+        } catch (IOException e) {
+            // expected: the server is gone already
+        }
         Thread.sleep(down.toMillis());
         postgres = launch(dataDirectory, port);
     }

@@ -9,6 +9,8 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
@@ -39,11 +41,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * its opening, each text message and its closing become {@code $connect}, {@code $default} and
  * {@code $disconnect} invocations with the event API Gateway sends. It serves the management API
  * ({@code POST}/{@code GET}/{@code DELETE /<stage>/@connections/<id>}, 410 for a gone connection) to the real SDK
- * client; the functions of this process post to it by a call ({@link #post}). A connection's invocations run one after another, off Jetty's threads. The idle timeout and
+ * client, and the runtime's Prometheus metrics, on a second listener that is always on loopback and never reachable
+ * through the client port (on AWS the management API needs IAM credentials; here, an operator who puts the client
+ * port behind a proxy exposes nothing more). The functions of this process post to it by a call ({@link #post}).
+ * Both ports are bound when it is made, so the runtime knows them, but no connection is accepted before
+ * {@link #start}: a client that connects while the runtime starts waits in the listen backlog and is answered
+ * once everything behind the gateway is ready. A connection's invocations run one after another, off Jetty's threads. The idle timeout and
  * the maximum connection time are configurable (API Gateway's are 10 minutes and 2 hours); frames are limited to
  * 128 KiB, as on API Gateway. A client that reads slower than it asks is disconnected once
  * {@value #MAX_QUEUED_FRAMES} frames wait for it (API Gateway does not say what it buffers; strfry also drops slow
- * readers), and the posts to it are then answered {@code 410 Gone}, so the functions forget it.
+ * readers), and the posts to it are then answered {@code 410 Gone}, so the functions forget it. HTTP request bodies
+ * are limited to {@value #MAX_BODY_BYTES} bytes (413 beyond, read no further).
  */
 public final class LocalGateway implements AutoCloseable {
     static final String STAGE = "local";
@@ -51,6 +59,8 @@ public final class LocalGateway implements AutoCloseable {
     static final int POOL_THREADS = 32;
     /** Frames that may wait for a client to read them: a few large answers; memory stays bounded per client. */
     static final int MAX_QUEUED_FRAMES = 2_000;
+    /** The largest HTTP request body read (a batch of 1,000 npubs is about 70 KB). */
+    static final int MAX_BODY_BYTES = 256 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(LocalGateway.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -62,6 +72,7 @@ public final class LocalGateway implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final ServerConnector management;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final ExecutorService invocations = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -74,7 +85,11 @@ public final class LocalGateway implements AutoCloseable {
     private volatile Invoker invoker;
     private volatile java.util.function.Supplier<String> metrics;
 
-    LocalGateway(InetSocketAddress listen, Duration idleTimeout, Duration maxConnectionTime) throws Exception {
+    /**
+     * Binds the client port ({@code listen}) and the management port ({@code managementPort} on loopback, 0 for any)
+     * without accepting anything yet.
+     */
+    LocalGateway(InetSocketAddress listen, int managementPort, Duration idleTimeout, Duration maxConnectionTime) throws Exception {
         this.maxConnectionTime = maxConnectionTime;
         // Requests and frames are handled on virtual threads and the platform pool is small: a burst of connections
         // does not leave the runtime with hundreds of platform threads (the pool gives them back one at a time).
@@ -83,21 +98,35 @@ public final class LocalGateway implements AutoCloseable {
         threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server = new Server(threads);
         connector = new ServerConnector(server);
+        connector.setName("clients");
         connector.setHost(listen.getHostString());
         connector.setPort(listen.getPort());
         server.addConnector(connector);
-        ContextHandler context = new ContextHandler("/");
-        WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, context, container -> {
+        management = new ServerConnector(server);
+        management.setName("management");
+        management.setHost(LocalAws.HOST);
+        management.setPort(managementPort);
+        server.addConnector(management);
+
+        ContextHandler clients = new ContextHandler("/");
+        clients.setVirtualHosts(java.util.List.of("@clients"));
+        WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, clients, container -> {
             container.setIdleTimeout(idleTimeout);
             container.setMaxTextMessageSize(128 * 1024);
             container.setMaxOutgoingFrames(MAX_QUEUED_FRAMES);
             container.addMapping("/", (request, response, callback) -> new Connection(
                     request.getHeaders().get(HttpHeader.USER_AGENT), Request.getRemoteAddr(request)));
         });
-        upgrades.setHandler(new HttpRoutes());
-        context.setHandler(upgrades);
-        server.setHandler(context);
-        // Errors Jetty answers itself (a malformed or ambiguous URI) come as JSON, like API Gateway's own errors.
+        SizeLimitHandler bodyLimit = new SizeLimitHandler(MAX_BODY_BYTES, -1);
+        bodyLimit.setHandler(new HttpRoutes());
+        upgrades.setHandler(bodyLimit);
+        clients.setHandler(upgrades);
+        ContextHandler managed = new ContextHandler("/");
+        managed.setVirtualHosts(java.util.List.of("@management"));
+        managed.setHandler(new ManagementRoutes());
+        server.setHandler(new ContextHandlerCollection(clients, managed));
+        // Errors Jetty answers itself (a malformed or ambiguous URI, a body over the limit) come as JSON, like API
+        // Gateway's own errors.
         server.setErrorHandler((request, response, callback) -> {
             Object message = request.getAttribute(org.eclipse.jetty.server.handler.ErrorHandler.ERROR_MESSAGE);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
@@ -105,15 +134,25 @@ public final class LocalGateway implements AutoCloseable {
                     message == null ? HttpStatus.getMessage(response.getStatus()) : message.toString()) + "}", callback);
             return true;
         });
+        connector.open();
+        management.open();
+    }
+
+    /**
+     * Connects the routes to the functions and starts accepting connections (the ones that waited while the runtime
+     * started included). The functions need the gateway's addresses first, to answer through it.
+     */
+    void start(Invoker functions) throws Exception {
+        this.invoker = functions;
         server.start();
     }
 
-    /** Connects the routes to the functions (they need the gateway's address first, to answer through it). */
-    void attach(Invoker functions) {
-        this.invoker = functions;
+    /** Disconnects the functions (the runtime stops them next). */
+    void detach() {
+        this.invoker = null;
     }
 
-    /** Serves {@code GET /metrics} in Prometheus's text format (the local runtime's own endpoint, not an API route). */
+    /** Serves {@code GET /metrics} on the management port, in Prometheus's text format (not an API route). */
     void exposeMetrics(java.util.function.Supplier<String> scrape) {
         this.metrics = scrape;
     }
@@ -124,7 +163,12 @@ public final class LocalGateway implements AutoCloseable {
 
     /** Where the management API is reached: what functions use as their endpoint. */
     String managementEndpoint() {
-        return "http://" + connector.getHost() + ":" + port() + "/" + STAGE;
+        return "http://" + LocalAws.HOST + ":" + management.getLocalPort() + "/" + STAGE;
+    }
+
+    /** The management listener's base URL ({@code /metrics}, {@code /<stage>/@connections}). */
+    java.net.URI managementUrl() {
+        return java.net.URI.create("http://" + LocalAws.HOST + ":" + management.getLocalPort() + "/");
     }
 
     int openConnections() {
@@ -142,7 +186,12 @@ public final class LocalGateway implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        server.stop();
+        if (server.isStarted()) {
+            server.stop();
+        } else {
+            connector.close();
+            management.close();
+        }
         invocations.shutdown();
         invocations.awaitTermination(10, TimeUnit.SECONDS);
         timers.shutdownNow();
@@ -277,29 +326,18 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     /**
-     * Plain HTTP on the same port: the management API ({@code /<stage>/@connections/<id>}) and the HTTP API's routes,
-     * each invoked as an HTTP API (payload format 2.0) function. On AWS the HTTP API has its own address.
+     * Plain HTTP on the client port: the HTTP API's routes, each invoked as an HTTP API (payload format 2.0) function.
+     * On AWS the HTTP API has its own address.
      */
     private final class HttpRoutes extends Handler.Abstract {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             String path = Request.getPathInContext(request);
-            String prefix = "/" + STAGE + "/@connections/";
-            if (path.startsWith(prefix)) {
-                return manage(request, response, callback, path.substring(prefix.length()));
-            }
             if (path.equals("/" + STAGE + "/redirect-probe")) {
                 // The benchmark's ceiling for /profile-pic: a 302 answered by the gateway itself, no function.
                 response.setStatus(HttpStatus.FOUND_302);
                 response.getHeaders().put(HttpHeader.LOCATION, "/");
                 Content.Sink.write(response, true, "", callback);
-                return true;
-            }
-            java.util.function.Supplier<String> scrape = metrics;
-            if (path.equals("/metrics") && request.getMethod().equals("GET") && scrape != null) {
-                response.setStatus(HttpStatus.OK_200);
-                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                Content.Sink.write(response, true, scrape.get(), callback);
                 return true;
             }
             for (HttpRoute route : HttpRoute.values()) {
@@ -313,7 +351,12 @@ public final class LocalGateway implements AutoCloseable {
 
                         @Override
                         public void failed(Throwable x) {
-                            reply(response, callback, HttpStatus.BAD_REQUEST_400, "{\"message\":\"unreadable body\"}");
+                            if (x instanceof org.eclipse.jetty.http.HttpException http
+                                    && http.getCode() == HttpStatus.PAYLOAD_TOO_LARGE_413) {
+                                reply(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge());
+                            } else {
+                                reply(response, callback, HttpStatus.BAD_REQUEST_400, "{\"message\":\"unreadable body\"}");
+                            }
                         }
                     });
                     return true;
@@ -392,6 +435,32 @@ public final class LocalGateway implements AutoCloseable {
             }
         }
 
+    }
+
+    private static String tooLarge() {
+        return "{\"message\":\"the request body is larger than " + MAX_BODY_BYTES + " bytes\"}";
+    }
+
+    /** The loopback-only listener: the management API the SDK calls, and the runtime's metrics. */
+    private final class ManagementRoutes extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String path = Request.getPathInContext(request);
+            String prefix = "/" + STAGE + "/@connections/";
+            if (path.startsWith(prefix)) {
+                return manage(request, response, callback, path.substring(prefix.length()));
+            }
+            java.util.function.Supplier<String> scrape = metrics;
+            if (path.equals("/metrics") && request.getMethod().equals("GET") && scrape != null) {
+                response.setStatus(HttpStatus.OK_200);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                Content.Sink.write(response, true, scrape.get(), callback);
+                return true;
+            }
+            reply(response, callback, HttpStatus.NOT_FOUND_404, "{\"message\":\"Not Found\"}");
+            return true;
+        }
+
         private boolean manage(Request request, Response response, Callback callback, String encodedId) {
             String id = java.net.URLDecoder.decode(encodedId, StandardCharsets.UTF_8);
             Connection connection = connections.get(id);
@@ -425,17 +494,17 @@ public final class LocalGateway implements AutoCloseable {
             }
             return true;
         }
+    }
 
-        private void reply(Response response, Callback callback, int status, String body) {
-            response.setStatus(status);
-            if (status == HttpStatus.GONE_410) {
-                // How the SDK recognises the error of a REST-JSON service: GoneException.
-                response.getHeaders().put("x-amzn-ErrorType", "GoneException");
-            }
-            if (!body.isEmpty()) {
-                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-            }
-            Content.Sink.write(response, true, body, callback);
+    private static void reply(Response response, Callback callback, int status, String body) {
+        response.setStatus(status);
+        if (status == HttpStatus.GONE_410) {
+            // How the SDK recognises the error of a REST-JSON service: GoneException.
+            response.getHeaders().put("x-amzn-ErrorType", "GoneException");
         }
+        if (!body.isEmpty()) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        }
+        Content.Sink.write(response, true, body, callback);
     }
 }

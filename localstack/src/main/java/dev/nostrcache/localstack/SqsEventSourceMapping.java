@@ -35,6 +35,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code retryBase}, doubling per receive, capped at the visibility timeout) instead of the full visibility timeout;
  * and a receive hides its messages for {@code visibility} (the functions' timeout) rather than the queue's six
  * minutes, so that messages whose receive answer was lost (the queues restarted meanwhile) come back soon.
+ *
+ * <p>With a {@code deadLetterUrl} (the embedded ElasticMQ), the mapping moves a message that failed its last receive
+ * to the dead-letter queue itself, as a new message there and a delete here: ElasticMQ's message store does not
+ * record its own dead-letter moves, so after a restart such a message was back in its queue, and one moved back by
+ * a redrive came back a second time.
  */
 final class SqsEventSourceMapping implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqsEventSourceMapping.class);
@@ -45,6 +50,7 @@ final class SqsEventSourceMapping implements AutoCloseable {
     private final SqsClient sqs;
     private final String queueUrl;
     private final String queueArn;
+    private final String deadLetterUrl;
     private final QueueSpec spec;
     private final String functionName;
     private final LocalFunctions functions;
@@ -56,11 +62,14 @@ final class SqsEventSourceMapping implements AutoCloseable {
     private final AtomicLong failedMessages = new AtomicLong();
     private volatile boolean running = true;
 
-    SqsEventSourceMapping(SqsClient sqs, String queueUrl, String queueArn, QueueSpec spec, String functionName,
-                          LocalFunctions functions, int concurrency, Duration retryBase, Duration visibility) {
+    /** @param deadLetterUrl where this mapping moves a message after its last failed receive; null: SQS does it */
+    SqsEventSourceMapping(SqsClient sqs, String queueUrl, String queueArn, String deadLetterUrl, QueueSpec spec,
+                          String functionName, LocalFunctions functions, int concurrency, Duration retryBase,
+                          Duration visibility) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.queueArn = queueArn;
+        this.deadLetterUrl = deadLetterUrl;
         this.spec = spec;
         this.functionName = functionName;
         this.functions = functions;
@@ -160,6 +169,16 @@ final class SqsEventSourceMapping implements AutoCloseable {
 
     private void retryLater(Message m) {
         int receives = Integer.parseInt(m.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"));
+        if (deadLetterUrl != null && receives >= spec.maxReceiveCount()) {
+            try {
+                sqs.sendMessage(r -> r.queueUrl(deadLetterUrl).messageBody(m.body()).messageAttributes(m.messageAttributes()));
+                sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+                LOG.warn("{}: message {} failed {} times and went to the dead-letter queue", functionName, m.messageId(), receives);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: could not move message {} to the dead-letter queue: {}", functionName, m.messageId(), e.toString());
+            }
+            return;
+        }
         long delay = Math.min(retryBase.toSeconds() << Math.min(receives - 1, 20), spec.visibilityTimeoutSeconds());
         try {
             sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()).visibilityTimeout((int) delay));

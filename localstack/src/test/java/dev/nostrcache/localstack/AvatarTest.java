@@ -96,7 +96,7 @@ class AvatarTest {
         upstream = TestRelay.serving(List.of(older.toJson(), upstreamProfile.toJson(), forgedJson, upstreamContacts.toJson()));
         dir = Files.createTempDirectory("avatar-test");
         Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [\"" + upstream.url() + "\"], "
-                + "\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, "
+                + "\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0, "
                 + "\"allow_private_origins\": true, \"admin_token\": \"" + ADMIN_TOKEN + "\", "
                 + "\"avatar_origin_failure\": \"error\", \"max_concurrent\": 4}");
         stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE);
@@ -301,6 +301,30 @@ class AvatarTest {
         assertThat(JSON.readTree(noProfile.body()).get("error").asString()).contains("no profile found");
         assertThat(get("/health").statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(get("/health").body()).get("database").asString()).isEqualTo("ok");
+    }
+
+    @Test
+    void requestBodiesOfTheWrongShapeOrSizeAreRefused() throws Exception {
+        for (String body : List.of("[1,2]", "[]", "\"text\"", "42", "null", "{\"pubkeys\": \"x\"}", "{\"pubkeys\": [1,", "")) {
+            HttpResponse<String> r = send("POST", "/batch-cache", body, null);
+            assertThat(r.statusCode()).as("POST /batch-cache %s", body).isEqualTo(400);
+            assertThat(JSON.readTree(r.body()).get("error").asString()).contains("pubkeys");
+        }
+        // 1,000 npubs fit; a body past the limit is refused before it is read.
+        String batch = "{\"pubkeys\": [" + String.join(",", java.util.Collections.nCopies(1000,
+                "\"" + dev.nostrcache.core.nip.Nip19.npub(TestKeys.signer(5).pubkey()) + "\"")) + "]}";
+        assertThat(send("POST", "/batch-cache", batch, null).statusCode()).isEqualTo(202);
+        byte[] huge = new byte[LocalGateway.MAX_BODY_BYTES + 1];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        HttpResponse<String> sized = HTTP.send(HttpRequest.newBuilder(stack.httpUrl().resolve("/batch-cache"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(huge)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(sized.statusCode()).isEqualTo(413);
+        // Without a length: streamed until the limit, then refused.
+        HttpResponse<String> streamed = HTTP.send(HttpRequest.newBuilder(stack.httpUrl().resolve("/batch-cache"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(streamed.statusCode()).isEqualTo(413);
+        assertThat(JSON.readTree(streamed.body()).get("message").asString()).contains("larger than " + LocalGateway.MAX_BODY_BYTES);
     }
 
     @Test

@@ -29,7 +29,7 @@ class BackupRestoreTest {
         Files.createDirectories(dir);
         Path file = dir.resolve("config.json");
         Files.writeString(file, "{\"upstream_relays\": [], \"avatar_cache\": false, \"listen_addr\": \"127.0.0.1:0\", "
-                + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0}");
+                + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0}");
         return file;
     }
 

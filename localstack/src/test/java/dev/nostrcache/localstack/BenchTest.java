@@ -13,7 +13,7 @@ class BenchTest {
     void aSmallRunPrintsEveryFigureBesideItsCeiling() throws Exception {
         Path dir = Files.createTempDirectory("bench-test");
         Files.writeString(dir.resolve("config.json"), "{\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, "
-                + "\"sqs_port\": 0, \"s3_port\": 0}");
+                + "\"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0}");
         CommandRun run = CommandRun.of("bench", "--events", "400", "--config", dir.resolve("config.json").toString());
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("400 events stored over").contains("ceiling measured in the same run")

@@ -42,7 +42,7 @@ class ExamplePageTest {
         origin = new ImageOrigin().serve("/me.jpg", "image/jpeg", TestImages.encode("jpeg", 800, 600));
         dir = Files.createTempDirectory("example-page-test");
         Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", "
-                + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"allow_private_origins\": true}");
+                + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0, \"allow_private_origins\": true}");
         stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE);
         withPicture = profile(1, origin.url("/me.jpg"));
         withoutPicture = profile(2, null);

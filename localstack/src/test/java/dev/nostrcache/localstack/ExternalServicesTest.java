@@ -36,7 +36,7 @@ class ExternalServicesTest {
     private static CacheConfig config(Path dir, Map<String, String> env, String stack) throws Exception {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"avatar_cache\": false, \"listen_addr\": "
-                + "\"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"stack_name\": \"" + stack + "\"}");
+                + "\"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0, \"stack_name\": \"" + stack + "\"}");
         return ConfigLoader.load(List.of(), env, dir);
     }
 

@@ -42,7 +42,7 @@ class HostileClientsTest {
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("hostile-clients");
         Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"avatar_cache\": false, "
-                + "\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0}");
+                + "\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0}");
         stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE);
         EventRepository events = new EventRepository(stack.dataSource());
         for (int i = 0; i < LARGE_NOTES; i++) {

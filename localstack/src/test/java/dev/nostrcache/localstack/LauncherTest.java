@@ -1,62 +1,121 @@
 package dev.nostrcache.localstack;
 
+import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.testing.TestData;
+import dev.nostrcache.core.testing.TestKeys;
+import dev.nostrcache.localstack.bench.FrameQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The launcher as an operator uses it: a real process stopped with Ctrl-C, and the verify command. */
+/** The launcher as an operator uses it: a real process started and stopped with Ctrl-C, and the verify command. */
 class LauncherTest {
+    private static final String REFUSED = "refused";
+
     @TempDir
     Path dir;
 
     @Test
     void ctrlCStopsEverythingAndLeavesNoProcessBehind() throws Exception {
-        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"avatar_cache\": false, \"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0}");
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()).directory(dir.toFile()).redirectErrorStream(true).start();
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                lines.add(line);
-                if (line.startsWith("Press Ctrl-C")) {
-                    break;
-                }
-            }
-            assertThat(lines).as("start-up output").anyMatch(l -> l.contains("nostr-cache local runtime is up"));
-            int postgresPort = lines.stream().filter(l -> l.contains("jdbc:postgresql://"))
+        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"avatar_cache\": false, \"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0}");
+        try (RuntimeProcess runtime = RuntimeProcess.start(dir, List.of())) {
+            runtime.awaitUp();
+            assertThat(runtime.lines()).as("start-up output").anyMatch(l -> l.contains("nostr-cache local runtime is up"));
+            int postgresPort = runtime.lines().stream().filter(l -> l.contains("jdbc:postgresql://"))
                     .map(l -> l.replaceAll(".*jdbc:postgresql://[^:]+:(\\d+)/.*", "$1")).mapToInt(Integer::parseInt)
                     .findFirst().orElseThrow();
             assertThat(Files.exists(dir.resolve("data/postgres/postmaster.pid"))).isTrue();
 
-            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
-            while ((line = out.readLine()) != null) {
-                lines.add(line);
-            }
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(lines).contains("stopping...", "stopped.");
+            runtime.interrupt();
+            assertThat(runtime.lines()).contains("stopping...", "stopped.");
             // pg_ctl daemonises the postmaster, so it is no child of ours: check that it is gone instead.
             assertThat(Files.exists(dir.resolve("data/postgres/postmaster.pid"))).isFalse();
             LocalStackTest.assertNotListening(postgresPort);
             assertThat(Files.exists(dir.resolve("data/postgres/PG_VERSION"))).isTrue();
-        } finally {
-            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void everyConnectionFromTheMomentTheProcessStartsGetsItsAnswers() throws Exception {
+        int port = FreePort.find();
+        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"avatar_cache\": false, \"listen_addr\": "
+                + "\"127.0.0.1:" + port + "\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0}");
+        URI url = URI.create("ws://127.0.0.1:" + port + "/");
+        List<Future<String>> answers = new ArrayList<>();
+        int refused = 0;
+        try (HttpClient http = HttpClient.newHttpClient();
+             RuntimeProcess runtime = RuntimeProcess.start(dir, List.of());
+             var clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            // Connect as Primal's web client does after a restart: again and again, from the first moment.
+            long upSince = 0;
+            for (int i = 0; upSince == 0 || System.nanoTime() - upSince < 2_000_000_000L; i++) {
+                if (upSince == 0 && runtime.lines().stream().anyMatch(l -> l.startsWith("Press Ctrl-C"))) {
+                    upSince = System.nanoTime();
+                }
+                assertThat(runtime.isAlive()).as("the runtime runs").isTrue();
+                Event event = TestKeys.signer(i % 5)
+                        .sign(1_700_000_000L + i, 1, List.of(), "published while starting " + i);
+                FrameQueue frames = new FrameQueue();
+                CompletableFuture<WebSocket> opened = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(120))
+                        .buildAsync(url, frames);
+                try {
+                    // Nothing bound yet: refused at once. Bound but not accepting yet: the handshake waits.
+                    opened.get(50, TimeUnit.MILLISECONDS);
+                } catch (ExecutionException refusedNow) {
+                    refused++;
+                    Thread.sleep(20);
+                    continue;
+                } catch (TimeoutException pending) {
+                    // answered below, whenever the handshake completes
+                }
+                answers.add(clients.submit(() -> {
+                    WebSocket ws;
+                    try {
+                        ws = opened.get(120, TimeUnit.SECONDS);
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof java.net.ConnectException) {
+                            return REFUSED;  // nothing listened yet (the JDK retries a refused connect once)
+                        }
+                        throw e;
+                    }
+                    ws.sendText("[\"EVENT\"," + event.toJson() + "]", true).join();
+                    String answer = frames.texts.poll(60, TimeUnit.SECONDS);
+                    ws.abort();
+                    return answer == null ? "no answer for " + event.id() : answer;
+                }));
+                Thread.sleep(100);
+            }
+            int connected = 0;
+            for (var answer : answers) {
+                String got = answer.get(3, TimeUnit.MINUTES);
+                if (!got.equals(REFUSED)) {
+                    assertThat(got).startsWith("[\"OK\",\"").contains("\",true,");
+                    connected++;
+                } else {
+                    refused++;
+                }
+            }
+            runtime.interrupt();
+            assertThat(connected).as("connections made while the runtime started and after (%d refused before the "
+                    + "port was bound)", refused).isGreaterThan(20);
         }
     }
 
@@ -103,5 +162,24 @@ class LauncherTest {
         CommandRun unknown = CommandRun.of("frobnicate");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("unknown command 'frobnicate'").contains("usage:");
+        // Nothing the launcher does not understand is taken for another command (this once started the server).
+        for (String[] line : new String[][]{{"--frobnicate"}, {"start", "extra"}, {"verify-stats", "--force"},
+                {"import"}, {"import", "a", "b"}, {"bench", "--events"}, {"redrive", "--queue"}, {"--config"},
+                {"--config", "a.json", "--config", "b.json", "verify-stats"}}) {
+            CommandRun r = CommandRun.of(line);
+            assertThat(r.exit()).as(String.join(" ", line)).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", line)).contains("usage:");
+            assertThat(r.out()).as(String.join(" ", line)).doesNotContain("runtime is up");
+        }
+        assertThat(CommandRun.of("--help").out()).contains("usage:");
+    }
+
+    @Test
+    void theConfigOptionMayComeBeforeTheCommand() throws Exception {
+        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"avatar_cache\": false, "
+                + "\"database_port\": 0}");
+        CommandRun stats = CommandRun.of("--config", dir.resolve("config.json").toString(), "verify-stats");
+        assertThat(stats.exit()).as(stats.err()).isZero();
+        assertThat(stats.out()).contains("no mismatch").doesNotContain("runtime is up");
     }
 }

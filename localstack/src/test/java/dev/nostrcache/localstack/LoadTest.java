@@ -53,7 +53,7 @@ class LoadTest {
     void fiveHundredConnectionsForAMinuteWithoutErrorsOrLeaks() throws Exception {
         Path dir = Files.createTempDirectory("load-test");
         Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"avatar_cache\": false, "
-                + "\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0}");
+                + "\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0}");
         try (LocalStack stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE)) {
             SocialScenario s = new SocialScenario();
             for (Event e : s.events()) {

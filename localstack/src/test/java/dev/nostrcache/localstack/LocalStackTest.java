@@ -45,7 +45,7 @@ class LocalStackTest {
     Path dir;
 
     private CacheConfig config() throws Exception {
-        Files.writeString(dir.resolve("config.json"), "{\"avatar_cache\": false, \"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, "
+        Files.writeString(dir.resolve("config.json"), "{\"avatar_cache\": false, \"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0, "
                 + "\"stack_name\": \"test-stack\"}");
         return ConfigLoader.load(List.of(), Map.of(), dir);
     }
@@ -203,7 +203,7 @@ class LocalStackTest {
         try (LocalStack first = LocalStack.start(config(), LocalStack.Mode.SERVICES)) {
             Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
             Files.writeString(elsewhere.resolve("config.json"), "{\"avatar_cache\": false, \"listen_addr\": \"127.0.0.1:0\", "
-                    + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0}");
+                    + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0}");
             assertThatThrownBy(() -> LocalStack.start(ConfigLoader.load(List.of(), Map.of(), elsewhere), LocalStack.Mode.SERVICES))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("already runs in this process").hasMessageContaining("sqs_endpoint");
@@ -228,7 +228,7 @@ class LocalStackTest {
     @Test
     void theGatewayClosesIdleAndOldConnectionsAndForgetsThem() throws Exception {
         Files.writeString(dir.resolve("config.json"), "{\"avatar_cache\": false, \"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", "
-                + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"gateway_idle_timeout_seconds\": 2, "
+                + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0, \"gateway_idle_timeout_seconds\": 2, "
                 + "\"gateway_max_connection_seconds\": 4}");
         try (LocalStack stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE)) {
             java.util.concurrent.CompletableFuture<Integer> idleClosed = new java.util.concurrent.CompletableFuture<>();
@@ -261,7 +261,7 @@ class LocalStackTest {
     @Test
     void aConnectionPolicyRefusesBlockedAddressesAtConnect() throws Exception {
         Files.writeString(dir.resolve("config.json"), "{\"avatar_cache\": false, \"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", "
-                + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"blocked_source_ips\": [\"127.0.0.1\"]}");
+                + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0, \"blocked_source_ips\": [\"127.0.0.1\"]}");
         try (LocalStack stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE)) {
             java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
             HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(stack.gatewayUrl(), closeListener(closed)).join();
@@ -277,7 +277,7 @@ class LocalStackTest {
     @Test
     void whileTheDatabaseIsAwayClientsGetErrorsAndAfterwardsAnswers() throws Exception {
         Files.writeString(dir.resolve("config.json"), "{\"avatar_cache\": false, \"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", "
-                + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0}");
+                + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0}");
         try (LocalStack stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE);
              RelayClient client = new RelayClient(stack.gatewayUrl())) {
             client.send("[\"COUNT\",\"before\",{\"kinds\":[1]}]");

@@ -39,7 +39,7 @@ class RelayTest {
     static void start() throws Exception {
         dir = Files.createTempDirectory("relay-test");
         Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"avatar_cache\": false, \"listen_addr\": \"127.0.0.1:0\", "
-                + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0}");
+                + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0}");
         stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE);
         EventParser parser = new EventParser(Limits.DEFAULTS);
         for (String line : TestData.lines("workload-events.jsonl")) {
@@ -175,7 +175,7 @@ class RelayTest {
     void theManagementApiServesTheRealSdkClient() throws Exception {
         try (RelayClient client = new RelayClient(stack.gatewayUrl());
              var api = software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient.builder()
-                     .endpointOverride(java.net.URI.create(stack.gatewayUrl().toString().replace("ws://", "http://") + "local"))
+                     .endpointOverride(stack.managementUrl().resolve("/local"))
                      .region(software.amazon.awssdk.regions.Region.of(LocalAws.REGION)).credentialsProvider(LocalAws.credentials())
                      .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
             client.send("[\"COUNT\",\"warm\",{\"kinds\":[0]}]");
@@ -192,7 +192,7 @@ class RelayTest {
             api.postToConnection(r -> r.connectionId(id).data(software.amazon.awssdk.core.SdkBytes.fromUtf8String("[\"NOTICE\",\"hello\"]")));
             assertThat(client.until("[\"NOTICE\"", WAIT).getLast()).isEqualTo("[\"NOTICE\",\"hello\"]");
             // The messenger the Lambda functions answer with (locally they call the gateway directly).
-            String endpoint = stack.gatewayUrl().toString().replace("ws://", "http://") + "local";
+            String endpoint = stack.managementUrl().resolve("/local").toString();
             var messenger = new dev.nostrcache.infra.ws.ApiGatewayMessenger(uri -> api);
             assertThat(messenger.send(endpoint, id, "[\"NOTICE\",\"through the messenger\"]")).isTrue();
             assertThat(client.until("[\"NOTICE\"", WAIT).getLast()).isEqualTo("[\"NOTICE\",\"through the messenger\"]");
@@ -202,6 +202,49 @@ class RelayTest {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> api.postToConnection(r -> r.connectionId(id)
                             .data(software.amazon.awssdk.core.SdkBytes.fromUtf8String("late"))))
                     .isInstanceOf(software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException.class);
+        }
+    }
+
+    @Test
+    void eventsWithCharactersSqsRefusesTravelEscapedAndAreServedByteIdentical() throws Exception {
+        EscapeEdgeEvents.publishAndReadBack(stack, EscapeEdgeEvents.all(77));
+    }
+
+    @Test
+    void theClientPortServesNoManagementPath() throws Exception {
+        try (RelayClient victim = new RelayClient(stack.gatewayUrl())) {
+            victim.send("[\"COUNT\",\"warm\",{\"kinds\":[0]}]");
+            victim.until("[\"COUNT\"", WAIT);
+            String id;
+            try (Connection c = stack.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT connection_id FROM ws_connections ORDER BY connected_at DESC LIMIT 1"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                id = rs.getString(1);
+            }
+            var http = java.net.http.HttpClient.newHttpClient();
+            java.net.URI client = stack.httpUrl();
+            String forged = "[\"EVENT\",\"x\",{\"id\":\"" + "0".repeat(64) + "\"}]";
+            for (String method : List.of("GET", "POST", "DELETE")) {
+                for (String path : List.of("/local/@connections/" + id, "/local/@connections/" + id + "/",
+                        "/@connections/" + id, "/metrics", "/local/metrics")) {
+                    var request = java.net.http.HttpRequest.newBuilder(client.resolve(path))
+                            .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(forged)).build();
+                    int status;
+                    // A fresh client each time: a request whose body is not read closes its connection.
+                    try (var once = java.net.http.HttpClient.newHttpClient()) {
+                        status = once.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+                    }
+                    assertThat(status).as("%s %s on the client port", method, path).isIn(403, 404, 405);
+                }
+            }
+            victim.send("[\"COUNT\",\"still\",{\"kinds\":[0]}]");
+            List<String> seen = victim.until("[\"COUNT\",\"still\"", WAIT);
+            assertThat(seen).as("nothing forged reached the victim, and it is still connected")
+                    .noneMatch(m -> m.contains("0".repeat(64)));
+            // The management listener itself is on loopback only.
+            assertThat(stack.managementUrl().getHost()).isEqualTo("127.0.0.1");
+            assertThat(http.send(java.net.http.HttpRequest.newBuilder(stack.managementUrl().resolve("/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         }
     }
 

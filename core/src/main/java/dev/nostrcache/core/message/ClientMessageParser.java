@@ -1,6 +1,5 @@
 package dev.nostrcache.core.message;
 
-import dev.nostrcache.core.Hex;
 import dev.nostrcache.core.Limits;
 import dev.nostrcache.core.event.EventParser;
 import dev.nostrcache.core.event.InvalidEventException;
@@ -24,6 +23,9 @@ import java.util.List;
 public final class ClientMessageParser {
     // Duplicate keys are refused here already: the tree would otherwise keep the last one silently.
     private static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+    /** An id string longer than this is not echoed back (an id is 64 characters). */
+    private static final int MAX_ECHOED_ID_CHARS = 256;
 
     private final Limits limits;
     private final FilterParser filters;
@@ -61,13 +63,22 @@ public final class ClientMessageParser {
         };
     }
 
+    /**
+     * Every EVENT is answered: a refused one by {@code OK false} with its id exactly as sent (even when the id itself
+     * is what is wrong, so the client can match the answer; an empty id when the object has no id string), and by a
+     * NOTICE only when there is no event object at all.
+     */
     private ClientMessage event(JsonNode root) {
-        if (root.size() != 2 || !root.get(1).isObject()) {
+        JsonNode event = root.size() >= 2 ? root.get(1) : null;
+        if (event == null || !event.isObject()) {
             return new ClientMessage.Unintelligible("invalid: EVENT takes exactly one event object");
         }
-        JsonNode event = root.get(1);
         JsonNode id = event.get("id");
-        String eventId = id != null && id.isString() && Hex.isLowerHex(id.stringValue(), 64) ? id.stringValue() : "";
+        boolean echoable = id != null && id.isString() && id.stringValue().length() <= MAX_ECHOED_ID_CHARS;
+        String eventId = echoable ? id.stringValue() : "";
+        if (root.size() != 2) {
+            return new ClientMessage.RefusedEvent(eventId, "invalid: EVENT takes exactly one event object");
+        }
         try {
             return new ClientMessage.Publish(events.parse(JSON.writeValueAsString(event)));
         } catch (InvalidEventException e) {

@@ -5,6 +5,7 @@ import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.testing.TestData;
 import dev.nostrcache.core.testing.TestKeys;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.util.List;
@@ -66,17 +67,44 @@ class ClientMessageParserTest {
         JsonMapper json = JsonMapper.builder().build();
         int refused = 0;
         for (String line : TestData.lines("bad-events.jsonl")) {
-            String event = json.writeValueAsString(json.readTree(line).get("event"));
-            ClientMessage m = parser.parse("[\"EVENT\"," + event + "]");
+            JsonNode event = json.readTree(line).get("event");
+            ClientMessage m = parser.parse("[\"EVENT\"," + json.writeValueAsString(event) + "]");
+            JsonNode id = event.isObject() ? event.get("id") : null;
             if (m instanceof ClientMessage.RefusedEvent r) {
                 assertThat(r.reason()).startsWith("invalid: ");
+                assertThat(r.eventId()).as("the id exactly as sent, or empty when there is no id string")
+                        .isEqualTo(id != null && id.isString() ? id.stringValue() : "");
                 refused++;
+            } else if (!event.isObject()) {
+                // No event object to answer an OK about: a NOTICE says why.
+                assertThat(m).isInstanceOfSatisfying(ClientMessage.Unintelligible.class,
+                        u -> assertThat(u.reason()).startsWith("invalid: "));
             } else {
                 // Structurally fine: the id or signature check refuses it later, and the tests of that cover it.
                 assertThat(m).isInstanceOf(ClientMessage.Publish.class);
             }
         }
-        assertThat(refused).isGreaterThan(20);
+        assertThat(refused).isGreaterThan(15);
+    }
+
+    @Test
+    void anEventWhoseIdIsMalformedIsAnsweredWithTheIdAsSent() {
+        for (String id : new String[]{A.toUpperCase(), A.substring(1), A + "0", "not-hex", ""}) {
+            ClientMessage m = parser.parse("[\"EVENT\",{\"id\":\"" + id + "\",\"pubkey\":\"" + A + "\",\"created_at\":1,"
+                    + "\"kind\":1,\"tags\":[],\"content\":\"\",\"sig\":\"" + A + A + "\"}]");
+            assertThat(m).as(id).isInstanceOfSatisfying(ClientMessage.RefusedEvent.class, r -> {
+                assertThat(r.eventId()).isEqualTo(id);
+                assertThat(r.reason()).startsWith("invalid: ");
+            });
+        }
+        assertThat(parser.parse("[\"EVENT\",{\"id\":7}]")).isInstanceOfSatisfying(ClientMessage.RefusedEvent.class, r -> {
+            assertThat(r.eventId()).as("no id string to echo").isEmpty();
+            assertThat(r.reason()).startsWith("invalid: ");
+        });
+        assertThat(parser.parse("[\"EVENT\",\"not an object\"]")).isEqualTo(
+                new ClientMessage.Unintelligible("invalid: EVENT takes exactly one event object"));
+        assertThat(parser.parse("[\"EVENT\",{\"id\":\"" + A + "\"},{}]")).isInstanceOfSatisfying(
+                ClientMessage.RefusedEvent.class, r -> assertThat(r.eventId()).isEqualTo(A));
     }
 
     @Test

@@ -55,9 +55,9 @@ public class AvatarHttpFunctions {
     }
 
     @Bean
-    Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> profilePic(ObjectProvider<AvatarCache> cache,
+    Function<InputStream, APIGatewayV2HTTPResponse> profilePic(ObjectProvider<AvatarCache> cache,
                                                                           io.micrometer.core.instrument.MeterRegistry metrics) {
-        return request -> {
+        return HttpFunctions.reading(request -> {
             String raw = HttpResponses.pathParameter(request, "pubkey");
             String pubkey = Nip19.pubkeyFrom(raw);
             if (pubkey == null) {
@@ -86,12 +86,12 @@ public class AvatarHttpFunctions {
                             : error(502, "the picture could not be fetched from its origin: " + failed.reason());
                 };
             });
-        };
+        });
     }
 
     @Bean
-    Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> avatarJobs(ObjectProvider<AvatarCache> cache) {
-        return request -> {
+    Function<InputStream, APIGatewayV2HTTPResponse> avatarJobs(ObjectProvider<AvatarCache> cache) {
+        return HttpFunctions.reading(request -> {
             if (!cache.getObject().settings().enabled()) {
                 return turnedOff();
             }
@@ -108,7 +108,7 @@ public class AvatarHttpFunctions {
                 return follows(cache, request, followsOf);
             }
             return error(405, "method not allowed");
-        };
+        });
     }
 
     private static APIGatewayV2HTTPResponse turnedOff() {
@@ -222,9 +222,9 @@ public class AvatarHttpFunctions {
     }
 
     @Bean
-    Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> avatarAdmin(ObjectProvider<AvatarCache> cache,
+    Function<InputStream, APIGatewayV2HTTPResponse> avatarAdmin(ObjectProvider<AvatarCache> cache,
                                                                            AdminCredential admin) {
-        return request -> {
+        return HttpFunctions.reading(request -> {
             switch (admin.check(HttpResponses.header(request, "authorization"))) {
                 case MISSING -> {
                     APIGatewayV2HTTPResponse r = error(401, "an admin bearer token is required");
@@ -261,7 +261,7 @@ public class AvatarHttpFunctions {
                 return purged.isEmpty() ? error(404, "no cached profile picture for " + pubkey)
                         : json(200, purgedAnswer(purged.get(), "Profile picture of " + pubkey + " purged"));
             });
-        };
+        });
     }
 
     private static ObjectNode purgedAnswer(AvatarCache.Purged purged, String message) {
@@ -275,14 +275,14 @@ public class AvatarHttpFunctions {
     }
 
     @Bean
-    Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> examplePage() {
+    Function<InputStream, APIGatewayV2HTTPResponse> examplePage() {
         String page = resource("/static/profile-pic-example.html");
-        return request -> APIGatewayV2HTTPResponse.builder().withStatusCode(200)
+        return HttpFunctions.reading(request -> APIGatewayV2HTTPResponse.builder().withStatusCode(200)
                 .withHeaders(Map.of("Content-Type", "text/html; charset=utf-8", "Cache-Control", "public, max-age=300",
                         "Content-Security-Policy", "default-src 'self'; img-src * data:; style-src 'unsafe-inline'; "
                                 + "script-src 'unsafe-inline'; connect-src 'self'",
                         "X-Content-Type-Options", "nosniff"))
-                .withBody(page).build();
+                .withBody(page).build());
     }
 
     private static String resource(String name) {

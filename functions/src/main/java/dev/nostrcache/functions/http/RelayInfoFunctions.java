@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.util.Map;
+import java.io.InputStream;
 import java.util.function.Function;
 
 /**
@@ -36,9 +37,9 @@ public class RelayInfoFunctions {
     }
 
     @Bean
-    Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> relayInfo() {
+    Function<InputStream, APIGatewayV2HTTPResponse> relayInfo() {
         String body = document(Limits.DEFAULTS);
-        return request -> {
+        return HttpFunctions.reading(request -> {
             boolean preflight = request.getRequestContext() != null && request.getRequestContext().getHttp() != null
                     && "OPTIONS".equals(request.getRequestContext().getHttp().getMethod());
             Map<String, String> headers = new java.util.HashMap<>(CORS);
@@ -55,6 +56,6 @@ public class RelayInfoFunctions {
             }
             return APIGatewayV2HTTPResponse.builder().withStatusCode(preflight ? 204 : 200).withHeaders(headers)
                     .withBody(preflight ? "" : body).build();
-        };
+        });
     }
 }

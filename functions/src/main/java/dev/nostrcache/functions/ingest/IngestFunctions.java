@@ -3,6 +3,8 @@ package dev.nostrcache.functions.ingest;
 import dev.nostrcache.core.Limits;
 import dev.nostrcache.infra.avatar.AvatarQueue;
 import dev.nostrcache.infra.ingest.EventProcessor;
+import dev.nostrcache.infra.queue.EventSubmitter;
+import dev.nostrcache.infra.queue.OutageRetry;
 import dev.nostrcache.infra.queue.QueueGroup;
 import dev.nostrcache.infra.ws.ConnectionMessenger;
 import dev.nostrcache.infra.primal.PrimalApi;
@@ -29,10 +31,11 @@ public class IngestFunctions {
 
     @Bean(HANDLER)
     SqsIngestHandler sqsIngestHandler(DataSource dataSource, AvatarQueue avatars, ConnectionMessenger messenger,
-                                      Clock clock, PrimalApi primal, MeterRegistry metrics) {
+                                      Clock clock, PrimalApi primal, MeterRegistry metrics, EventSubmitter queues,
+                                      OutageRetry outageRetry) {
         return new SqsIngestHandler(new EventProcessor(dataSource), avatars,
                 new LiveDelivery(new SubscriptionRepository(dataSource), messenger, primal::push), primal::changed,
-                metrics, Limits.DEFAULTS, clock);
+                metrics, queues, outageRetry, Limits.DEFAULTS, clock);
     }
 
     @Bean

@@ -11,7 +11,11 @@ import dev.nostrcache.core.event.InvalidEventException;
 import dev.nostrcache.infra.avatar.AvatarQueue;
 import dev.nostrcache.infra.ingest.EventProcessor;
 import dev.nostrcache.infra.ingest.ProcessResult;
+import dev.nostrcache.infra.db.DatabaseFailures;
 import dev.nostrcache.infra.queue.EventBundle;
+import dev.nostrcache.infra.queue.EventSubmitter;
+import dev.nostrcache.infra.queue.OutageRetry;
+import dev.nostrcache.infra.queue.QueueGroup;
 import dev.nostrcache.infra.ws.LiveDelivery;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -20,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +33,11 @@ import java.util.Set;
 /**
  * One SQS batch of events into PostgreSQL. A message carries one or more events ({@link EventBundle}). Every event
  * is verified again (the worker is never trusted); an invalid one is dropped and logged with its reason, never
- * retried; an event the database fails to store reports its message as a batch item failure, so SQS delivers the
- * message again (its stored events are then duplicates, which change nothing) and finally dead-letters it.
+ * retried; an event the database refuses reports its message as a batch item failure, so SQS delivers the message
+ * again (its stored events are then duplicates, which change nothing) and finally dead-letters it. When the
+ * database is away instead, the message goes back on its queue as a new one, delayed ({@link OutageRetry}): an
+ * outage of any length costs no receives and dead-letters nothing. Only if that send fails too is the message
+ * reported as failed.
  */
 public final class SqsIngestHandler {
     private static final Logger LOG = LoggerFactory.getLogger(SqsIngestHandler.class);
@@ -41,12 +49,17 @@ public final class SqsIngestHandler {
     private final LiveDelivery live;
     private final java.util.function.Consumer<Event> stateChanged;
     private final MeterRegistry metrics;
+    private final EventSubmitter queues;
+    private final OutageRetry outageRetry;
     private final Clock clock;
 
-    /** @param stateChanged told of every event that changed the stored state (the Primal API's hot-path cache) */
+    /**
+     * @param stateChanged told of every event that changed the stored state (the Primal API's hot-path cache)
+     * @param queues       where a message goes back to while the database is away
+     */
     public SqsIngestHandler(EventProcessor processor, AvatarQueue avatars, LiveDelivery live,
-                            java.util.function.Consumer<Event> stateChanged, MeterRegistry metrics, Limits limits,
-                            Clock clock) {
+                            java.util.function.Consumer<Event> stateChanged, MeterRegistry metrics,
+                            EventSubmitter queues, OutageRetry outageRetry, Limits limits, Clock clock) {
         this.parser = new EventParser(limits);
         this.verifier = new EventVerifier(new BouncyCastleSchnorr(), limits, clock);
         this.processor = processor;
@@ -54,6 +67,8 @@ public final class SqsIngestHandler {
         this.live = live;
         this.stateChanged = stateChanged;
         this.metrics = metrics;
+        this.queues = queues;
+        this.outageRetry = outageRetry;
         this.clock = clock;
     }
 
@@ -62,14 +77,14 @@ public final class SqsIngestHandler {
         int invalid = 0;
         List<SQSEvent.SQSMessage> records = batch.getRecords() == null ? List.of() : batch.getRecords();
         List<Event> valid = new ArrayList<>();
-        List<String> messageOf = new ArrayList<>();
+        List<SQSEvent.SQSMessage> messageOf = new ArrayList<>();
         for (SQSEvent.SQSMessage message : records) {
             for (String json : EventBundle.split(message.getBody() == null ? "" : message.getBody())) {
                 try {
                     Event event = parser.parse(json);
                     verifier.verify(event);
                     valid.add(event);
-                    messageOf.add(message.getMessageId());
+                    messageOf.add(message);
                 } catch (InvalidEventException e) {
                     invalid++;
                     LOG.warn("{}: dropped an event of message {} from {}: {}", functionName, message.getMessageId(),
@@ -77,14 +92,19 @@ public final class SqsIngestHandler {
                 }
             }
         }
-        Set<String> failed = new LinkedHashSet<>();
+        // By message, in order: the reason to report (a refusal wins over the database being away).
+        Map<SQSEvent.SQSMessage, Exception> failures = new java.util.IdentityHashMap<>();
+        List<SQSEvent.SQSMessage> failedInOrder = new ArrayList<>();
         List<EventProcessor.Processed> processed = processor.processAll(valid, clock.millis() / 1000);
         for (int i = 0; i < processed.size(); i++) {
             EventProcessor.Processed p = processed.get(i);
             if (p.failure() != null) {
-                LOG.warn("{}: message {} (event {}) failed and will be retried: {}", functionName, messageOf.get(i),
+                LOG.warn("{}: message {} (event {}) failed: {}", functionName, messageOf.get(i).getMessageId(),
                         p.event().id(), p.failure().toString());
-                failed.add(messageOf.get(i));
+                if (!failures.containsKey(messageOf.get(i))) {
+                    failedInOrder.add(messageOf.get(i));
+                }
+                failures.merge(messageOf.get(i), p.failure(), (first, other) -> DatabaseFailures.isUnreachable(first) ? other : first);
                 continue;
             }
             ProcessResult result = p.result();
@@ -99,14 +119,57 @@ public final class SqsIngestHandler {
                 live.deliver(p.event());
             }
         }
+        Set<String> failed = new LinkedHashSet<>();
+        int requeued = 0;
+        for (SQSEvent.SQSMessage message : failedInOrder) {
+            if (DatabaseFailures.isUnreachable(failures.get(message)) && requeue(functionName, message)) {
+                requeued++;
+            } else {
+                failed.add(message.getMessageId());
+            }
+        }
         int failedEvents = (int) processed.stream().filter(p -> p.failure() != null).count();
-        LOG.info("{}: {} messages, {} events, {} invalid, {} failed, outcomes {}", functionName, records.size(),
-                valid.size() + invalid, invalid, failedEvents, outcomes);
+        LOG.info("{}: {} messages, {} events, {} invalid, {} failed{}, outcomes {}", functionName, records.size(),
+                valid.size() + invalid, invalid, failedEvents, failedEvents == 0 ? "" : " (" + requeued
+                        + " messages back on their queue until the database returns, " + failed.size() + " to be retried)",
+                outcomes);
+        metrics.counter("nostr_cache.outage_requeues", "function", functionName).increment(requeued);
         outcomes.forEach((outcome, n) -> metrics.counter("nostr_cache.events", "function", functionName, "outcome",
                 outcome.name().toLowerCase(java.util.Locale.ROOT)).increment(n));
         metrics.counter("nostr_cache.events", "function", functionName, "outcome", "invalid").increment(invalid);
         metrics.counter("nostr_cache.events", "function", functionName, "outcome", "failed").increment(failedEvents);
         return new SQSBatchResponse(failed.stream().map(SQSBatchResponse.BatchItemFailure::new).toList());
+    }
+
+    /** Puts {@code message} back on its queue after the outage delay; false if that failed too. */
+    private boolean requeue(String functionName, SQSEvent.SQSMessage message) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        if (message.getMessageAttributes() != null) {
+            message.getMessageAttributes().forEach((name, value) -> {
+                if (value.getStringValue() != null && !name.equals(OutageRetry.ATTRIBUTE)) {
+                    attributes.put(name, value.getStringValue());
+                }
+            });
+        }
+        int retries = outageRetries(message);
+        attributes.put(OutageRetry.ATTRIBUTE, Integer.toString(retries + 1));
+        try {
+            queues.requeue(QueueGroup.forFunction(functionName), message.getBody(), attributes, outageRetry.delay(retries));
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("{}: message {} could not go back on its queue ({}); it will be retried", functionName,
+                    message.getMessageId(), e.toString());
+            return false;
+        }
+    }
+
+    private static int outageRetries(SQSEvent.SQSMessage message) {
+        var attribute = message.getMessageAttributes() == null ? null : message.getMessageAttributes().get(OutageRetry.ATTRIBUTE);
+        try {
+            return attribute == null || attribute.getStringValue() == null ? 0 : Integer.parseInt(attribute.getStringValue());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private void requestAvatarRefresh(String pubkey, String url) {

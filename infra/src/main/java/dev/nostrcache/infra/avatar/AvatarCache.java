@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The profile-picture cache: answers {@code /profile-pic}, caches a pubkey's picture (profile from the database or
@@ -82,6 +84,7 @@ public final class AvatarCache {
     private final AvatarSettings settings;
     private final Clock clock;
     private final RedirectCache redirects;
+    private final Map<String, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
 
     public AvatarCache(AvatarRepository avatars, AvatarJobRepository jobs, AvatarBucket bucket, SafeImageFetcher fetcher,
                        EventRepository events, UpstreamQuery upstream, EventSubmitter submitter, AvatarQueue queue,
@@ -170,6 +173,41 @@ public final class AvatarCache {
                 return new Outcome.Cached(existing.get());
             }
         }
+        return fetchOnce(pubkey, url, now);
+    }
+
+    /**
+     * Fetches, renders and stores the picture at {@code url} for {@code pubkey}; a caller that asks for the same while
+     * it runs (a second request for the same avatar, the refresh ingest queued for it) waits for that outcome instead
+     * of downloading and decoding it again.
+     */
+    private Outcome fetchOnce(String pubkey, String url, Instant now) throws SQLException {
+        String key = pubkey + " " + url;
+        CompletableFuture<Outcome> mine = new CompletableFuture<>();
+        CompletableFuture<Outcome> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            try {
+                return running.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof SQLException sql) {
+                    throw sql;
+                }
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        try {
+            Outcome outcome = fetchAndStore(pubkey, url, now);
+            mine.complete(outcome);
+            return outcome;
+        } catch (SQLException | RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
+    }
+
+    private Outcome fetchAndStore(String pubkey, String url, Instant now) throws SQLException {
         try {
             SafeImageFetcher.Image image = fetcher.fetch(url);
             Map<AvatarSize, ImageVariants.Variant> variants = ImageVariants.render(image);

@@ -22,10 +22,30 @@ public record ImageDimensions(int width, int height) {
     }
 
     private static ImageDimensions jpeg(byte[] b) {
+        int frame = startOfFrame(b);
+        return frame < 0 ? null : new ImageDimensions(((b[frame + 7] & 0xff) << 8) | (b[frame + 8] & 0xff),
+                ((b[frame + 5] & 0xff) << 8) | (b[frame + 6] & 0xff));
+    }
+
+    /**
+     * Whether a JPEG is progressive (SOF2, 6, 10 or 14): its decoder holds every coefficient of the whole picture
+     * at once, whatever size it is read at.
+     */
+    public static boolean isProgressiveJpeg(byte[] b) {
+        try {
+            int frame = startOfFrame(b);
+            return frame >= 0 && ((b[frame + 1] & 0xff) - 0xc0) % 4 == 2;
+        } catch (ArrayIndexOutOfBoundsException e) {
+            return false;
+        }
+    }
+
+    /** Where the JPEG's start-of-frame segment begins, or -1. */
+    private static int startOfFrame(byte[] b) {
         int i = 2;
         while (i + 9 < b.length) {
             if ((b[i] & 0xff) != 0xff) {
-                return null;
+                return -1;
             }
             int marker = b[i + 1] & 0xff;
             if (marker == 0xff) {
@@ -33,14 +53,12 @@ public record ImageDimensions(int width, int height) {
                 continue;
             }
             int length = ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
-            boolean startOfFrame = marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
-            if (startOfFrame) {
-                return new ImageDimensions(((b[i + 7] & 0xff) << 8) | (b[i + 8] & 0xff),
-                        ((b[i + 5] & 0xff) << 8) | (b[i + 6] & 0xff));
+            if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc) {
+                return i;
             }
             i += 2 + length;
         }
-        return null;
+        return -1;
     }
 
     private static ImageDimensions webp(byte[] b) {

@@ -2,6 +2,7 @@ package dev.nostrcache.infra.avatar;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
@@ -17,12 +18,22 @@ import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 
 /**
  * Turns a fetched picture into the {@link AvatarSize} variants, each in a format every browser shows: JPEG
  * (quality 0.85) for opaque pictures, PNG for pictures with transparency. WebP decodes through the TwelveMonkeys
  * ImageIO plugin; an animated GIF or WebP gives its first frame. Downscaling halves step by step before the last
  * bilinear step, which keeps thin lines (Java2D's single-step bilinear skips pixels at large ratios).
+ *
+ * <p>Memory and time are bounded, so that a wall of pictures just under the pixel cap can neither exhaust the heap
+ * nor starve everything else. A large picture is decoded subsampled, straight to about twice the largest variant's
+ * edge ({@value #DECODED_EDGE} px on its longer side), never at full size. Every decode takes its estimated memory
+ * from one budget shared by the whole process (a fifth of the heap) before it starts, waiting while others hold it:
+ * the decoded pixels and their scaled copies, plus what the decoder holds at full size where it cannot subsample (the
+ * coefficients of a progressive JPEG, a WebP's whole frame). And no more decodes run at once than there are
+ * processors: a decode is all CPU, and more at once only makes every one of them, and the downloads beside them,
+ * slower.
  */
 public final class ImageVariants {
 
@@ -37,6 +48,13 @@ public final class ImageVariants {
         }
     }
 
+    /** The longer edge pictures are decoded at (at most): twice the largest variant's, for the halving steps. */
+    static final int DECODED_EDGE = 2 * 1000;
+    /** The shared decode budget in KiB (so that a permit count fits an int): a fifth of the heap. */
+    static final int BUDGET_KIB = (int) Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / 5 / 1024);
+    private static final Semaphore BUDGET = new Semaphore(BUDGET_KIB, true);
+    private static final Semaphore DECODERS = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
+
     static {
         ImageIO.setUseCache(false);
     }
@@ -45,7 +63,51 @@ public final class ImageVariants {
     }
 
     public static Map<AvatarSize, Variant> render(SafeImageFetcher.Image image) throws UndecodableException {
-        BufferedImage source = decode(image);
+        int subsampling = subsampling(image.dimensions());
+        int permits = (int) Math.min(BUDGET_KIB, decodeCost(image, subsampling) / 1024 + 1);
+        DECODERS.acquireUninterruptibly();
+        BUDGET.acquireUninterruptibly(permits);
+        try {
+            return render(decode(image, subsampling));
+        } finally {
+            BUDGET.release(permits);
+            DECODERS.release();
+        }
+    }
+
+    /** KiB of the shared decode budget free now (tests). */
+    static int budgetAvailableKib() {
+        return BUDGET.availablePermits();
+    }
+
+    /** Every {@code n}th pixel of every {@code n}th row: the decoded picture's longer edge is at most about {@link #DECODED_EDGE}. */
+    static int subsampling(ImageDimensions dimensions) {
+        return Math.max(1, Math.max(dimensions.width(), dimensions.height()) / DECODED_EDGE);
+    }
+
+    /**
+     * The memory a decode holds at its peak, estimated: the decoded pixels (4 bytes each) three times over (the
+     * decoded picture, its RGB copy, the halving steps), plus a progressive JPEG's coefficients (two bytes for each
+     * of three components of every source pixel) or a WebP frame at full size, which their decoders hold whatever
+     * size is asked for.
+     */
+    static long decodeCost(SafeImageFetcher.Image image, int subsampling) {
+        ImageDimensions d = image.dimensions();
+        long decoded = (long) ceilDiv(d.width(), subsampling) * ceilDiv(d.height(), subsampling);
+        long cost = decoded * 4 * 3;
+        if (image.type() == ImageType.JPEG && ImageDimensions.isProgressiveJpeg(image.bytes())) {
+            cost += d.pixels() * 6;
+        } else if (image.type() == ImageType.WEBP) {
+            cost += d.pixels() * 4;
+        }
+        return cost;
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static Map<AvatarSize, Variant> render(BufferedImage source) {
         boolean alpha = source.getColorModel().getTransparency() != Transparency.OPAQUE;
         Map<AvatarSize, Variant> variants = new EnumMap<>(AvatarSize.class);
         BufferedImage previous = toRgb(source, alpha);
@@ -57,7 +119,7 @@ public final class ImageVariants {
         return variants;
     }
 
-    private static BufferedImage decode(SafeImageFetcher.Image image) throws UndecodableException {
+    private static BufferedImage decode(SafeImageFetcher.Image image, int subsampling) throws UndecodableException {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image.bytes()))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -66,7 +128,9 @@ public final class ImageVariants {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                return reader.read(0);
+                ImageReadParam param = reader.getDefaultReadParam();
+                param.setSourceSubsampling(subsampling, subsampling, 0, 0);
+                return reader.read(0, param);
             } finally {
                 reader.dispose();
             }

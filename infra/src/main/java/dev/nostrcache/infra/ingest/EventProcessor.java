@@ -17,6 +17,7 @@ import dev.nostrcache.core.nip.RelayList;
 import dev.nostrcache.core.nip.ZapReceipt;
 import dev.nostrcache.infra.ingest.StatDeltas.EventStat;
 import dev.nostrcache.infra.ingest.StatDeltas.UserStat;
+import dev.nostrcache.infra.db.DatabaseFailures;
 import dev.nostrcache.infra.storage.EventRepository;
 import dev.nostrcache.infra.storage.StoreResult;
 import org.slf4j.Logger;
@@ -29,7 +30,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -121,7 +121,7 @@ public final class EventProcessor {
                     processed.add(new Processed(chunk.get(i), results.get(i), null));
                 }
             } catch (SQLException | RuntimeException e) {
-                if (isDatabaseAway(e)) {
+                if (DatabaseFailures.isUnreachable(e)) {
                     // Nothing else would get through either: fail the rest at once, for the queue to deliver again.
                     for (Event event : events.subList(from, events.size())) {
                         processed.add(new Processed(event, null, e));
@@ -203,15 +203,6 @@ public final class EventProcessor {
                 }
             }
         }
-    }
-
-    /** A connection that could not be had or was lost, or a server shutting down or starting. */
-    private static boolean isDatabaseAway(Exception e) {
-        if (e instanceof SQLTransientConnectionException) {
-            return true;
-        }
-        String state = e instanceof SQLException sql ? sql.getSQLState() : null;
-        return state != null && (state.startsWith("08") || state.startsWith("57P"));
     }
 
     /** A deadlock or serialisation failure, also when a batched statement reports it as the batch's next exception. */

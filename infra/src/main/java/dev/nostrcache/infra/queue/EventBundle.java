@@ -11,6 +11,12 @@ import java.util.List;
  * <p>Why many events per message: the queue's cost is per message (locally ElasticMQ moves about 1,750 a second
  * through send, receive and delete), so one message per event capped the whole pipeline at that rate.
  *
+ * <p>SQS takes only some characters in a message body (tab, newline, carriage return, U+0020 to U+D7FF, U+E000
+ * to U+FFFD and U+10000 up), while an event may hold others in its strings (U+FFFE and U+FFFF are legal in Nostr,
+ * and its id is computed over them). Those travel as JSON {@code \\uXXXX} escapes: the parsed event is the same, so
+ * its recomputed id is too, and the stored and served JSON is the NIP-01 serialisation of the parsed event, not
+ * these bytes.
+ *
  * <p>Splitting follows the JSON structure (strings and nesting) rather than the newlines, so that an event whose
  * JSON has whitespace newlines between its tokens, as a client may send, stays whole and byte-exact.
  */
@@ -18,9 +24,54 @@ public final class EventBundle {
     private EventBundle() {
     }
 
-    /** One body of {@code jsons}, in order. */
+    /** One body of {@code jsons}, in order, in characters SQS accepts. */
     public static String join(List<String> jsons) {
-        return String.join("\n", jsons);
+        StringBuilder body = new StringBuilder();
+        for (String json : jsons) {
+            if (!body.isEmpty()) {
+                body.append('\n');
+            }
+            appendSqsSafe(body, json);
+        }
+        return body.toString();
+    }
+
+    /** {@code json} in characters SQS accepts: any other is written as a JSON {@code \\uXXXX} escape. */
+    public static String sqsSafe(String json) {
+        for (int i = 0; i < json.length(); i++) {
+            if (!sqsAccepts(json, i)) {
+                StringBuilder safe = new StringBuilder(json.length() + 16);
+                appendSqsSafe(safe, json);
+                return safe.toString();
+            }
+        }
+        return json;
+    }
+
+    private static void appendSqsSafe(StringBuilder out, String json) {
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (sqsAccepts(json, i)) {
+                out.append(c);
+                if (Character.isHighSurrogate(c)) {
+                    out.append(json.charAt(++i));
+                }
+            } else {
+                out.append(String.format("\\u%04x", (int) c));
+            }
+        }
+    }
+
+    /** Whether SQS takes the character at {@code i} (a surrogate only as half of a pair, which it then takes whole). */
+    private static boolean sqsAccepts(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        if (Character.isLowSurrogate(c)) {
+            return false;
+        }
+        return c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c <= 0xfffd);
     }
 
     /**

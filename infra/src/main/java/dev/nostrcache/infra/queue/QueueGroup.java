@@ -47,6 +47,12 @@ public enum QueueGroup {
         return name.toString();
     }
 
+    /** The group whose function is named {@code functionName}. */
+    public static QueueGroup forFunction(String functionName) {
+        return Arrays.stream(values()).filter(g -> g.functionName().equals(functionName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no queue group has the function " + functionName));
+    }
+
     public static QueueGroup forKind(int kind) {
         return Arrays.stream(values()).filter(g -> g.kinds.contains(kind)).findFirst().orElse(OTHER);
     }

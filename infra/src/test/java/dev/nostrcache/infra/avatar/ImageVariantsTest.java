@@ -64,4 +64,50 @@ class ImageVariantsTest {
         assertThatThrownBy(() -> render(broken)).isInstanceOf(ImageVariants.UndecodableException.class)
                 .hasMessageContaining("image/jpeg does not decode");
     }
+
+    @Test
+    void aPictureJustUnderThePixelCapIsDecodedSubsampledWithinTheSharedBudget() throws Exception {
+        byte[] bomb = TestImages.flatPng(6300, 6300);
+        SafeImageFetcher.Image image = new SafeImageFetcher.Image(bomb, ImageType.PNG, ImageDimensions.of(bomb, ImageType.PNG),
+                java.net.URI.create("http://origin.example/bomb.png"));
+        int subsampling = ImageVariants.subsampling(image.dimensions());
+        assertThat(subsampling).isEqualTo(3);
+        // Decoded at 2100 x 2100 rather than 6300 x 6300: a ninth of the memory.
+        assertThat(ImageVariants.decodeCost(image, subsampling)).isEqualTo(2100L * 2100 * 12);
+        assertThat(ImageVariants.decodeCost(image, 1)).isEqualTo(6300L * 6300 * 12);
+        int free = ImageVariants.budgetAvailableKib();
+        assertThat(free).isEqualTo(ImageVariants.BUDGET_KIB);
+        try (var each = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            java.util.List<java.util.concurrent.Future<Map<AvatarSize, ImageVariants.Variant>>> renders = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                renders.add(each.submit(() -> ImageVariants.render(image)));
+            }
+            for (var render : renders) {
+                hasSizes(render.get(), "image/jpeg", new int[][]{{200, 200}, {400, 400}, {1000, 1000}});
+            }
+        }
+        assertThat(ImageVariants.budgetAvailableKib()).as("every decode gave its share back").isEqualTo(free);
+    }
+
+    @Test
+    void aProgressiveJpegIsChargedForTheCoefficientsItsDecoderHolds() throws Exception {
+        byte[] baseline = TestImages.encode("jpeg", 2400, 1200);
+        assertThat(ImageDimensions.isProgressiveJpeg(baseline)).isFalse();
+        byte[] progressive = baseline.clone();
+        int frame = indexOf(progressive, new byte[]{(byte) 0xff, (byte) 0xc0});
+        progressive[frame + 1] = (byte) 0xc2;
+        assertThat(ImageDimensions.isProgressiveJpeg(progressive)).isTrue();
+        ImageDimensions size = ImageDimensions.of(progressive, ImageType.JPEG);
+        SafeImageFetcher.Image image = new SafeImageFetcher.Image(progressive, ImageType.JPEG, size, java.net.URI.create("http://o/p.jpg"));
+        assertThat(ImageVariants.decodeCost(image, 1)).isEqualTo(2400L * 1200 * 12 + 2400L * 1200 * 6);
+    }
+
+    private static int indexOf(byte[] bytes, byte[] pattern) {
+        for (int i = 0; i + pattern.length <= bytes.length; i++) {
+            if (java.util.Arrays.equals(bytes, i, i + pattern.length, pattern, 0, pattern.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
+    }
 }

@@ -29,4 +29,24 @@ class EventBundleTest {
                 "{\"a\":1}", "trailing", "not json", "{\"b\":");
         assertThat(EventBundle.split("  \n ")).isEmpty();
     }
+
+    @Test
+    void charactersSqsRefusesAreEscapedAndTheEventStaysTheSame() throws Exception {
+        var parser = new dev.nostrcache.core.event.EventParser(dev.nostrcache.core.Limits.DEFAULTS);
+        String text = "a\uFFFEb\uFFFF \uFDD0 \uD83F\uDFFE \uDBFF\uDFFF";
+        var event = dev.nostrcache.core.testing.TestKeys.signer(3).sign(1_700_000_000L, 1, List.of(List.of("t", text)), text);
+        String safe = EventBundle.sqsSafe(event.toJson());
+        assertThat(safe).doesNotContain("\uFFFE", "\uFFFF").contains("\\ufffe", "\\uffff")
+                .contains("\uFDD0", "\uD83F\uDFFE", "\uDBFF\uDFFF");
+        var parsed = parser.parse(safe);
+        assertThat(parsed.content()).isEqualTo(text);
+        assertThat(parsed.toJson()).as("the same event, the same NIP-01 bytes").isEqualTo(event.toJson());
+        new dev.nostrcache.core.event.EventVerifier(new dev.nostrcache.core.crypto.BouncyCastleSchnorr(),
+                dev.nostrcache.core.Limits.DEFAULTS, java.time.Clock.systemUTC()).verify(parsed);
+        assertThat(EventBundle.split(EventBundle.join(List.of(event.toJson(), "{\"x\":1}"))))
+                .containsExactly(safe, "{\"x\":1}");
+        String plain = "{\"content\":\"nothing to escape \u00e9\"}";
+        assertThat(EventBundle.sqsSafe(plain)).isSameAs(plain);
+        assertThat(EventBundle.sqsSafe("x\uD800y")).as("a lone surrogate").isEqualTo("x\\ud800y");
+    }
 }

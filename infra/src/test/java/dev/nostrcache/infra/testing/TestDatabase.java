@@ -89,4 +89,12 @@ public final class TestDatabase {
             s.execute("CREATE TRIGGER refuse_event BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_event()");
         }
     }
+
+    /** Takes back {@link #refuseEventsWhere}. */
+    public static void acceptEventsAgain(javax.sql.DataSource ds) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP TRIGGER refuse_event ON events");
+            s.execute("DROP FUNCTION refuse_event()");
+        }
+    }
 }

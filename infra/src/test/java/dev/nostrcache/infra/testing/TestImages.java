@@ -67,6 +67,44 @@ public final class TestImages {
         return png;
     }
 
+    /**
+     * A real, fully decodable RGB PNG of {@code width} x {@code height} in one colour: written row by row, so a picture
+     * of tens of millions of pixels compresses to a few hundred KiB without ever being held in memory here.
+     */
+    public static byte[] flatPng(int width, int height) {
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        try {
+            png.write(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+            java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(13).putInt(width).putInt(height)
+                    .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+            chunk(png, "IHDR", header.array());
+            java.io.ByteArrayOutputStream pixels = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.DeflaterOutputStream deflate = new java.util.zip.DeflaterOutputStream(pixels,
+                    new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION))) {
+                byte[] row = new byte[1 + 3 * width];  // filter byte 0, then black pixels
+                for (int y = 0; y < height; y++) {
+                    deflate.write(row);
+                }
+            }
+            chunk(png, "IDAT", pixels.toByteArray());
+            chunk(png, "IEND", new byte[0]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return png.toByteArray();
+    }
+
+    private static void chunk(java.io.ByteArrayOutputStream png, String type, byte[] data) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        byte[] name = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        crc.update(name);
+        crc.update(data);
+        png.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        png.write(name);
+        png.write(data);
+        png.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
     /** The decoded picture, for checking what a cache served. */
     public static BufferedImage decode(byte[] bytes) {
         try {
