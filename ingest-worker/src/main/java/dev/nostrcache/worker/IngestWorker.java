@@ -2,6 +2,7 @@ package dev.nostrcache.worker;
 
 import dev.nostrcache.infra.net.OutboundPolicy;
 import dev.nostrcache.infra.queue.OutboundEvent;
+import dev.nostrcache.infra.relay.FetchJobRepository;
 import dev.nostrcache.infra.relay.RelayRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,6 +10,11 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.net.http.HttpClient;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,8 +27,11 @@ import java.util.function.Supplier;
 
 /**
  * The relay-to-queue process: one {@link RelayConnection} per enabled relay (configured ones, and ones found in
- * stored NIP-65 lists up to the cap), a shared duplicate filter, and a periodic save of cursors, counters and
- * health. Closing it stops reading, lets the sink flush, and saves the cursors a last time.
+ * stored NIP-65 lists up to the cap), a shared duplicate filter, the fetch jobs that bring each relay's history
+ * (back-fill, catch-up), and a periodic save of cursors, counters and health. Closing it stops reading, lets the sink
+ * flush, saves the cursors a last time and lets go of its fetch jobs.
+ *
+ * <p>{@link #fetch} runs given fetch jobs without live subscriptions: the on-demand back-fill.
  */
 public final class IngestWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestWorker.class);
@@ -31,6 +40,8 @@ public final class IngestWorker implements AutoCloseable {
     private final RelayRepository relays;
     private final Function<OutboundEvent, CompletableFuture<Void>> sink;
     private final RecentIds recent;
+    private final FetchJobRepository jobs;
+    private final FetchPlanner planner;
     private final WorkerMetrics metrics = new WorkerMetrics();
     private final Map<String, RelayConnection> connections = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
@@ -53,7 +64,12 @@ public final class IngestWorker implements AutoCloseable {
         this.sink = sink;
         this.sinkMetrics = sinkMetrics;
         this.recent = new RecentIds(settings.dedupCapacity());
+        this.jobs = new FetchJobRepository(dataSource, "worker-" + UUID.randomUUID(), FETCH_LEASE);
+        this.planner = new FetchPlanner(settings, jobs);
     }
+
+    /** How long a fetch job stays with a worker that stopped renewing it (a page saved renews it). */
+    static final Duration FETCH_LEASE = Duration.ofMinutes(5);
 
     public void start() throws SQLException {
         for (RelayRepository.Relay relay : relays.registerConfigured(settings.relays())) {
@@ -93,9 +109,15 @@ public final class IngestWorker implements AutoCloseable {
     }
 
     private void open(RelayRepository.Relay relay) {
-        RelayConnection connection = new RelayConnection(relay.url(), relay.sinceCursor(), settings, http, scheduler,
-                sink, recent, metrics, isFromData(relay) ? () -> refusal(relay.url()) : () -> null,
-                new RelayConnection.HealthSink() {
+        String url = relay.url();
+        open(url, relay.sinceCursor(), isFromData(relay) ? () -> refusal(url) : () -> null, planner,
+                () -> jobs.claimNext(url), () -> { });
+    }
+
+    private void open(String url, Long cursor, Supplier<String> addressRefusal, FetchPlanner planner,
+                      HistoryFetcher.JobSource jobSource, Runnable idle) {
+        RelayConnection connection = new RelayConnection(url, cursor, settings, http, scheduler,
+                sink, recent, metrics, addressRefusal, new RelayConnection.HealthSink() {
                     @Override
                     public void connected(String url) {
                         quietly(() -> relays.connected(url));
@@ -112,10 +134,54 @@ public final class IngestWorker implements AutoCloseable {
                         connections.remove(url);
                         quietly(() -> relays.refuse(url, reason));
                     }
-                });
-        if (connections.putIfAbsent(relay.url(), connection) == null) {
+                }, planner, jobs, jobSource, idle);
+        if (connections.putIfAbsent(url, connection) == null) {
             connection.start();
         }
+    }
+
+    /**
+     * Runs the given fetch jobs (by relay URL) on connections of their own, without live subscriptions, and returns once
+     * every relay has none left, or after {@code timeout}; false then. Events go to the sink as the worker's do.
+     */
+    public boolean fetch(Map<String, List<Long>> jobIdsByRelay, Duration timeout) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(jobIdsByRelay.size());
+        jobIdsByRelay.forEach((url, ids) -> {
+            Iterator<Long> remaining = List.copyOf(ids).iterator();
+            HistoryFetcher.JobSource source = () -> {
+                while (remaining.hasNext()) {
+                    FetchJobRepository.Job job = jobs.claim(remaining.next());
+                    if (job != null) {
+                        return job;
+                    }
+                }
+                return null;
+            };
+            open(url, null, () -> null, null, source, () -> {
+                RelayConnection connection = connections.remove(url);
+                if (connection != null) {
+                    connection.stop();
+                    done.countDown();
+                }
+            });
+        });
+        long progress = settings.progressInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::saveProgress, progress, progress, TimeUnit.MILLISECONDS);
+        return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Fetch jobs of any worker not finished yet (-1 when the database cannot say). */
+    public long openFetchJobs() {
+        try {
+            return jobs.progress(List.of()).stream().mapToLong(FetchJobRepository.Progress::openJobs).sum();
+        } catch (SQLException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The fetch jobs' records, for progress lines and reports. */
+    public FetchJobRepository fetchJobs() {
+        return jobs;
     }
 
     /**
@@ -142,6 +208,7 @@ public final class IngestWorker implements AutoCloseable {
     /** Saves every relay's cursor, new event count and latency (also done periodically). */
     public void saveProgress() {
         for (RelayConnection connection : connections.values()) {
+            connection.lookForJobs();
             Long cursor = connection.cursor();
             long received = connection.takeReceivedCount();
             try {
@@ -154,13 +221,23 @@ public final class IngestWorker implements AutoCloseable {
 
     /** One line with every counter: events by relay and kind, duplicates, broken input, and the sink's figures. */
     public String metricsLine() {
-        return "received " + metrics.receivedTotal() + " " + metrics.receivedByRelayAndKind() + ", duplicates suppressed "
+        return "received " + metrics.receivedTotal() + " " + metrics.receivedByRelayAndKind() + ", history pages "
+                + metrics.pages() + " (" + metrics.fetchedTotal() + " events, " + metrics.jobsFinished()
+                + " fetch jobs finished), duplicates suppressed "
                 + metrics.duplicates() + ", broken events " + metrics.invalid() + ", garbage messages " + metrics.garbage()
                 + ", connections " + metrics.connections() + "; " + sinkMetrics.get();
     }
 
     private void logMetrics() {
         LOG.info("ingest worker: {}", metricsLine());
+        try {
+            for (FetchJobRepository.Progress p : jobs.progress(List.of())) {
+                LOG.info("history of {}: {} fetch jobs open, {} events fetched by them so far, reached {}", p.relayUrl(),
+                        p.openJobs(), p.events(), p.oldestReached() == null ? "-" : Instant.ofEpochSecond(p.oldestReached()));
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("could not read the fetch progress: {}", e.toString());
+        }
     }
 
     public WorkerMetrics metrics() {
@@ -187,6 +264,7 @@ public final class IngestWorker implements AutoCloseable {
         connections.values().forEach(RelayConnection::stop);
         scheduler.shutdownNow();
         saveProgress();
+        quietly(jobs::releaseAll);
         http.close();
     }
 

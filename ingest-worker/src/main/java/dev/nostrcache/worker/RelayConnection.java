@@ -6,6 +6,7 @@ import dev.nostrcache.core.event.EventParser;
 import dev.nostrcache.core.event.InvalidEventException;
 import dev.nostrcache.core.message.RelayMessage;
 import dev.nostrcache.infra.queue.OutboundEvent;
+import dev.nostrcache.infra.relay.FetchJobRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,12 +27,15 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * One upstream relay: check its address again if it came from a stranger's relay list (DNS answers change), connect, subscribe to the cache's kinds since the resume cursor, pass every new event on,
- * reconnect with backoff when the connection ends. Reading is flow-controlled: the next WebSocket message is
- * requested only when the sink has accepted the previous event, so a slow queue stops the reading.
+ * One upstream relay: check its address again if it came from a stranger's relay list (DNS answers change), connect,
+ * record the history to fetch (the first-contact back-fill, or the gap since the resume cursor), subscribe to the
+ * cache's kinds from now on, page the history on a second subscription ({@link HistoryFetcher}), pass every new event
+ * on, and reconnect with backoff when the connection ends. Reading is flow-controlled: the next WebSocket message is
+ * requested only when the sink has accepted the previous event, so a slow queue stops the reading of both.
  *
- * <p>The resume cursor is the moment before which everything this relay sent has reached a queue, minus a margin;
- * it only moves once the relay has said EOSE, so an interrupted back-fill is asked for again.
+ * <p>The resume cursor is the moment before which everything the live subscription brought has reached a queue, minus
+ * a margin; it only moves once the relay has said EOSE. What came before the subscription is covered by the fetch
+ * jobs, recorded before the subscription starts.
  */
 final class RelayConnection implements WebSocket.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(RelayConnection.class);
@@ -57,6 +62,8 @@ final class RelayConnection implements WebSocket.Listener {
     private final HealthSink health;
     private final Supplier<String> addressRefusal;
     private final Backoff backoff;
+    private final FetchPlanner planner;
+    private final HistoryFetcher fetcher;
     private final EventParser parser = new EventParser(Limits.DEFAULTS);
     private final ConcurrentSkipListMap<Long, Long> unsent = new ConcurrentSkipListMap<>();
     private final AtomicLong sequence = new AtomicLong();
@@ -65,6 +72,7 @@ final class RelayConnection implements WebSocket.Listener {
 
     private volatile Long since;
     private volatile WebSocket socket;
+    private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
     private volatile boolean stopped;
     private volatile boolean caughtUp;
     private volatile long reqSentAt;
@@ -72,9 +80,16 @@ final class RelayConnection implements WebSocket.Listener {
     private volatile long lastNoticeLog;
     private int failures;
 
+    /**
+     * @param planner records the history to fetch when a connection opens and starts the live subscription; null for
+     *                a connection that only runs fetch jobs (the on-demand back-fill)
+     * @param jobs    the fetch jobs this connection runs, and where their progress is saved
+     * @param idle    called when no fetch job is left
+     */
     RelayConnection(String url, Long since, WorkerSettings settings, HttpClient http, ScheduledExecutorService scheduler,
                     Function<OutboundEvent, CompletableFuture<Void>> sink, RecentIds recent, WorkerMetrics metrics,
-                    Supplier<String> addressRefusal, HealthSink health) {
+                    Supplier<String> addressRefusal, HealthSink health, FetchPlanner planner,
+                    FetchJobRepository jobRepository, HistoryFetcher.JobSource jobs, Runnable idle) {
         this.url = url;
         this.since = since;
         this.settings = settings;
@@ -86,6 +101,8 @@ final class RelayConnection implements WebSocket.Listener {
         this.health = health;
         this.addressRefusal = addressRefusal;
         this.backoff = new Backoff(settings.backoffMin(), settings.backoffMax());
+        this.planner = planner;
+        this.fetcher = new HistoryFetcher(url, settings, scheduler, jobRepository, jobs, metrics, this::reconnect, idle);
     }
 
     String url() {
@@ -132,15 +149,48 @@ final class RelayConnection implements WebSocket.Listener {
         }
         metrics.countConnection();
         health.connected(url);
-        long from = since != null ? since
-                : (System.currentTimeMillis() - settings.initialBackfill().toMillis()) / 1000;
-        StringBuilder kinds = new StringBuilder();
-        for (int kind : settings.kinds()) {
-            kinds.append(kinds.isEmpty() ? "" : ",").append(kind);
+        synchronized (this) {
+            sending = CompletableFuture.completedFuture(null);
         }
-        reqSentAt = System.nanoTime();
-        webSocket.sendText("[\"REQ\",\"" + SUBSCRIPTION + "\",{\"kinds\":[" + kinds + "],\"since\":" + from + "}]", true);
         webSocket.request(1);
+        scheduler.execute(() -> subscribe(webSocket));
+    }
+
+    /**
+     * Records the history to fetch up to this second, then asks for everything from this second on: a gap between the
+     * two can only come from a failure to record, and then the connection is dropped instead.
+     */
+    private void subscribe(WebSocket webSocket) {
+        if (planner != null) {
+            long now = System.currentTimeMillis() / 1000;
+            try {
+                planner.planOnConnect(url, since, now);
+            } catch (SQLException | RuntimeException e) {
+                reconnect("could not record the history to fetch: " + e);
+                return;
+            }
+            StringBuilder kinds = new StringBuilder();
+            for (int kind : settings.kinds()) {
+                kinds.append(kinds.isEmpty() ? "" : ",").append(kind);
+            }
+            reqSentAt = System.nanoTime();
+            send(webSocket, "[\"REQ\",\"" + SUBSCRIPTION + "\",{\"kinds\":[" + kinds + "],\"since\":" + now + "}]");
+        }
+        fetcher.start(text -> send(webSocket, text));
+    }
+
+    /** Writes one message; the JDK's WebSocket allows one send at a time, so sends are chained. */
+    private synchronized void send(WebSocket webSocket, String text) {
+        sending = sending.handle((r, e) -> null).thenCompose(x -> webSocket.sendText(text, true));
+    }
+
+    /** Drops the current connection and opens another after the backoff. */
+    private void reconnect(String reason) {
+        WebSocket ws = socket;
+        if (ws != null) {
+            retry(ws, reason);
+            ws.abort();
+        }
     }
 
     @Override
@@ -175,7 +225,10 @@ final class RelayConnection implements WebSocket.Listener {
         switch (message) {
             case RelayMessage.EventMessage event -> {
                 if (SUBSCRIPTION.equals(event.subscriptionId())) {
-                    return accept(event.eventJson());
+                    return accept(event.eventJson(), null);
+                }
+                if (HistoryFetcher.SUBSCRIPTION.equals(event.subscriptionId())) {
+                    return accept(event.eventJson(), fetcher.tally());
                 }
             }
             case RelayMessage.Eose eose -> {
@@ -183,14 +236,17 @@ final class RelayConnection implements WebSocket.Listener {
                     latencyMs = (int) Duration.ofNanos(System.nanoTime() - reqSentAt).toMillis();
                     caughtUp = true;
                     failures = 0;
+                } else if (HistoryFetcher.SUBSCRIPTION.equals(eose.subscriptionId())) {
+                    failures = 0;
+                    fetcher.ended();
                 }
             }
             case RelayMessage.Closed closed -> {
-                LOG.info("{} closed our subscription: {}", url, closed.message());
-                WebSocket ws = socket;
-                retry(ws, "subscription closed: " + closed.message());
-                if (ws != null) {
-                    ws.abort();
+                if (HistoryFetcher.SUBSCRIPTION.equals(closed.subscriptionId())) {
+                    fetcher.closed(closed.message());
+                } else {
+                    LOG.info("{} closed our subscription: {}", url, closed.message());
+                    reconnect("subscription closed: " + closed.message());
                 }
             }
             case RelayMessage.Notice notice -> {
@@ -211,13 +267,17 @@ final class RelayConnection implements WebSocket.Listener {
         return CompletableFuture.completedFuture(null);
     }
 
-    private CompletableFuture<Void> accept(String json) {
+    /** Passes an event on; {@code page} is the history page it belongs to (null: the live subscription's). */
+    private CompletableFuture<Void> accept(String json, HistoryFetcher.Tally page) {
         Event event;
         try {
             event = parser.parse(json);
         } catch (InvalidEventException e) {
             metrics.countInvalid();
             return CompletableFuture.completedFuture(null);
+        }
+        if (page != null) {
+            page.saw(event);
         }
         if (!settings.kinds().contains(event.kind())) {
             return CompletableFuture.completedFuture(null);
@@ -229,6 +289,9 @@ final class RelayConnection implements WebSocket.Listener {
             return CompletableFuture.completedFuture(null);
         }
         long now = System.currentTimeMillis();
+        if (page != null) {
+            return sink.apply(new OutboundEvent(json, event.kind(), url, now, page.sending()));
+        }
         long seq = sequence.incrementAndGet();
         unsent.put(seq, now);
         return sink.apply(new OutboundEvent(json, event.kind(), url, now, () -> unsent.remove(seq)));
@@ -254,6 +317,7 @@ final class RelayConnection implements WebSocket.Listener {
             return;
         }
         socket = null;
+        fetcher.stop();
         if (stopped) {
             return;
         }
@@ -292,12 +356,23 @@ final class RelayConnection implements WebSocket.Listener {
         return failures;
     }
 
+    /** Looks for fetch jobs again if none is running (a lease of another worker may have expired). */
+    void lookForJobs() {
+        fetcher.poke();
+    }
+
     void stop() {
         stopped = true;
+        fetcher.stop();
         WebSocket ws = socket;
         if (ws != null) {
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "shutting down").orTimeout(2, TimeUnit.SECONDS)
-                    .whenComplete((r, e) -> ws.abort());
+            CompletableFuture<?> closing;
+            synchronized (this) {
+                closing = sending.handle((r, e) -> null)
+                        .thenCompose(x -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "shutting down"));
+                sending = closing;
+            }
+            closing.orTimeout(2, TimeUnit.SECONDS).whenComplete((r, e) -> ws.abort());
         }
     }
 

@@ -5,13 +5,19 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The worker's counters: events received per relay and kind, duplicates suppressed, broken input dropped. */
+/**
+ * The worker's counters: events received per relay and kind, duplicates suppressed, broken input dropped, and what
+ * history pages (back-fill, catch-up) brought.
+ */
 public final class WorkerMetrics {
     private final Map<String, Map<Integer, LongAdder>> received = new ConcurrentHashMap<>();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder invalid = new LongAdder();
     private final LongAdder garbage = new LongAdder();
     private final LongAdder connections = new LongAdder();
+    private final Map<String, LongAdder> fetched = new ConcurrentHashMap<>();
+    private final LongAdder pages = new LongAdder();
+    private final LongAdder jobsFinished = new LongAdder();
 
     void countReceived(String relay, int kind) {
         received.computeIfAbsent(relay, r -> new ConcurrentHashMap<>()).computeIfAbsent(kind, k -> new LongAdder()).increment();
@@ -31,6 +37,29 @@ public final class WorkerMetrics {
 
     void countConnection() {
         connections.increment();
+    }
+
+    void countPage(String relay, int events) {
+        pages.increment();
+        fetched.computeIfAbsent(relay, r -> new LongAdder()).add(events);
+    }
+
+    void countJobFinished() {
+        jobsFinished.increment();
+    }
+
+    /** Events that history pages brought (duplicates of live ones included). */
+    public long fetchedTotal() {
+        return fetched.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    public long pages() {
+        return pages.sum();
+    }
+
+    /** Fetch jobs (back-fill, catch-up, on-demand) finished. */
+    public long jobsFinished() {
+        return jobsFinished.sum();
     }
 
     public long received(String relay) {

@@ -8,6 +8,7 @@ import dev.nostrcache.infra.net.OutboundPolicy;
 import dev.nostrcache.infra.queue.OutboundEvent;
 import dev.nostrcache.infra.relay.RelayRepository;
 import dev.nostrcache.infra.testing.TestDatabase;
+import dev.nostrcache.worker.testing.ReferenceRelay;
 import dev.nostrcache.worker.testing.TestRelay;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,8 +63,9 @@ class IngestWorkerTest {
         return json.substring("{\"id\":\"".length(), "{\"id\":\"".length() + 64);
     }
 
+    /** Without the first-contact back-fill: {@link TestRelay} answers every REQ with everything, whatever its filter. */
     private WorkerSettings settings(List<String> relays) {
-        return WorkerSettings.of(relays, List.of(0, 1, 3)).withLimits(10_000, 100)
+        return WorkerSettings.of(relays, List.of(0, 1, 3)).withLimits(10_000, 100).withBackfill(Duration.ZERO, 500)
                 .withBackoff(Duration.ofMillis(100), Duration.ofMillis(800))
                 .withTimings(Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofMinutes(10), Duration.ofHours(1));
     }
@@ -189,26 +191,95 @@ class IngestWorkerTest {
         assertThat(seen).hasSize(4);
     }
 
-    @Test
-    void aRestartResumesFromTheSavedCursorInsteadOfTheBeginning() throws Exception {
-        TestRelay relay = relay(TestRelay.serving(notes(0, 10)));
-        ConcurrentLinkedQueue<OutboundEvent> sent = new ConcurrentLinkedQueue<>();
-        WorkerSettings settings = settings(List.of(relay.url()));
-        long before = System.currentTimeMillis() / 1000;
-        IngestWorker first = worker(settings, collectInto(sent));
-        await("the first run", Duration.ofSeconds(10), () -> sent.size() == 10);
-        Thread.sleep(400);
-        first.close();
-        long firstSince = relay.filters().get(0).get("since").asLong();
-        assertThat(firstSince).as(relay.filters().toString()).isBetween(before - 3600 - 5, before - 3600 + 5);
-
-        worker(settings, collectInto(sent));
-        await("the second REQ", Duration.ofSeconds(10), () -> relay.filters().size() == 2);
-        long resumedSince = relay.filters().get(1).get("since").asLong();
-        assertThat(resumedSince).as("resumes near the moment everything had been sent, minus the margin")
-                .isBetween(before - 600 - 5, System.currentTimeMillis() / 1000 - 600);
-        assertThat(relay.filters().get(1).get("kinds").values()).extracting(n -> n.asInt()).containsExactly(0, 1, 3);
+    /** Notes signed by a few authors, created at the given seconds. */
+    private static List<String> notesAt(List<Long> seconds) {
+        return notesAt(seconds, "note");
     }
+
+    private static List<String> notesAt(List<Long> seconds, String text) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < seconds.size(); i++) {
+            out.add(TestKeys.signer(i % 5).sign(seconds.get(i), 1, List.of(), text + " at " + seconds.get(i) + " #" + i).toJson());
+        }
+        return out;
+    }
+
+    private static java.util.Set<String> ids(java.util.Collection<String> events) {
+        return events.stream().map(IngestWorkerTest::idOf).collect(Collectors.toSet());
+    }
+
+    @Test
+    void aFreshRelayIsBackFilledByPagesAndARestartCatchesUpTheGapSinceTheCursor() throws Exception {
+        ReferenceRelay relay = new ReferenceRelay(40);
+        closeables.add(relay);
+        long now = System.currentTimeMillis() / 1000;
+        List<Long> history = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            history.add(now - 3_600 - i * 1_000L - (i % 3 == 0 ? 0 : 1));  // pairs of notes share a second
+        }
+        history.add(now - 30 * 86_400L);                                      // outside the 7-day window
+        relay.load(notesAt(history));
+        ConcurrentLinkedQueue<OutboundEvent> sent = new ConcurrentLinkedQueue<>();
+        WorkerSettings settings = settings(List.of(relay.url())).withBackfill(Duration.ofDays(7), 100_000);
+        IngestWorker first = worker(settings, collectInto(sent));
+        await("the back-fill", Duration.ofSeconds(20), () -> sent.size() >= 150, () -> sent.size() + " sent");
+        Thread.sleep(500);
+        first.close();
+        assertThat(ids(sent.stream().map(OutboundEvent::json).toList()))
+                .isEqualTo(ids(notesAt(history).subList(0, 150)));
+        assertThat(relay.requests()).as("more than one page (the relay answers 40 at most)").isGreaterThan(4);
+
+        // Down for a day: the cursor says so, and the relay received 100 notes meanwhile.
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE relays SET since_cursor = " + (now - 86_400));
+        }
+        List<Long> gap = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            gap.add(now - 86_000 + i * 800L);
+        }
+        List<String> missed = notesAt(gap, "written while the worker was down");
+        relay.load(missed);
+        sent.clear();
+        worker(settings, collectInto(sent));
+        await("the catch-up job", Duration.ofSeconds(20), () -> count("SELECT count(*) FROM relay_fetches "
+                + "WHERE reason = 'catch-up' AND finished_at IS NOT NULL") == 1, () -> sent.size() + " sent");
+        assertThat(ids(sent.stream().map(OutboundEvent::json).toList())).containsAll(ids(missed));
+    }
+
+    private long count(String sql) {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); var rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aFetchJobRecordedByHandIsTakenUpByTheRunningWorker() throws Exception {
+        ReferenceRelay relay = new ReferenceRelay(30);
+        closeables.add(relay);
+        long now = System.currentTimeMillis() / 1000;
+        List<Long> seconds = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            seconds.add(now - 86_400L * 40 + i * 60L);
+        }
+        List<String> old = notesAt(seconds);
+        relay.load(old);
+        ConcurrentLinkedQueue<OutboundEvent> sent = new ConcurrentLinkedQueue<>();
+        worker(settings(List.of(relay.url())), collectInto(sent));
+        await("connected", Duration.ofSeconds(10), () -> count("SELECT count(*) FROM relays WHERE status = 'connected'") == 1);
+        assertThat(sent).as("nothing that old without a fetch job").isEmpty();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO relay_fetches (relay_url, reason, kinds, since, until_first, until_next) VALUES ('"
+                    + relay.url() + "', 'on-demand', '{1}', 0, " + now + ", " + now + ")");
+        }
+        await("the job", Duration.ofSeconds(20), () -> count("SELECT count(*) FROM relay_fetches WHERE finished_at IS NOT NULL") == 1,
+                () -> sent.size() + " sent");
+        assertThat(ids(sent.stream().map(OutboundEvent::json).toList())).isEqualTo(ids(old));
+        assertThat(count("SELECT events FROM relay_fetches")).isGreaterThanOrEqualTo(80);
+    }
+
 
     @Test
     void backoffGrowsWithJitterUpToItsCap() {

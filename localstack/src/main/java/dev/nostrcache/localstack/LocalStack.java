@@ -11,9 +11,12 @@ import dev.nostrcache.infra.relay.UpstreamQuery;
 import dev.nostrcache.functions.avatar.AvatarFunctions;
 import dev.nostrcache.functions.scheduled.ScheduledFunctions;
 import dev.nostrcache.functions.http.AdminCredential;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.nostrcache.infra.queue.DeadLetters;
 import dev.nostrcache.infra.queue.EventSubmitter;
+import dev.nostrcache.infra.queue.QueueSpec;
 import dev.nostrcache.infra.queue.QueueGroup;
 import dev.nostrcache.infra.ws.ConnectionMessenger;
 import dev.nostrcache.infra.queue.Queues;
@@ -72,12 +75,15 @@ public final class LocalStack implements AutoCloseable {
     private String jdbcUrl;
     private int migrationsApplied;
     private SqsClient sqsClient;
+    private DeadLetters deadLetters;
+    private Map<String, Long> waitingAtStart = Map.of();
     private final Map<QueueGroup, SqsEventSourceMapping> mappings = new EnumMap<>(QueueGroup.class);
     private SqsEventSourceMapping avatarMapping;
     private LocalFunctions functions;
     private SqsEventPublisher publisher;
     private IngestWorker worker;
     private LocalGateway gateway;
+    private PrometheusMeterRegistry metrics;
 
     private LocalStack(CacheConfig config, Mode mode) {
         this.config = config;
@@ -122,12 +128,19 @@ public final class LocalStack implements AutoCloseable {
         s3 = remember(config.s3Endpoint() != null ? ExternalAws.s3(config.s3Endpoint(), AvatarBucket.localName(config.stackName()))
                 : EmbeddedS3Service.start(config.mediaCachePath(), config.s3Port(), AvatarBucket.localName(config.stackName())));
         sqsClient = remember(LocalAws.sqs(sqs.endpoint()));
+        deadLetters = new DeadLetters(sqsClient, sqs.queueUrls(), config.stackName());
+        waitingAtStart = deadLetters.waiting();
+        if (!waitingAtStart.isEmpty()) {
+            LOG.warn("dead-letter queues hold messages from an earlier run: {}; './run.sh redrive' moves them back",
+                    waitingAtStart);
+        }
         if (mode == Mode.SERVICES) {
             return;
         }
         AvatarQueue avatars = config.avatarCache() ? new SqsAvatarQueue(sqsClient,
                 sqs.queueUrls().get(Queues.AVATARS.queueName(config.stackName()))) : AvatarQueue.NONE;
-        gateway = remember(new LocalGateway(config.listenSocketAddress(),
+        // Bound now (the functions need its addresses), accepting connections only once everything behind it runs.
+        gateway = remember(new LocalGateway(config.listenSocketAddress(), config.managementPort(),
                 Duration.ofSeconds(config.gatewayIdleTimeoutSeconds()), Duration.ofSeconds(config.gatewayMaxConnectionSeconds())));
         // The functions share this process with the gateway, so their answers go to it by a call, as the event-source
         // mappings invoke them by a call: profiling the latency loops showed the SDK's PostToConnection over HTTP (the
@@ -147,7 +160,13 @@ public final class LocalStack implements AutoCloseable {
         adapters.put("upstreamQuery", new UpstreamQuery(config.upstreamRelays(),
                 Duration.ofSeconds(config.upstreamQuerySeconds())));
         adapters.put("adminCredential", new AdminCredential(config::adminToken));
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        for (QueueSpec spec : Queues.all()) {
+            String name = spec.deadLetterQueueName(config.stackName());
+            Gauge.builder("nostr_cache.dead_letter_messages", () -> deadLetters.depth(name)).tag("queue", name)
+                    .description("messages waiting in a dead-letter queue ('./run.sh redrive' moves them back)")
+                    .register(metrics);
+        }
         adapters.put("meterRegistry", metrics);
         gateway.exposeMetrics(metrics::scrape);
         Map<String, String> environment = new LinkedHashMap<>();
@@ -155,6 +174,8 @@ public final class LocalStack implements AutoCloseable {
         environment.put("BLOCKED_SOURCE_IPS", String.join(",", config.blockedSourceIps()));
         environment.put("HTTP_API_URL", httpUrl().toString());
         environment.put("UPSTREAM_RELAYS", String.join(",", config.upstreamRelays()));
+        // While the database is away, messages wait on their queues this long, doubled per retry (AWS: 30 s).
+        environment.put("OUTAGE_RETRY_SECONDS", Integer.toString(config.localRetryDelaySeconds()));
         functions = remember(LocalFunctions.start(adapters, environment));
         // EventBridge's part: the scheduled functions, at their template rate, the first run at once.
         ScheduledExecutorService schedules = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -167,19 +188,18 @@ public final class LocalStack implements AutoCloseable {
                 ScheduledFunctions.TRENDING_EVERY_MINUTES, TimeUnit.MINUTES);
         schedules.scheduleAtFixedRate(() -> runScheduled(ScheduledFunctions.CLEANUP), 1,
                 ScheduledFunctions.CLEANUP_EVERY_MINUTES, TimeUnit.MINUTES);
-        gateway.attach(functions::invoke);
         // Closed before the functions: the gateway stops invoking them first.
-        remember(() -> gateway.attach(null));
+        remember(() -> gateway.detach());
         for (QueueGroup group : QueueGroup.values()) {
             String url = sqs.queueUrls().get(group.spec().queueName(config.stackName()));
-            mappings.put(group, remember(new SqsEventSourceMapping(sqsClient, url, arn(url), group.spec(),
-                    group.functionName(), functions, config.functionConcurrency(),
+            mappings.put(group, remember(new SqsEventSourceMapping(sqsClient, url, arn(url), ownDeadLetterMoves(group.spec()),
+                    group.spec(), group.functionName(), functions, config.functionConcurrency(),
                     Duration.ofSeconds(config.localRetryDelaySeconds()), Duration.ofSeconds(config.localVisibilityTimeoutSeconds()))));
         }
         if (config.avatarCache()) {
             String avatarsUrl = sqs.queueUrls().get(Queues.AVATARS.queueName(config.stackName()));
-            avatarMapping = remember(new SqsEventSourceMapping(sqsClient, avatarsUrl, arn(avatarsUrl), Queues.AVATARS,
-                    AvatarFunctions.WORKER, functions, config.maxConcurrent(), Duration.ofSeconds(config.localRetryDelaySeconds()),
+            avatarMapping = remember(new SqsEventSourceMapping(sqsClient, avatarsUrl, arn(avatarsUrl),
+                    ownDeadLetterMoves(Queues.AVATARS), Queues.AVATARS, AvatarFunctions.WORKER, functions, config.maxConcurrent(), Duration.ofSeconds(config.localRetryDelaySeconds()),
                     Duration.ofSeconds(config.localVisibilityTimeoutSeconds())));
         }
         // Closed before the mappings: every poller is told to stop at once, so their long polls end together.
@@ -201,7 +221,17 @@ public final class LocalStack implements AutoCloseable {
         if (mode == Mode.FULL && !config.upstreamRelays().isEmpty()) {
             worker = remember(new IngestWorker(settings, dataSource, publisher::submit, publisher::metricsLine));
             worker.start();
+            IngestWorker w = worker;
+            io.micrometer.core.instrument.FunctionCounter.builder("nostr_cache.history_events_fetched", w,
+                            x -> x.metrics().fetchedTotal())
+                    .description("events that back-fill and catch-up pages brought from the upstream relays").register(metrics);
+            io.micrometer.core.instrument.FunctionCounter.builder("nostr_cache.history_pages", w, x -> x.metrics().pages())
+                    .description("back-fill and catch-up pages done").register(metrics);
+            Gauge.builder("nostr_cache.fetch_jobs_open", w, x -> x.openFetchJobs() < 0 ? Double.NaN : x.openFetchJobs())
+                    .description("back-fill, catch-up and on-demand fetch jobs not finished yet").register(metrics);
         }
+        // Last: a client that connected while all this started has waited in the listen backlog until now.
+        gateway.start(functions::invoke);
     }
 
     /**
@@ -219,6 +249,11 @@ public final class LocalStack implements AutoCloseable {
             LOG.warn("scheduled {} failed: {}", function, e.toString());
             return false;
         }
+    }
+
+    /** The dead-letter queue the mappings move messages to themselves: the embedded ElasticMQ's (see the mapping). */
+    private String ownDeadLetterMoves(QueueSpec spec) {
+        return sqs instanceof EmbeddedSqsService ? sqs.queueUrls().get(spec.deadLetterQueueName(config.stackName())) : null;
     }
 
     private String arn(String queueUrl) {
@@ -283,25 +318,18 @@ public final class LocalStack implements AutoCloseable {
     /** Messages in each queue (visible plus in flight), dead-letter queues included. */
     public Map<String, Long> queueDepths() {
         Map<String, Long> depths = new LinkedHashMap<>();
-        sqs.queueUrls().forEach((name, url) -> {
-            Map<QueueAttributeName, String> a = sqsClient.getQueueAttributes(r -> r.queueUrl(url).attributeNames(
-                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
-            depths.put(name, Long.parseLong(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-                    + Long.parseLong(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)));
-        });
+        sqs.queueUrls().keySet().forEach(name -> depths.put(name, deadLetters.depth(name)));
         return depths;
     }
 
     /** Messages in dead-letter queues, by queue name; only the non-empty ones. */
     public Map<String, Long> deadLetters() {
-        Map<String, Long> dead = new LinkedHashMap<>();
-        queueDepths().forEach((name, depth) -> {
-            if (name.endsWith("-dlq") && depth > 0) {
-                dead.put(name, depth);
-            }
-        });
-        return dead;
+        return deadLetters.waiting();
+    }
+
+    /** The dead-letter queues: depths and redrive. */
+    public DeadLetters deadLetterQueues() {
+        return deadLetters;
     }
 
     /** Messages that functions reported as failed (each retry counts), over every mapping. */
@@ -322,12 +350,21 @@ public final class LocalStack implements AutoCloseable {
         return jdbcUrl;
     }
 
+    /** The gateway's loopback-only management listener: {@code /metrics} and the management API. */
+    public URI managementUrl() {
+        return gateway.managementUrl();
+    }
+
+    /** The runtime's meters (what {@code /metrics} shows). */
+    public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+        return metrics;
+    }
+
     /** WebSocket connections the gateway holds open (leak checks). */
     int openGatewayConnections() {
         return gateway.openConnections();
     }
 
-    /** Restarts the embedded PostgreSQL after {@code down} without it (fault tests). */
     /** Where the embedded ElasticMQ keeps its messages: {@code queues/} beside the database's data directory. */
     Path queueStorePath() {
         return config.databasePath().resolveSibling("queues");
@@ -341,11 +378,21 @@ public final class LocalStack implements AutoCloseable {
         embedded.restart(down);
     }
 
+    /** Restarts the embedded PostgreSQL after {@code down} without it (fault tests). */
     void restartDatabase(Duration down) throws Exception {
+        embeddedDatabase().restart(down);
+    }
+
+    /** Kills the embedded PostgreSQL's processes, then starts it again after {@code down} (fault tests). */
+    void crashDatabase(Duration down) throws Exception {
+        embeddedDatabase().crash(down);
+    }
+
+    private EmbeddedPostgresService embeddedDatabase() {
         if (postgres == null) {
             throw new IllegalStateException("an external database cannot be restarted from here");
         }
-        postgres.restart(down);
+        return postgres;
     }
 
     public SqsClient sqsClient() {
@@ -386,11 +433,16 @@ public final class LocalStack implements AutoCloseable {
                 sqs.queueUrls().size());
         out.printf("  S3          %s  (%s; bucket %s%s)%n", s3.endpoint(), s3.kind(), s3.bucket(),
                 s3 instanceof EmbeddedS3Service ? ", files in " + config.mediaCachePath() : "");
+        if (!waitingAtStart.isEmpty()) {
+            out.printf("  Dead letters %s from an earlier run: './run.sh redrive' moves them back to their queues%n",
+                    waitingAtStart);
+        }
         if (mode == Mode.SERVICES) {
             return;
         }
-        out.printf("  Gateway     %s  (WebSocket API: NIP-01 relay; management API at %s/@connections)%n",
-                gatewayUrl(), gateway.managementEndpoint());
+        out.printf("  Gateway     %s  (WebSocket API: NIP-01 relay and Primal cache API)%n", gatewayUrl());
+        out.printf("  Management  %s  (loopback only: /metrics for Prometheus, the management API at %s/@connections)%n",
+                gateway.managementUrl(), gateway.managementEndpoint());
         out.printf("  HTTP API    %s  (NIP-11, /health, /profile-pic/<pubkey>, /batch-cache, /cache-follows/<pubkey>;"
                 + " try %sprofile-pic-example.html)%n", httpUrl(), httpUrl());
         if (config.avatarCache()) {
@@ -402,7 +454,10 @@ public final class LocalStack implements AutoCloseable {
         out.printf("  Functions   %d ingest functions, each fed by its queue (%d concurrent invocations per queue)%n",
                 mappings.size(), config.functionConcurrency());
         if (worker != null) {
-            out.printf("  Worker      reading %d relays for kinds %s%n", worker.relayUrls().size(), config.ingestKinds());
+            out.printf("  Worker      reading %d relays for kinds %s; back-fill of a new relay: %s, at most %d events/s "
+                            + "per relay%n", worker.relayUrls().size(), config.ingestKinds(),
+                    config.backfillDays() == 0 ? "off (backfill_days: 0)" : config.backfillDays() + " days (profiles, "
+                            + "contact lists and other replaceable kinds: all)", config.backfillRate());
         } else if (mode == Mode.FULL) {
             out.println("  Worker      not started: upstream_relays is empty");
         }

@@ -64,8 +64,8 @@ class PipelineTest {
     }
 
     private CacheConfig config(String extra) throws Exception {
-        Files.writeString(dir.resolve("config.json"), "{\"avatar_cache\": false, \"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, "
-                + "\"relay_discovery_cap\": 0" + extra + "}");
+        Files.writeString(dir.resolve("config.json"), "{\"avatar_cache\": false, \"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0, "
+                + "\"relay_discovery_cap\": 0, \"backfill_days\": 0" + extra + "}");
         return ConfigLoader.load(List.of(), Map.of(), dir);
     }
 
@@ -141,13 +141,14 @@ class PipelineTest {
     }
 
     @Test
-    void postgresRestartedMidStreamLosesNothing() throws Exception {
+    void aDatabaseOutageLongerThanTheRetryWindowDeadLettersNothing() throws Exception {
+        // Retries at 1, 2, 4 and 8 s: a message failed five times (and was dead-lettered) 15 s into an outage.
         try (LocalStack stack = LocalStack.start(config(", \"local_retry_delay_seconds\": 1"), LocalStack.Mode.PIPELINE)) {
             int half = workload.size() / 2;
             send(stack, workload.subList(0, half));
             Thread restart = new Thread(() -> {
                 try {
-                    stack.restartDatabase(Duration.ofSeconds(12));
+                    stack.restartDatabase(Duration.ofSeconds(25));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -156,9 +157,60 @@ class PipelineTest {
             Thread.sleep(500);
             send(stack, workload.subList(half, workload.size()));
             restart.join();
-            assertThat(stack.awaitDrained(Duration.ofSeconds(120))).isTrue();
-            assertThat(stack.failedMessages()).as("the outage really failed deliveries").isPositive();
+            awaitReference(stack);
+            assertThat(stack.awaitDrained(Duration.ofSeconds(60))).isTrue();
+            assertThat(stack.meterRegistry().find("nostr_cache.outage_requeues").counters())
+                    .as("messages waited on their queues during the outage")
+                    .anySatisfy(c -> assertThat(c.count()).isPositive());
             assertExact(stack);
+        }
+    }
+
+    @Test
+    void theDatabaseKilledMidIngestLosesNoEventWhoseMessageWasDeleted() throws Exception {
+        try (LocalStack stack = LocalStack.start(config(", \"local_retry_delay_seconds\": 1"), LocalStack.Mode.PIPELINE)) {
+            assertThat(setting(stack, "fsync")).isEqualTo("on");
+            assertThat(setting(stack, "synchronous_commit")).isEqualTo("on");
+            int third = workload.size() / 3;
+            send(stack, workload.subList(0, third));
+            // Kill while the functions commit batch after batch and delete their messages.
+            await("ingest under way", Duration.ofSeconds(30), () -> {
+                try {
+                    return new EventRepository(stack.dataSource()).count() > 50;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            Thread crash = new Thread(() -> {
+                try {
+                    stack.crashDatabase(Duration.ofSeconds(3));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            crash.start();
+            send(stack, workload.subList(third, workload.size()));
+            crash.join();
+            awaitReference(stack);
+            assertThat(stack.awaitDrained(Duration.ofSeconds(60))).isTrue();
+            assertExact(stack);
+        }
+    }
+
+    private static void awaitReference(LocalStack stack) throws Exception {
+        await("every event stored", Duration.ofSeconds(120), () -> {
+            try {
+                return StateFingerprint.of(stack.dataSource()).equals(reference);
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    private static String setting(LocalStack stack, String name) throws Exception {
+        try (var c = stack.dataSource().getConnection(); var st = c.createStatement(); var rs = st.executeQuery("SHOW " + name)) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 
@@ -182,34 +234,66 @@ class PipelineTest {
             assertThat(stack.publisher().retries()).as("sends failed while the queues were down").isPositive();
             // Messages a function had taken before the restart come back after their visibility timeout (their events
             // are stored already): wait for the state rather than for empty queues.
-            await("every event stored", Duration.ofSeconds(120), () -> {
-                try {
-                    return StateFingerprint.of(stack.dataSource()).equals(reference);
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+            awaitReference(stack);
             assertExact(stack);
         }
     }
 
     @Test
-    void aPoisonMessageEndsInTheDeadLetterQueueAndTheRestIsStored() throws Exception {
+    void aPoisonMessageEndsInTheDeadLetterQueueIsReportedAndRedriveBringsItBack() throws Exception {
         EventParser parser = new EventParser(Limits.DEFAULTS);
         Event poison = parser.parse(workload.stream().filter(l -> l.contains("\"kind\":1,")).findFirst().orElseThrow());
-        try (LocalStack stack = LocalStack.start(config(", \"local_retry_delay_seconds\": 0"), LocalStack.Mode.PIPELINE)) {
+        CacheConfig config = config(", \"local_retry_delay_seconds\": 0");
+        try (LocalStack stack = LocalStack.start(config, LocalStack.Mode.PIPELINE)) {
             TestDatabase.refuseEventsWhere(stack.dataSource(), "NEW.id = '\\x" + poison.id() + "'");
             send(stack, workload);
             assertThat(stack.awaitDrained(Duration.ofSeconds(90))).isTrue();
             String dlq = stack.queueUrls().get("nostr-cache-notes-dlq");
             List<Message> dead = stack.sqsClient().receiveMessage(r -> r.queueUrl(dlq).maxNumberOfMessages(10)
-                    .waitTimeSeconds(1)).messages();
+                    .waitTimeSeconds(1).visibilityTimeout(0)).messages();
             assertThat(dead).singleElement().satisfies(m -> assertThat(m.body()).contains(poison.id()));
             EventRepository events = new EventRepository(stack.dataSource());
             assertThat(events.findJson(poison.id())).isEmpty();
             assertThat(new StatsVerifier(stack.dataSource(), 50).verify().mismatches()).isEmpty();
             assertThat(events.count()).isGreaterThan(1000);
+            TestDatabase.acceptEventsAgain(stack.dataSource());
         }
+
+        // The next start says so, and the metrics carry it.
+        try (LocalStack stack = LocalStack.start(config, LocalStack.Mode.PIPELINE)) {
+            ByteArrayOutputStream described = new ByteArrayOutputStream();
+            stack.describe(new PrintStream(described, true, StandardCharsets.UTF_8));
+            assertThat(described.toString(StandardCharsets.UTF_8))
+                    .contains("Dead letters {nostr-cache-notes-dlq=1}", "./run.sh redrive");
+            assertThat(scrape(stack)).contains("nostr_cache_dead_letter_messages{queue=\"nostr-cache-notes-dlq\"} 1.0",
+                    "nostr_cache_dead_letter_messages{queue=\"nostr-cache-zaps-dlq\"} 0.0");
+        }
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String configFile = dir.resolve("config.json").toString();
+        assertThat(Main.run(List.of("redrive", "--queue", "nope", "--config", configFile), System.out, System.err))
+                .as("an unknown queue").isEqualTo(2);
+        assertThat(Main.run(List.of("redrive", "--queue", "notes", "--config", configFile),
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("moving 1 messages from nostr-cache-notes-dlq back to "
+                + "nostr-cache-notes", "moved 1 messages back");
+
+        try (LocalStack stack = LocalStack.start(config, LocalStack.Mode.PIPELINE)) {
+            await("the redriven event stored", Duration.ofSeconds(60), () -> {
+                try {
+                    return new EventRepository(stack.dataSource()).findJson(poison.id()).isPresent();
+                } catch (java.sql.SQLException e) {
+                    return false;
+                }
+            });
+            assertThat(stack.awaitDrained(Duration.ofSeconds(60))).isTrue();
+            assertExact(stack);
+        }
+    }
+
+    private static String scrape(LocalStack stack) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                stack.managementUrl().resolve("/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Test
@@ -232,6 +316,29 @@ class PipelineTest {
                 new PrintStream(stats, true, StandardCharsets.UTF_8), System.err)).isZero();
         try (LocalStack stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.DATABASE)) {
             assertThat(new EventRepository(stack.dataSource()).count()).isGreaterThan(1000);
+        }
+    }
+
+    @Test
+    void aSentCallbackThatThrowsDoesNotStopThePublisher() throws Exception {
+        try (LocalStack stack = LocalStack.start(config(""), LocalStack.Mode.PIPELINE)) {
+            EventParser parser = new EventParser(Limits.DEFAULTS);
+            java.util.concurrent.atomic.AtomicInteger callbacks = new java.util.concurrent.atomic.AtomicInteger();
+            int submitted = 0;
+            for (String line : workload) {
+                Event e = parser.parse(line);
+                if (KINDS.contains(e.kind())) {
+                    submitted++;
+                    stack.publisher().submit(new OutboundEvent(line, e.kind(), "test", System.currentTimeMillis(), () -> {
+                        callbacks.incrementAndGet();
+                        throw new java.util.concurrent.RejectedExecutionException("the caller is stopping");
+                    })).join();
+                }
+            }
+            awaitReference(stack);
+            assertThat(callbacks.get()).as("every event's callback ran, each one throwing").isEqualTo(submitted);
+            assertThat(stack.publisher().pending()).isZero();
+            assertExact(stack);
         }
     }
 

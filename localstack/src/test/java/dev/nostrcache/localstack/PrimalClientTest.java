@@ -39,7 +39,7 @@ class PrimalClientTest {
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("primal-test");
         Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"avatar_cache\": false, "
-                + "\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0}");
+                + "\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0}");
         stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE);
         s = new SocialScenario();
         for (Event e : s.events()) {
@@ -179,7 +179,7 @@ class PrimalClientTest {
             ask(client, "user_profile", params("pubkey", s.bob.pubkey()));
         }
         var http = java.net.http.HttpClient.newHttpClient();
-        var metrics = http.send(java.net.http.HttpRequest.newBuilder(stack.httpUrl().resolve("/metrics")).build(),
+        var metrics = http.send(java.net.http.HttpRequest.newBuilder(stack.managementUrl().resolve("/metrics")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));

@@ -195,11 +195,15 @@ class TemplateTest {
                         .contains("SQSSendMessagePolicy").contains(Queues.AVATARS.logicalId() + ", QueueName");
             }
             if (variables.containsKey("EVENT_QUEUE_URL_PREFIX")) {
-                // What each submitter puts on the event queues: clients publish anything; the avatar cache stores
-                // the profiles and contact lists it finds upstream.
-                Map<String, List<QueueGroup>> submits = Map.of("wsDefault", List.of(QueueGroup.values()),
+                // What each submitter puts on the event queues: clients publish anything;
+                // the avatar cache stores the profiles and contact lists it finds upstream; an ingest function puts a
+                // message back on its own queue while the database is away.
+                Map<String, List<QueueGroup>> submits = new java.util.HashMap<>(Map.of("wsDefault", List.of(QueueGroup.values()),
                         "profilePic", List.of(QueueGroup.PROFILES), "avatarWorker", List.of(QueueGroup.PROFILES),
-                        "avatarJobs", List.of(QueueGroup.CONTACTS));
+                        "avatarJobs", List.of(QueueGroup.CONTACTS)));
+                for (QueueGroup group : QueueGroup.values()) {
+                    submits.put(group.functionName(), List.of(group));
+                }
                 assertThat(submits).as("%s submits events", id).containsKey(definition(f));
                 for (QueueGroup group : submits.get(definition(f))) {
                     assertThat(policies).as("%s may queue %s", id, group).contains(group.spec().logicalId() + ", QueueName");
@@ -312,7 +316,10 @@ class TemplateTest {
                 .map(e -> (String) e.get("Name")).toList();
         // What WorkerMain and the configuration read.
         assertThat(names).containsExactlyInAnyOrder("NOSTR_CACHE_STACK_NAME", "NOSTR_CACHE_UPSTREAM_RELAYS",
-                "DATABASE_SECRET_ARN", "DATABASE_HOST");
+                "NOSTR_CACHE_BACKFILL_DAYS", "NOSTR_CACHE_BACKFILL_RATE", "DATABASE_SECRET_ARN", "DATABASE_HOST");
+        // The back-fill settings default as they do locally.
+        assertThat(template.parameters().get("BackfillDays").get("Default")).isEqualTo(ConfigLoader.DEFAULTS.get("backfill_days"));
+        assertThat(template.parameters().get("BackfillRate").get("Default")).isEqualTo(ConfigLoader.DEFAULTS.get("backfill_rate"));
         assertThat(map(container.get("LogConfiguration"), "Options").get("awslogs-group")).isEqualTo(Map.of("Ref", "WorkerLogGroup"));
     }
 
@@ -353,7 +360,12 @@ class TemplateTest {
         readers.put("AVATAR_QUEUE_URL", Set.of(QueueGroup.PROFILES.functionName(), "profilePic", "avatarJobs"));
         readers.put("AVATAR_BUCKET", Set.of("profilePic", "avatarJobs", "avatarAdmin", "avatarWorker"));
         readers.put("ADMIN_TOKEN_SECRET_ARN", Set.of("avatarAdmin"));
-        readers.put("EVENT_QUEUE_URL_PREFIX", Set.of("wsDefault", "profilePic", "avatarJobs", "avatarWorker"));
+        Set<String> eventQueueSenders = new java.util.HashSet<>(Set.of("wsDefault", "profilePic", "avatarJobs", "avatarWorker"));
+        for (QueueGroup group : QueueGroup.values()) {
+            eventQueueSenders.add(group.functionName());
+        }
+        readers.put("EVENT_QUEUE_URL_PREFIX", eventQueueSenders);
+        readers.put("OUTAGE_RETRY_SECONDS", all);
         readers.put("BLOCKED_SOURCE_IPS", Set.of("wsConnect"));
         readers.put("HTTP_API_URL", Set.of("wsDefault"));
         // Only where the template does not use a secret (the local runtime, LocalStack users), or set locally.

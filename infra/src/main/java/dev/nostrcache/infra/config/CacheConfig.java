@@ -24,9 +24,13 @@ import java.util.List;
  * @param stackName            prefix of queue and bucket names, as the stack name is on AWS
  * @param ingestKinds          the kinds the worker subscribes to upstream
  * @param relayDiscoveryCap    how many relays the worker may add from stored NIP-65 lists (0: none)
+ * @param backfillDays         how many days of regular kinds a relay read for the first time is back-filled (0: no
+ *                             first-contact back-fill at all); replaceable and addressable kinds: all it has
+ * @param backfillRate         events per second at most that history pages bring from one relay
  * @param functionConcurrency  local runtime: concurrent invocations per queue's function
  * @param localRetryDelaySeconds local runtime: first delay before a failed message is retried (then doubled)
  * @param localVisibilityTimeoutSeconds local runtime: how long a received message stays hidden from other pollers
+ * @param managementPort       local gateway: the loopback-only port of /metrics and the management API (0: any)
  * @param gatewayIdleTimeoutSeconds    local gateway: a connection with no message for this long is closed
  * @param gatewayMaxConnectionSeconds  local gateway: any connection is closed after this long
  * @param blockedSourceIps     client addresses whose WebSocket connections are refused at $connect
@@ -57,9 +61,12 @@ public record CacheConfig(
         String stackName,
         List<Integer> ingestKinds,
         int relayDiscoveryCap,
+        int backfillDays,
+        int backfillRate,
         int functionConcurrency,
         int localRetryDelaySeconds,
         int localVisibilityTimeoutSeconds,
+        int managementPort,
         int gatewayIdleTimeoutSeconds,
         int gatewayMaxConnectionSeconds,
         List<String> blockedSourceIps,

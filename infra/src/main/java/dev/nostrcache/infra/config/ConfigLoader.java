@@ -47,9 +47,12 @@ public final class ConfigLoader {
         d.put("stack_name", "nostr-cache");
         d.put("ingest_kinds", List.of(0, 1, 3, 5, 6, 7, 16, 9735, 10002, 30023));
         d.put("relay_discovery_cap", 20);
+        d.put("backfill_days", 7);
+        d.put("backfill_rate", 500);
         d.put("function_concurrency", 2);
         d.put("local_retry_delay_seconds", 2);
         d.put("local_visibility_timeout_seconds", 60);
+        d.put("management_port", 8081);
         d.put("gateway_idle_timeout_seconds", 600);
         d.put("gateway_max_connection_seconds", 7200);
         d.put("blocked_source_ips", List.of());
@@ -174,9 +177,12 @@ public final class ConfigLoader {
                 stackName(v.get("stack_name")),
                 kinds(v.get("ingest_kinds")),
                 intIn("relay_discovery_cap", v.get("relay_discovery_cap"), 0, 1000),
+                intIn("backfill_days", v.get("backfill_days"), 0, 36_500),
+                intIn("backfill_rate", v.get("backfill_rate"), 1, 1_000_000),
                 intIn("function_concurrency", v.get("function_concurrency"), 1, 64),
                 intIn("local_retry_delay_seconds", v.get("local_retry_delay_seconds"), 0, 3600),
                 intIn("local_visibility_timeout_seconds", v.get("local_visibility_timeout_seconds"), 5, 43_200),
+                intIn("management_port", v.get("management_port"), 0, 65535),
                 intIn("gateway_idle_timeout_seconds", v.get("gateway_idle_timeout_seconds"), 1, 86_400),
                 intIn("gateway_max_connection_seconds", v.get("gateway_max_connection_seconds"), 1, 604_800),
                 list(v.get("blocked_source_ips")),

@@ -115,7 +115,7 @@ public final class SqsEventPublisher implements AutoCloseable {
                 oldest.put(group, System.nanoTime());
             }
             buffer.addLast(event);
-            bufferedBytes.merge(group, utf8Length(event.json()) + 1, Integer::sum);
+            bufferedBytes.merge(group, bodyLength(event.json()) + 1, Integer::sum);
             work.signal();
         } finally {
             lock.unlock();
@@ -224,7 +224,7 @@ public final class SqsEventPublisher implements AutoCloseable {
         int currentBytes = 0;
         int callBytes = 0;
         while (!buffer.isEmpty()) {
-            int size = utf8Length(buffer.peekFirst().json()) + 1;
+            int size = bodyLength(buffer.peekFirst().json()) + 1;
             boolean fitsMessage = current.isEmpty()
                     || (currentBytes + size <= MESSAGE_BYTES && current.size() < MAX_EVENTS_PER_MESSAGE);
             if (!fitsMessage) {
@@ -322,6 +322,11 @@ public final class SqsEventPublisher implements AutoCloseable {
         }
     }
 
+    /** The bytes an event takes in a message body: its UTF-8 length once escaped for SQS ({@link EventBundle}). */
+    private static int bodyLength(String json) {
+        return utf8Length(EventBundle.sqsSafe(json));
+    }
+
     private static int utf8Length(String s) {
         int bytes = 0;
         for (int i = 0; i < s.length(); i++) {
@@ -342,7 +347,12 @@ public final class SqsEventPublisher implements AutoCloseable {
 
     private void done(OutboundEvent e) {
         if (e.onSent() != null) {
-            e.onSent().run();
+            try {
+                e.onSent().run();
+            } catch (RuntimeException callbackFailed) {
+                // The sender's bookkeeping must not stop the sending thread.
+                LOG.warn("an event's sent-callback failed: {}", callbackFailed.toString());
+            }
         }
         pending.decrementAndGet();
         releaseWaiters();

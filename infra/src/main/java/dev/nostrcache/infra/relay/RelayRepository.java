@@ -94,6 +94,18 @@ public final class RelayRepository {
         return candidates;
     }
 
+    /**
+     * Makes sure a relay the operator named for a one-off fetch has a row (its jobs and progress hang on it); a new one
+     * is recorded as configured but not enabled, so the worker does not start reading it.
+     */
+    public void ensureKnown(String url) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO relays (url, source, enabled) VALUES (?, 'config', false) ON CONFLICT DO NOTHING")) {
+            ps.setString(1, url);
+            ps.executeUpdate();
+        }
+    }
+
     /** Records a relay found in stored relay lists, to be read from now on; false if it was known already. */
     public boolean addDiscovered(String url) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(

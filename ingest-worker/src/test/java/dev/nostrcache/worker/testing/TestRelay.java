@@ -2,16 +2,12 @@ package dev.nostrcache.worker.testing;
 
 import org.java_websocket.WebSocket;
 import org.java_websocket.handshake.ClientHandshake;
-import org.java_websocket.server.WebSocketServer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,11 +32,7 @@ public final class TestRelay implements AutoCloseable {
         this.behaviour = behaviour;
         this.dropAfter = dropAfter;
         this.server = new Server();
-        server.setReuseAddr(true);
-        server.start();
-        if (!server.started.await(10, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("test relay did not start");
-        }
+        server.startListening();
     }
 
     public static TestRelay serving(List<String> events) throws InterruptedException {
@@ -48,7 +40,7 @@ public final class TestRelay implements AutoCloseable {
     }
 
     public String url() {
-        return "ws://127.0.0.1:" + server.getPort();
+        return server.url();
     }
 
     /** Connections accepted so far. */
@@ -76,13 +68,7 @@ public final class TestRelay implements AutoCloseable {
         server.stop(1000);
     }
 
-    private final class Server extends WebSocketServer {
-        final CountDownLatch started = new CountDownLatch(1);
-
-        Server() {
-            super(new InetSocketAddress("127.0.0.1", 0));
-        }
-
+    private final class Server extends LoopbackServer {
         @Override
         public void onOpen(WebSocket conn, ClientHandshake handshake) {
             connections.incrementAndGet();
@@ -113,19 +99,6 @@ public final class TestRelay implements AutoCloseable {
                 sent++;
             }
             conn.send("[\"EOSE\"," + quotedSub + "]");
-        }
-
-        @Override
-        public void onClose(WebSocket conn, int code, String reason, boolean remote) {
-        }
-
-        @Override
-        public void onError(WebSocket conn, Exception ex) {
-        }
-
-        @Override
-        public void onStart() {
-            started.countDown();
         }
     }
 }

@@ -130,12 +130,14 @@ public final class Benchmark {
         return withUpstream(relays, config.databasePath());
     }
 
+    /** The loopback relay answers every REQ with the whole corpus, live subscription included: no back-fill beside it. */
     private CacheConfig withUpstream(List<String> relays, Path databasePath) {
         CacheConfig c = config;
         return new CacheConfig(c.listenAddr(), databasePath, c.mediaCachePath(), relays, c.maxConcurrent(),
                 c.cacheExpirationDays(), c.databaseUrl(), c.databaseUser(), c.databasePassword(), c.databasePort(),
-                c.sqsPort(), c.s3Port(), c.stackName(), c.ingestKinds(), 0, c.functionConcurrency(),
-                c.localRetryDelaySeconds(), c.localVisibilityTimeoutSeconds(), c.gatewayIdleTimeoutSeconds(), c.gatewayMaxConnectionSeconds(),
+                c.sqsPort(), c.s3Port(), c.stackName(), c.ingestKinds(), 0, 0, c.backfillRate(), c.functionConcurrency(),
+                c.localRetryDelaySeconds(), c.localVisibilityTimeoutSeconds(), c.managementPort(), c.gatewayIdleTimeoutSeconds(),
+                c.gatewayMaxConnectionSeconds(),
                 c.blockedSourceIps(), true, true, c.adminToken(), c.avatarUrlLifetimeSeconds(),
                 c.avatarOriginFailure(), c.avatarRetrySeconds(), c.avatarRedirectCacheSeconds(), c.upstreamQuerySeconds(),
                 c.sqsEndpoint(), c.s3Endpoint());
