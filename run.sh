@@ -93,6 +93,16 @@ case "$command" in
     cd "$here"
     ensure_package /usr/bin/chromium chromium
     ensure_package /usr/bin/pg_dump postgresql-client-15
+    # The SAM template is linted as CloudFormation sees it (cfn-lint applies the SAM transform): no error, no warning.
+    if command -v cfn-lint >/dev/null; then
+      echo "linting template.yaml with $(cfn-lint --version 2>&1)..." >&2
+      if ! cfn-lint template.yaml; then
+        echo "cfn-lint found problems in template.yaml (above); fix them, or ignore one in the resource's Metadata with the reason" >&2
+        exit 1
+      fi
+    else
+      echo "cfn-lint is not installed, so template.yaml is not linted: 'pip install cfn-lint' (1.x, it brings the SAM translator), then run ./run.sh test again" >&2
+    fi
     exec mvn -B -ntp verify "$@"
     ;;
   *)
