@@ -4,17 +4,21 @@ import dev.nostrcache.functions.http.AdminCredential;
 import dev.nostrcache.infra.avatar.AvatarBucket;
 import dev.nostrcache.infra.avatar.AvatarQueue;
 import dev.nostrcache.infra.avatar.AvatarSettings;
-import dev.nostrcache.infra.config.Secrets;
-import dev.nostrcache.infra.relay.UpstreamQuery;
-import dev.nostrcache.infra.avatar.SqsAvatarQueue;
+import dev.nostrcache.infra.aws.Secrets;
+import dev.nostrcache.infra.net.UpstreamQuery;
+import dev.nostrcache.infra.aws.SqsAvatarQueue;
 import dev.nostrcache.infra.db.DataSources;
-import dev.nostrcache.infra.db.DatabaseSecret;
+import dev.nostrcache.infra.aws.DatabaseSecret;
 import dev.nostrcache.infra.db.LazyDataSource;
 import dev.nostrcache.infra.queue.EventSubmitter;
 import dev.nostrcache.infra.queue.OutageRetry;
-import dev.nostrcache.infra.ws.ApiGatewayMessenger;
-import dev.nostrcache.infra.ws.ConnectionMessenger;
-import dev.nostrcache.infra.metrics.EmbeddedMetricFormat;
+import dev.nostrcache.infra.aws.ApiGatewayMessenger;
+import dev.nostrcache.infra.relay.ConnectionMessenger;
+import dev.nostrcache.infra.aws.EmbeddedMetricFormat;
+import dev.nostrcache.infra.aws.S3AvatarBucket;
+import dev.nostrcache.infra.aws.SqsEventSubmitter;
+import dev.nostrcache.infra.config.CacheConfig;
+import dev.nostrcache.infra.config.ConfigLoader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -30,12 +34,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 
 /**
- * The adapters the functions use, built from the Lambda environment ({@code DATABASE_URL}, {@code DATABASE_USER},
- * {@code DATABASE_PASSWORD}, {@code AVATAR_QUEUE_URL}, {@code AVATAR_BUCKET}, {@code UPSTREAM_RELAYS}, the avatar
- * settings and {@code ADMIN_TOKEN_SECRET_ARN}). The local runtime registers its own instances first, and these
+ * The adapters the functions use, built from the Lambda environment: the settings of the catalog
+ * ({@link ConfigLoader#fromLambdaEnvironment}), and the resources the template wires in ({@code DATABASE_SECRET_ARN}
+ * or {@code DATABASE_URL}, {@code AVATAR_QUEUE_URL}, {@code AVATAR_BUCKET}, {@code EVENT_QUEUE_URL_PREFIX},
+ * {@code ADMIN_TOKEN_SECRET_ARN}). The local runtime registers its own instances first, and these
  * definitions then step aside. The avatar adapters are lazy: only the functions that use them build them.
  */
 @Configuration(proxyBeanMethods = false)
@@ -61,6 +65,13 @@ class Infrastructure {
                 env.getProperty("DATABASE_PASSWORD"));
     }
 
+    /** The settings: each from its variable ({@code CACHE_EXPIRATION_DAYS}, ...), else the catalog's default. */
+    @Bean
+    @ConditionalOnMissingBean
+    CacheConfig cacheConfig(Environment env) {
+        return ConfigLoader.fromLambdaEnvironment(env::getProperty);
+    }
+
     @Bean
     @ConditionalOnMissingBean
     AvatarQueue avatarQueue(Environment env) {
@@ -81,16 +92,15 @@ class Infrastructure {
     @Bean
     @ConditionalOnMissingBean
     EventSubmitter eventSubmitter(Environment env) {
-        return new EventSubmitter(() -> SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
+        return new SqsEventSubmitter(() -> SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
                 env.getProperty("EVENT_QUEUE_URL_PREFIX", ""));
     }
 
     /** How long a message waits on its queue while the database is away: {@code OUTAGE_RETRY_SECONDS}, doubled per retry. */
     @Bean
     @ConditionalOnMissingBean
-    OutageRetry outageRetry(Environment env) {
-        return new OutageRetry(Duration.ofSeconds(env.getProperty("OUTAGE_RETRY_SECONDS", Integer.class,
-                (int) OutageRetry.DEFAULT_BASE.toSeconds())));
+    OutageRetry outageRetry(CacheConfig config) {
+        return new OutageRetry(Duration.ofSeconds(config.outageRetrySeconds()));
     }
 
     /** The meters: on Lambda kept in memory and printed after each invocation (EMF); locally Prometheus's. */
@@ -115,32 +125,23 @@ class Infrastructure {
     @Bean
     @Lazy
     @ConditionalOnMissingBean
-    AvatarSettings avatarSettings(Environment env) {
-        Duration refresh = Duration.ofDays(env.getProperty("CACHE_EXPIRATION_DAYS", Integer.class, 30));
-        // S3 expires the objects after AVATAR_OBJECT_EXPIRATION_DAYS; a day's margin before that, fetch again first.
-        Duration objects = Duration.ofDays(env.getProperty("AVATAR_OBJECT_EXPIRATION_DAYS", Integer.class, 60));
-        return new AvatarSettings(true, Duration.ofSeconds(env.getProperty("AVATAR_URL_LIFETIME_SECONDS", Integer.class, 3600)),
-                !"error".equals(env.getProperty("AVATAR_ORIGIN_FAILURE", "redirect")),
-                Duration.ofSeconds(env.getProperty("AVATAR_RETRY_SECONDS", Integer.class, 3600)), refresh,
-                objects.minusDays(1), Duration.ofSeconds(env.getProperty("AVATAR_REDIRECT_CACHE_SECONDS", Integer.class, 30)),
-                AvatarSettings.fetcherSettings(false));
+    AvatarSettings avatarSettings(CacheConfig config) {
+        return AvatarSettings.from(config);
     }
 
     @Bean
     @Lazy
     @ConditionalOnMissingBean
     AvatarBucket avatarBucket(Environment env) {
-        return new AvatarBucket(S3Client.builder().httpClient(UrlConnectionHttpClient.create()).build(),
+        return new S3AvatarBucket(S3Client.builder().httpClient(UrlConnectionHttpClient.create()).build(),
                 S3Presigner.create(), env.getRequiredProperty("AVATAR_BUCKET"));
     }
 
     @Bean
     @Lazy
     @ConditionalOnMissingBean
-    UpstreamQuery upstreamQuery(Environment env) {
-        return new UpstreamQuery(Arrays.stream(env.getProperty("UPSTREAM_RELAYS", "").split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).toList(),
-                Duration.ofSeconds(env.getProperty("UPSTREAM_QUERY_SECONDS", Integer.class, 5)));
+    UpstreamQuery upstreamQuery(CacheConfig config) {
+        return new UpstreamQuery(config.upstreamRelays(), Duration.ofSeconds(config.upstreamQuerySeconds()));
     }
 
     /** The purge endpoints' token: from the secret {@code ADMIN_TOKEN_SECRET_ARN}, read on the first admin request. */

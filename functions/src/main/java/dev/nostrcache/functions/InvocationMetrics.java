@@ -1,12 +1,13 @@
 package dev.nostrcache.functions;
 
-import dev.nostrcache.infra.metrics.EmbeddedMetricFormat;
+import dev.nostrcache.infra.aws.EmbeddedMetricFormat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.springframework.cloud.function.context.catalog.FunctionAroundWrapper;
 import org.springframework.cloud.function.context.catalog.SimpleFunctionRegistry.FunctionInvocationWrapper;
 
 import java.io.PrintStream;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Around every function invocation: its duration and outcome as {@code nostr_cache.invocations{function,outcome}};
@@ -36,7 +37,7 @@ public final class InvocationMetrics extends FunctionAroundWrapper {
         } finally {
             Timer.builder("nostr_cache.invocations").tag("function", target.getFunctionDefinition())
                     .tag("outcome", outcome).register(registry).record(System.nanoTime() - started,
-                            java.util.concurrent.TimeUnit.NANOSECONDS);
+                            TimeUnit.NANOSECONDS);
             if (emf != null) {
                 emf.flush(System.currentTimeMillis()).forEach(out::println);
             }

@@ -7,6 +7,7 @@ import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.event.EventParser;
 import dev.nostrcache.core.event.EventSigner;
 import dev.nostrcache.core.event.EventVerifier;
+import dev.nostrcache.core.event.InvalidEventException;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -53,7 +54,7 @@ public class SnapStartPriming implements Resource {
             try {
                 verifier.verify(parser.parse(event.toJson()));
                 primed++;
-            } catch (dev.nostrcache.core.event.InvalidEventException e) {
+            } catch (InvalidEventException e) {
                 throw new IllegalStateException("priming produced an invalid event: " + e.getMessage(), e);
             }
         }

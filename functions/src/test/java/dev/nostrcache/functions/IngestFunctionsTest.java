@@ -2,6 +2,7 @@ package dev.nostrcache.functions;
 
 import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.testing.TestKeys;
+import dev.nostrcache.infra.ingest.KindRegistry;
 import dev.nostrcache.infra.queue.QueueGroup;
 import dev.nostrcache.infra.storage.EventRepository;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,7 +87,8 @@ class IngestFunctionsTest extends LambdaEnvironment {
     @Test
     void everyQueueGroupHasItsFunction() throws Exception {
         for (QueueGroup group : QueueGroup.values()) {
-            Event event = TestKeys.signer(2).sign(1_700_000_000L, group.kinds().isEmpty() ? 1 : group.kinds().iterator().next(),
+            Set<Integer> kinds = KindRegistry.STANDARD.kindsOf(group);
+            Event event = TestKeys.signer(2).sign(1_700_000_000L, kinds.isEmpty() ? 4 : kinds.iterator().next(),
                     List.of(), group == QueueGroup.PROFILES ? "{}" : "");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             new FunctionInvoker(group.functionName()).handleRequest(new ByteArrayInputStream(sqsEvent(event.toJson())), out, null);

@@ -2,8 +2,8 @@ package dev.nostrcache.worker;
 
 import dev.nostrcache.core.event.KindClass;
 import dev.nostrcache.infra.queue.OutboundEvent;
-import dev.nostrcache.infra.relay.FetchJobRepository;
-import dev.nostrcache.infra.relay.RelayRepository;
+import dev.nostrcache.infra.upstream.FetchJobRepository;
+import dev.nostrcache.infra.upstream.RelayRepository;
 
 import javax.sql.DataSource;
 import java.io.PrintStream;

@@ -1,8 +1,8 @@
 package dev.nostrcache.worker;
 
 import dev.nostrcache.core.event.KindClass;
-import dev.nostrcache.infra.relay.FetchJobRepository;
-import dev.nostrcache.infra.relay.FetchJobRepository.Reason;
+import dev.nostrcache.infra.upstream.FetchJobRepository;
+import dev.nostrcache.infra.upstream.FetchJobRepository.Reason;
 
 import java.sql.SQLException;
 import java.util.List;

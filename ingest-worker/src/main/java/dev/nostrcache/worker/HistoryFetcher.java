@@ -3,7 +3,7 @@ package dev.nostrcache.worker;
 import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.filter.Filter;
 import dev.nostrcache.core.filter.FilterJson;
-import dev.nostrcache.infra.relay.FetchJobRepository;
+import dev.nostrcache.infra.upstream.FetchJobRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

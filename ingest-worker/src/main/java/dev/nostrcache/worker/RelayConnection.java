@@ -6,7 +6,7 @@ import dev.nostrcache.core.event.EventParser;
 import dev.nostrcache.core.event.InvalidEventException;
 import dev.nostrcache.core.message.RelayMessage;
 import dev.nostrcache.infra.queue.OutboundEvent;
-import dev.nostrcache.infra.relay.FetchJobRepository;
+import dev.nostrcache.infra.upstream.FetchJobRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,7 +6,7 @@ import dev.nostrcache.core.testing.TestKeys;
 import dev.nostrcache.infra.ingest.EventProcessor;
 import dev.nostrcache.infra.net.OutboundPolicy;
 import dev.nostrcache.infra.queue.OutboundEvent;
-import dev.nostrcache.infra.relay.RelayRepository;
+import dev.nostrcache.infra.upstream.RelayRepository;
 import dev.nostrcache.infra.testing.TestDatabase;
 import dev.nostrcache.worker.testing.ReferenceRelay;
 import dev.nostrcache.worker.testing.TestRelay;

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * PostgreSQL from zonky's embedded binaries, with its data directory under the configured path and kept between
@@ -63,7 +65,7 @@ final class EmbeddedPostgresService implements AutoCloseable {
     }
 
     /** Stops the server and starts it again on the same port and data: what a database restart looks like. */
-    synchronized void restart(java.time.Duration down) throws IOException, InterruptedException {
+    synchronized void restart(Duration down) throws IOException, InterruptedException {
         int port = postgres.getPort();
         postgres.close();
         Thread.sleep(down.toMillis());
@@ -75,12 +77,12 @@ final class EmbeddedPostgresService implements AutoCloseable {
      * can tell, short of the kernel's own buffers), waits {@code down}, and starts it again on the same data, which
      * PostgreSQL recovers from its WAL.
      */
-    synchronized void crash(java.time.Duration down) throws IOException, InterruptedException {
+    synchronized void crash(Duration down) throws IOException, InterruptedException {
         int port = postgres.getPort();
         long postmaster = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).getFirst().strip());
         ProcessHandle process = ProcessHandle.of(postmaster).orElseThrow(
                 () -> new IOException("no postmaster runs with the pid " + postmaster));
-        java.util.List<ProcessHandle> all = new java.util.ArrayList<>(process.descendants().toList());
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
         all.add(process);
         all.forEach(ProcessHandle::destroyForcibly);
         for (ProcessHandle p : all) {

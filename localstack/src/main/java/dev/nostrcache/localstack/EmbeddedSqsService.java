@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -66,7 +67,7 @@ final class EmbeddedSqsService implements SqsService {
             actors.terminate();
             try {
                 Await.ready(actors.whenTerminated(), scala.concurrent.duration.Duration.create(30, TimeUnit.SECONDS));
-            } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            } catch (InterruptedException | TimeoutException e) {
                 LoggerFactory.getLogger(EmbeddedSqsService.class).warn("ElasticMQ's actors did not stop: {}", e.toString());
             }
             ConnectionPool$.MODULE$.closeAll();

@@ -8,9 +8,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 import java.net.URI;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * SQS and S3 somewhere else (LocalStack in Docker, say), reached through {@code sqs_endpoint} and {@code s3_endpoint}
@@ -59,7 +61,7 @@ final class ExternalAws {
                 }
             }
         }
-        return new Sqs(endpoint, java.util.Collections.unmodifiableMap(urls));
+        return new Sqs(endpoint, Collections.unmodifiableMap(urls));
     }
 
     static S3Service s3(URI endpoint, String bucket) {
@@ -68,7 +70,7 @@ final class ExternalAws {
         } catch (NoSuchBucketException e) {
             throw new IllegalStateException("the bucket " + bucket + " does not exist at " + endpoint
                     + ": create it first (localstack/init/ready.d/10-nostr-cache.sh does)");
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+        } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 throw new IllegalStateException("the bucket " + bucket + " does not exist at " + endpoint
                         + ": create it first (localstack/init/ready.d/10-nostr-cache.sh does)");

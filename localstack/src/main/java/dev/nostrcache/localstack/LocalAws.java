@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.net.URI;
+import software.amazon.awssdk.http.SdkHttpClient;
 
 /**
  * The fixed account, region and credentials of the embedded AWS stand-ins. They are not secrets: the emulators
@@ -27,7 +28,7 @@ public final class LocalAws {
     }
 
     /** The local clients' HTTP: Apache's pool checks a connection before reusing it (the JDK's HttpURLConnection reused connections an emulator had closed, and a PUT failed); enough connections for every long-polling mapping. */
-    static software.amazon.awssdk.http.SdkHttpClient httpClient() {
+    static SdkHttpClient httpClient() {
         return ApacheHttpClient.builder().maxConnections(1200).build();
     }
 

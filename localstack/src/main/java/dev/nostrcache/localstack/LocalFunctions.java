@@ -12,6 +12,7 @@ import org.springframework.messaging.Message;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -42,7 +43,7 @@ final class LocalFunctions implements AutoCloseable {
         app.setWebApplicationType(WebApplicationType.NONE);
         app.setRegisterShutdownHook(false);
         app.addInitializers(context -> adapters.forEach(context.getBeanFactory()::registerSingleton));
-        List<String> args = new java.util.ArrayList<>(List.of("--spring.cloud.function.web.export.enabled=false"));
+        List<String> args = new ArrayList<>(List.of("--spring.cloud.function.web.export.enabled=false"));
         environment.forEach((name, value) -> args.add("--" + name + "=" + value));
         return new LocalFunctions(app.run(args.toArray(String[]::new)));
     }

@@ -22,11 +22,15 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +38,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * What API Gateway's WebSocket API does, on one loopback port: every connection gets a {@code connectionId}, and
@@ -83,7 +93,7 @@ public final class LocalGateway implements AutoCloseable {
     private final AtomicLong requestIds = new AtomicLong();
     private final Duration maxConnectionTime;
     private volatile Invoker invoker;
-    private volatile java.util.function.Supplier<String> metrics;
+    private volatile Supplier<String> metrics;
 
     /**
      * Binds the client port ({@code listen}) and the management port ({@code managementPort} on loopback, 0 for any)
@@ -93,7 +103,7 @@ public final class LocalGateway implements AutoCloseable {
         this.maxConnectionTime = maxConnectionTime;
         // Requests and frames are handled on virtual threads and the platform pool is small: a burst of connections
         // does not leave the runtime with hundreds of platform threads (the pool gives them back one at a time).
-        org.eclipse.jetty.util.thread.QueuedThreadPool threads = new org.eclipse.jetty.util.thread.QueuedThreadPool(POOL_THREADS, 8, 10_000);
+        QueuedThreadPool threads = new QueuedThreadPool(POOL_THREADS, 8, 10_000);
         threads.setName("gateway");
         threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server = new Server(threads);
@@ -109,7 +119,7 @@ public final class LocalGateway implements AutoCloseable {
         server.addConnector(management);
 
         ContextHandler clients = new ContextHandler("/");
-        clients.setVirtualHosts(java.util.List.of("@clients"));
+        clients.setVirtualHosts(List.of("@clients"));
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, clients, container -> {
             container.setIdleTimeout(idleTimeout);
             container.setMaxTextMessageSize(128 * 1024);
@@ -122,13 +132,13 @@ public final class LocalGateway implements AutoCloseable {
         upgrades.setHandler(bodyLimit);
         clients.setHandler(upgrades);
         ContextHandler managed = new ContextHandler("/");
-        managed.setVirtualHosts(java.util.List.of("@management"));
+        managed.setVirtualHosts(List.of("@management"));
         managed.setHandler(new ManagementRoutes());
         server.setHandler(new ContextHandlerCollection(clients, managed));
         // Errors Jetty answers itself (a malformed or ambiguous URI, a body over the limit) come as JSON, like API
         // Gateway's own errors.
         server.setErrorHandler((request, response, callback) -> {
-            Object message = request.getAttribute(org.eclipse.jetty.server.handler.ErrorHandler.ERROR_MESSAGE);
+            Object message = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             Content.Sink.write(response, true, "{\"message\":" + JSON.writeValueAsString(
                     message == null ? HttpStatus.getMessage(response.getStatus()) : message.toString()) + "}", callback);
@@ -153,7 +163,7 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     /** Serves {@code GET /metrics} on the management port, in Prometheus's text format (not an API route). */
-    void exposeMetrics(java.util.function.Supplier<String> scrape) {
+    void exposeMetrics(Supplier<String> scrape) {
         this.metrics = scrape;
     }
 
@@ -167,8 +177,8 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     /** The management listener's base URL ({@code /metrics}, {@code /<stage>/@connections}). */
-    java.net.URI managementUrl() {
-        return java.net.URI.create("http://" + LocalAws.HOST + ":" + management.getLocalPort() + "/");
+    URI managementUrl() {
+        return URI.create("http://" + LocalAws.HOST + ":" + management.getLocalPort() + "/");
     }
 
     int openConnections() {
@@ -251,7 +261,7 @@ public final class LocalGateway implements AutoCloseable {
             if (s == null || !s.isOpen()) {
                 return false;
             }
-            java.util.concurrent.atomic.AtomicBoolean refused = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean refused = new AtomicBoolean();
             s.sendText(text, org.eclipse.jetty.websocket.api.Callback.from(() -> { }, failure -> {
                 refused.set(true);
                 if (s.isOpen()) {
@@ -343,7 +353,7 @@ public final class LocalGateway implements AutoCloseable {
             for (HttpRoute route : HttpRoute.values()) {
                 Map<String, String> parameters = route.method().equals(request.getMethod()) ? route.match(path) : null;
                 if (parameters != null) {
-                    Content.Source.asString(request, StandardCharsets.UTF_8, new org.eclipse.jetty.util.Promise<>() {
+                    Content.Source.asString(request, StandardCharsets.UTF_8, new Promise<>() {
                         @Override
                         public void succeeded(String body) {
                             invocations.execute(() -> invokeHttp(route, parameters, body, request, response, callback, path));
@@ -351,7 +361,7 @@ public final class LocalGateway implements AutoCloseable {
 
                         @Override
                         public void failed(Throwable x) {
-                            if (x instanceof org.eclipse.jetty.http.HttpException http
+                            if (x instanceof HttpException http
                                     && http.getCode() == HttpStatus.PAYLOAD_TOO_LARGE_413) {
                                 reply(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge());
                             } else {
@@ -384,15 +394,15 @@ public final class LocalGateway implements AutoCloseable {
                 ObjectNode parameters = event.putObject("queryStringParameters");
                 for (String pair : query.split("&")) {
                     int eq = pair.indexOf('=');
-                    String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                    String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                    String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                    String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
                     // API Gateway joins repeated parameters with commas.
                     parameters.put(name, parameters.has(name) ? parameters.get(name).asString() + "," + value : value);
                 }
             }
             if (!pathParameters.isEmpty()) {
                 ObjectNode parameters = event.putObject("pathParameters");
-                pathParameters.forEach((k, v) -> parameters.put(k, java.net.URLDecoder.decode(v, StandardCharsets.UTF_8)));
+                pathParameters.forEach((k, v) -> parameters.put(k, URLDecoder.decode(v, StandardCharsets.UTF_8)));
             }
             if (!body.isEmpty()) {
                 event.put("body", body);
@@ -425,7 +435,7 @@ public final class LocalGateway implements AutoCloseable {
                 JsonNode answerBody = answer.get("body");
                 String text = answerBody == null || answerBody.isNull() ? "" : answerBody.asString();
                 if (answer.path("isBase64Encoded").asBoolean(false)) {
-                    response.write(true, java.nio.ByteBuffer.wrap(Base64.getDecoder().decode(text)), callback);
+                    response.write(true, ByteBuffer.wrap(Base64.getDecoder().decode(text)), callback);
                 } else {
                     Content.Sink.write(response, true, text, callback);
                 }
@@ -450,7 +460,7 @@ public final class LocalGateway implements AutoCloseable {
             if (path.startsWith(prefix)) {
                 return manage(request, response, callback, path.substring(prefix.length()));
             }
-            java.util.function.Supplier<String> scrape = metrics;
+            Supplier<String> scrape = metrics;
             if (path.equals("/metrics") && request.getMethod().equals("GET") && scrape != null) {
                 response.setStatus(HttpStatus.OK_200);
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
@@ -462,14 +472,14 @@ public final class LocalGateway implements AutoCloseable {
         }
 
         private boolean manage(Request request, Response response, Callback callback, String encodedId) {
-            String id = java.net.URLDecoder.decode(encodedId, StandardCharsets.UTF_8);
+            String id = URLDecoder.decode(encodedId, StandardCharsets.UTF_8);
             Connection connection = connections.get(id);
             if (connection == null) {
                 reply(response, callback, HttpStatus.GONE_410, "{\"message\":\"GoneException\"}");
                 return true;
             }
             switch (request.getMethod()) {
-                case "POST" -> Content.Source.asString(request, StandardCharsets.UTF_8, new org.eclipse.jetty.util.Promise<>() {
+                case "POST" -> Content.Source.asString(request, StandardCharsets.UTF_8, new Promise<>() {
                     @Override
                     public void succeeded(String body) {
                         boolean sent = connection.send(body);

@@ -5,25 +5,28 @@ import dev.nostrcache.infra.config.CacheConfig;
 import dev.nostrcache.infra.db.DataSources;
 import dev.nostrcache.infra.db.Migrations;
 import dev.nostrcache.infra.avatar.AvatarQueue;
-import dev.nostrcache.infra.avatar.SqsAvatarQueue;
-import dev.nostrcache.infra.avatar.AvatarSettings;
-import dev.nostrcache.infra.relay.UpstreamQuery;
+import dev.nostrcache.infra.aws.SqsAvatarQueue;
 import dev.nostrcache.functions.avatar.AvatarFunctions;
 import dev.nostrcache.functions.scheduled.ScheduledFunctions;
 import dev.nostrcache.functions.http.AdminCredential;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import dev.nostrcache.infra.queue.DeadLetters;
+import dev.nostrcache.infra.aws.DeadLetters;
 import dev.nostrcache.infra.queue.EventSubmitter;
 import dev.nostrcache.infra.queue.QueueSpec;
 import dev.nostrcache.infra.queue.QueueGroup;
-import dev.nostrcache.infra.ws.ConnectionMessenger;
+import dev.nostrcache.infra.relay.ConnectionMessenger;
 import dev.nostrcache.infra.queue.Queues;
-import dev.nostrcache.infra.queue.SqsEventPublisher;
+import dev.nostrcache.infra.aws.SqsEventPublisher;
 import dev.nostrcache.infra.avatar.AvatarBucket;
+import dev.nostrcache.infra.aws.S3AvatarBucket;
+import dev.nostrcache.infra.aws.SqsEventSubmitter;
+import dev.nostrcache.infra.queue.OutageRetry;
 import dev.nostrcache.worker.IngestWorker;
 import dev.nostrcache.worker.WorkerSettings;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -31,15 +34,16 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -147,18 +151,18 @@ public final class LocalStack implements AutoCloseable {
         // only way on AWS, served here too for any other client) taking over half of the runtime's CPU.
         ConnectionMessenger messenger = (endpoint, connectionId, text) -> gateway.post(connectionId, text);
         String profilesQueue = sqs.queueUrls().get(QueueGroup.PROFILES.spec().queueName(config.stackName()));
-        EventSubmitter submitter = new EventSubmitter(() -> sqsClient,
+        EventSubmitter submitter = new SqsEventSubmitter(() -> sqsClient,
                 profilesQueue.substring(0, profilesQueue.length() - QueueGroup.PROFILES.spec().name().length()));
         Map<String, Object> adapters = new LinkedHashMap<>();
         adapters.put("dataSource", dataSource);
         adapters.put("avatarQueue", avatars);
         adapters.put("connectionMessenger", messenger);
         adapters.put("eventSubmitter", submitter);
-        adapters.put("avatarBucket", new AvatarBucket(remember(LocalAws.s3(s3.endpoint())),
+        adapters.put("avatarBucket", new S3AvatarBucket(remember(LocalAws.s3(s3.endpoint())),
                 remember(LocalAws.s3Presigner(s3.endpoint())), s3.bucket()));
-        adapters.put("avatarSettings", AvatarSettings.from(config));
-        adapters.put("upstreamQuery", new UpstreamQuery(config.upstreamRelays(),
-                Duration.ofSeconds(config.upstreamQuerySeconds())));
+        adapters.put("cacheConfig", config);
+        // While the database is away, messages wait on their queues this long, doubled per retry (AWS: 30 s).
+        adapters.put("outageRetry", new OutageRetry(Duration.ofSeconds(config.localRetryDelaySeconds())));
         adapters.put("adminCredential", new AdminCredential(config::adminToken));
         metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         for (QueueSpec spec : Queues.all()) {
@@ -171,11 +175,7 @@ public final class LocalStack implements AutoCloseable {
         gateway.exposeMetrics(metrics::scrape);
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("MANAGEMENT_API_ENDPOINT", gateway.managementEndpoint());
-        environment.put("BLOCKED_SOURCE_IPS", String.join(",", config.blockedSourceIps()));
         environment.put("HTTP_API_URL", httpUrl().toString());
-        environment.put("UPSTREAM_RELAYS", String.join(",", config.upstreamRelays()));
-        // While the database is away, messages wait on their queues this long, doubled per retry (AWS: 30 s).
-        environment.put("OUTAGE_RETRY_SECONDS", Integer.toString(config.localRetryDelaySeconds()));
         functions = remember(LocalFunctions.start(adapters, environment));
         // EventBridge's part: the scheduled functions, at their template rate, the first run at once.
         ScheduledExecutorService schedules = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -222,10 +222,10 @@ public final class LocalStack implements AutoCloseable {
             worker = remember(new IngestWorker(settings, dataSource, publisher::submit, publisher::metricsLine));
             worker.start();
             IngestWorker w = worker;
-            io.micrometer.core.instrument.FunctionCounter.builder("nostr_cache.history_events_fetched", w,
+            FunctionCounter.builder("nostr_cache.history_events_fetched", w,
                             x -> x.metrics().fetchedTotal())
                     .description("events that back-fill and catch-up pages brought from the upstream relays").register(metrics);
-            io.micrometer.core.instrument.FunctionCounter.builder("nostr_cache.history_pages", w, x -> x.metrics().pages())
+            FunctionCounter.builder("nostr_cache.history_pages", w, x -> x.metrics().pages())
                     .description("back-fill and catch-up pages done").register(metrics);
             Gauge.builder("nostr_cache.fetch_jobs_open", w, x -> x.openFetchJobs() < 0 ? Double.NaN : x.openFetchJobs())
                     .description("back-fill, catch-up and on-demand fetch jobs not finished yet").register(metrics);
@@ -239,11 +239,11 @@ public final class LocalStack implements AutoCloseable {
      * is logged, as a failed scheduled invocation would be.
      */
     public boolean runScheduled(String function) {
-        String event = "{\"version\":\"0\",\"id\":\"" + java.util.UUID.randomUUID() + "\",\"detail-type\":\"Scheduled Event\","
+        String event = "{\"version\":\"0\",\"id\":\"" + UUID.randomUUID() + "\",\"detail-type\":\"Scheduled Event\","
                 + "\"source\":\"aws.events\",\"account\":\"" + LocalAws.ACCOUNT_ID + "\",\"time\":\""
-                + java.time.Instant.now() + "\",\"region\":\"" + LocalAws.REGION + "\",\"resources\":[],\"detail\":{}}";
+                + Instant.now() + "\",\"region\":\"" + LocalAws.REGION + "\",\"resources\":[],\"detail\":{}}";
         try {
-            functions.invoke(function, event.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            functions.invoke(function, event.getBytes(StandardCharsets.UTF_8));
             return true;
         } catch (Exception e) {
             LOG.warn("scheduled {} failed: {}", function, e.toString());
@@ -356,7 +356,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** The runtime's meters (what {@code /metrics} shows). */
-    public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+    public MeterRegistry meterRegistry() {
         return metrics;
     }
 

@@ -5,9 +5,13 @@ import dev.nostrcache.infra.config.CacheConfig;
 import dev.nostrcache.infra.config.ConfigException;
 import dev.nostrcache.infra.config.ConfigLoader;
 import dev.nostrcache.infra.ingest.StatsVerifier;
-import dev.nostrcache.infra.queue.DeadLetters;
+import dev.nostrcache.infra.aws.DeadLetters;
+import dev.nostrcache.infra.db.Migrations;
 import dev.nostrcache.infra.queue.QueueSpec;
+import dev.nostrcache.infra.queue.Queues;
 import dev.nostrcache.infra.storage.EventRepository;
+import dev.nostrcache.infra.upstream.RelayRepository;
+import dev.nostrcache.localstack.bench.Benchmark;
 import dev.nostrcache.worker.BackfillCommand;
 import dev.nostrcache.worker.WorkerSettings;
 import dev.nostrcache.worker.dump.ExportCommand;
@@ -16,13 +20,23 @@ import dev.nostrcache.worker.dump.JsonLines;
 import dev.nostrcache.worker.dump.VerifyCommand;
 
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -195,9 +209,9 @@ public final class Main {
         PrintStream progress = toStdout ? err : out;
         CacheConfig config = config(line);
         try (LocalStack stack = LocalStack.start(config, LocalStack.Mode.DATABASE);
-             java.io.Writer writer = toStdout
-                     ? new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8), 1 << 16)
-                     : Files.newBufferedWriter(Path.of(target), java.nio.charset.StandardCharsets.UTF_8)) {
+             Writer writer = toStdout
+                     ? new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16)
+                     : Files.newBufferedWriter(Path.of(target), StandardCharsets.UTF_8)) {
             ExportCommand.Report report = new ExportCommand(stack.dataSource()).run(kinds, since, until, writer, progress);
             progress.printf("exported %,d events to %s in %.1f s%n", report.events(), toStdout ? "standard output" : target,
                     report.seconds());
@@ -250,7 +264,7 @@ public final class Main {
         }
         try (LocalStack stack = LocalStack.start(config, LocalStack.Mode.PIPELINE)) {
             WorkerSettings settings = WorkerSettings.from(config);
-            new dev.nostrcache.infra.relay.RelayRepository(stack.dataSource()).registerConfigured(config.upstreamRelays());
+            new RelayRepository(stack.dataSource()).registerConfigured(config.upstreamRelays());
             BackfillCommand.Report report = new BackfillCommand(settings, stack.dataSource(), stack.publisher()::submit,
                     stack.publisher()::metricsLine).run(new BackfillCommand.Request(relay == null ? List.of() : List.of(relay),
                     since, kinds), Duration.ofHours(24), out);
@@ -273,7 +287,7 @@ public final class Main {
         if (option == null || option.isBlank()) {
             return List.of();
         }
-        List<Integer> kinds = new java.util.ArrayList<>();
+        List<Integer> kinds = new ArrayList<>();
         for (String part : option.split(",")) {
             String kind = part.strip();
             if (!kind.matches("\\d{1,5}") || Integer.parseInt(kind) > 65535) {
@@ -294,11 +308,11 @@ public final class Main {
                 return Long.parseLong(text);
             }
             if (text.matches("\\d{4}-\\d{2}-\\d{2}")) {
-                long start = java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond();
+                long start = LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
                 return endOfDay ? start + 86_399 : start;
             }
-            return java.time.Instant.parse(text).getEpochSecond();
-        } catch (java.time.format.DateTimeParseException e) {
+            return Instant.parse(text).getEpochSecond();
+        } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("'" + text + "' is not a date (2026-11-01), an instant "
                     + "(2026-11-01T12:00:00Z) or epoch seconds");
         }
@@ -310,7 +324,7 @@ public final class Main {
                 : Backup.Target.of(stack.jdbcUrl(), config.databaseUser(), config.databasePassword());
     }
 
-    private static String counts(LocalStack stack) throws java.sql.SQLException {
+    private static String counts(LocalStack stack) throws SQLException {
         try (var c = stack.dataSource().getConnection(); var s = c.createStatement(); var rs = s.executeQuery(
                 "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM profiles), (SELECT count(*) FROM follows)")) {
             rs.next();
@@ -347,7 +361,7 @@ public final class Main {
                 return 2;
             }
             Backup.restore(target(stack, config), file, out);
-            int migrated = dev.nostrcache.infra.db.Migrations.migrate(stack.dataSource());
+            int migrated = Migrations.migrate(stack.dataSource());
             out.println("restored " + counts(stack) + " from " + file
                     + (migrated > 0 ? " and brought the schema up to date (" + migrated + " migrations)" : ""));
             return 0;
@@ -368,7 +382,7 @@ public final class Main {
             events = Integer.parseInt(count);
         }
         try {
-            new dev.nostrcache.localstack.bench.Benchmark(config(line), events, out).run();
+            new Benchmark(config(line), events, out).run();
             return 0;
         } catch (Exception e) {
             err.println("bench failed: " + e);
@@ -406,12 +420,12 @@ public final class Main {
                 Optional<QueueSpec> spec = dead.spec(only);
                 if (spec.isEmpty()) {
                     err.println("redrive: no queue '" + only + "'; the queues are "
-                            + dev.nostrcache.infra.queue.Queues.all().stream().map(QueueSpec::name).toList());
+                            + Queues.all().stream().map(QueueSpec::name).toList());
                     return 2;
                 }
                 specs = List.of(spec.get());
             } else {
-                specs = dev.nostrcache.infra.queue.Queues.all();
+                specs = Queues.all();
             }
             long total = 0;
             for (QueueSpec spec : specs) {

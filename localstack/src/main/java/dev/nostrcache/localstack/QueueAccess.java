@@ -1,7 +1,7 @@
 package dev.nostrcache.localstack;
 
 import dev.nostrcache.infra.config.CacheConfig;
-import dev.nostrcache.infra.queue.DeadLetters;
+import dev.nostrcache.infra.aws.DeadLetters;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.IOException;

@@ -9,8 +9,9 @@ import dev.nostrcache.core.testing.TestKeys;
 import dev.nostrcache.infra.config.ConfigLoader;
 import dev.nostrcache.infra.queue.OutboundEvent;
 import dev.nostrcache.infra.storage.EventRepository;
-import dev.nostrcache.infra.testing.ImageOrigin;
-import dev.nostrcache.infra.testing.TestImages;
+import dev.nostrcache.infra.avatar.testing.ImageOrigin;
+import dev.nostrcache.infra.avatar.testing.TestImages;
+import dev.nostrcache.infra.testing.TestDatabase;
 import dev.nostrcache.worker.testing.TestRelay;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,7 +116,7 @@ class AvatarTest {
     private static String profile(String picture) throws Exception {
         var signer = TestKeys.signer(KEYS.incrementAndGet());
         String content = picture == null ? "{\"name\":\"no picture\"}" : "{\"name\":\"x\",\"picture\":\"" + picture + "\"}";
-        new EventRepository(stack.dataSource()).store(signer.sign(1_700_000_000L, 0, List.of(), content));
+        TestDatabase.storeRow(stack.dataSource(), signer.sign(1_700_000_000L, 0, List.of(), content));
         return signer.pubkey();
     }
 
@@ -377,7 +378,7 @@ class AvatarTest {
         List<String> followed = List.of(profile(origin.url("/job3.png")), profile(origin.url("/job4.png")),
                 profile(origin.url("/job5.png")));
         var follower = TestKeys.signer(KEYS.incrementAndGet());
-        new EventRepository(stack.dataSource()).store(follower.sign(1_700_000_000L, 3,
+        TestDatabase.storeRow(stack.dataSource(), follower.sign(1_700_000_000L, 3,
                 followed.stream().map(p -> List.of("p", p)).toList(), ""));
         HttpResponse<String> follows = get("/cache-follows/" + follower.pubkey() + "?limit=2");
         assertThat(follows.statusCode()).isEqualTo(202);

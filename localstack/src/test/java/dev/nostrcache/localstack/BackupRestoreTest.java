@@ -8,9 +8,6 @@ import dev.nostrcache.infra.ingest.EventProcessor;
 import dev.nostrcache.infra.testing.StateFingerprint;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

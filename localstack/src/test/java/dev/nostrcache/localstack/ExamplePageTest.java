@@ -3,9 +3,9 @@ package dev.nostrcache.localstack;
 import dev.nostrcache.core.nip.Nip19;
 import dev.nostrcache.core.testing.TestKeys;
 import dev.nostrcache.infra.config.ConfigLoader;
-import dev.nostrcache.infra.storage.EventRepository;
-import dev.nostrcache.infra.testing.ImageOrigin;
-import dev.nostrcache.infra.testing.TestImages;
+import dev.nostrcache.infra.avatar.testing.ImageOrigin;
+import dev.nostrcache.infra.avatar.testing.TestImages;
+import dev.nostrcache.infra.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +58,7 @@ class ExamplePageTest {
     private static String profile(int key, String picture) throws Exception {
         var signer = TestKeys.signer(700 + key);
         String content = picture == null ? "{\"name\":\"no picture\"}" : "{\"picture\":\"" + picture + "\"}";
-        new EventRepository(stack.dataSource()).store(signer.sign(1_700_000_000L, 0, List.of(), content));
+        TestDatabase.storeRow(stack.dataSource(), signer.sign(1_700_000_000L, 0, List.of(), content));
         return signer.pubkey();
     }
 

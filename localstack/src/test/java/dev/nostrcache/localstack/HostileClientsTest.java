@@ -3,7 +3,7 @@ package dev.nostrcache.localstack;
 import dev.nostrcache.core.Limits;
 import dev.nostrcache.core.testing.TestKeys;
 import dev.nostrcache.infra.config.ConfigLoader;
-import dev.nostrcache.infra.storage.EventRepository;
+import dev.nostrcache.infra.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,9 +43,8 @@ class HostileClientsTest {
         Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"avatar_cache\": false, "
                 + "\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0}");
         stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE);
-        EventRepository events = new EventRepository(stack.dataSource());
         for (int i = 0; i < LARGE_NOTES; i++) {
-            events.store(TestKeys.signer(i).sign(1_700_000_000L + i, 1, List.of(), "large note " + i + " " + "x".repeat(8_000)));
+            TestDatabase.storeRow(stack.dataSource(), TestKeys.signer(i).sign(1_700_000_000L + i, 1, List.of(), "large note " + i + " " + "x".repeat(8_000)));
         }
     }
 

@@ -9,6 +9,7 @@ import dev.nostrcache.infra.queue.QueueSpec;
 import dev.nostrcache.infra.queue.Queues;
 import dev.nostrcache.infra.storage.EventRepository;
 import dev.nostrcache.infra.storage.StoreResult;
+import dev.nostrcache.infra.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -60,7 +61,7 @@ class LocalStackTest {
         String jdbcUrl;
 
         try (LocalStack stack = LocalStack.start(config)) {
-            assertThat(new EventRepository(stack.dataSource()).store(note).outcome())
+            assertThat(TestDatabase.storeRow(stack.dataSource(), note).outcome())
                     .isEqualTo(StoreResult.Outcome.STORED);
             assertThat(stack.queueUrls()).containsKeys("test-stack-profiles", "test-stack-profiles-dlq",
                     "test-stack-avatars", "test-stack-avatars-dlq");
@@ -84,7 +85,7 @@ class LocalStackTest {
         try (LocalStack again = LocalStack.start(config)) {
             EventRepository events = new EventRepository(again.dataSource());
             assertThat(events.findJson(note.id())).contains(note.toJson());
-            assertThat(events.store(note).outcome()).isEqualTo(StoreResult.Outcome.DUPLICATE);
+            assertThat(TestDatabase.storeRow(again.dataSource(), note).outcome()).isEqualTo(StoreResult.Outcome.DUPLICATE);
             try (S3Client s3 = LocalAws.s3(again.s3Endpoint())) {
                 assertThat(s3.getObjectAsBytes(r -> r.bucket(again.bucket()).key("avatars/p.png")).asByteArray())
                         .isEqualTo(picture);
@@ -131,7 +132,7 @@ class LocalStackTest {
             }
             String late = urls.get(QueueGroup.NOTES).replace("test-stack-notes", "late-notes");
             urls.put(QueueGroup.NOTES, late);
-            var publisher = new dev.nostrcache.infra.queue.SqsEventPublisher(stack.sqsClient(), urls, 1000, 2,
+            var publisher = new dev.nostrcache.infra.aws.SqsEventPublisher(stack.sqsClient(), urls, 1000, 2,
                     Duration.ofMillis(20));
             List<String> sentIds = new java.util.concurrent.CopyOnWriteArrayList<>();
             List<String> jsons = new ArrayList<>();
@@ -178,7 +179,7 @@ class LocalStackTest {
             for (QueueGroup group : QueueGroup.values()) {
                 urls.put(group, stack.queueUrls().get(group.spec().queueName("test-stack")));
             }
-            var publisher = new dev.nostrcache.infra.queue.SqsEventPublisher(stack.sqsClient(), urls, 1000, 2,
+            var publisher = new dev.nostrcache.infra.aws.SqsEventPublisher(stack.sqsClient(), urls, 1000, 2,
                     Duration.ofMillis(20));
             for (String json : jsons) {
                 publisher.submit(new dev.nostrcache.infra.queue.OutboundEvent(json, 1, "test", 1L, null));

@@ -2,8 +2,8 @@ package dev.nostrcache.localstack;
 
 import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.testing.TestKeys;
-import dev.nostrcache.infra.testing.ImageOrigin;
-import dev.nostrcache.infra.testing.TestImages;
+import dev.nostrcache.infra.avatar.testing.ImageOrigin;
+import dev.nostrcache.infra.avatar.testing.TestImages;
 import dev.nostrcache.worker.testing.TestRelay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

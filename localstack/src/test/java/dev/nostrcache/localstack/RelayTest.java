@@ -9,7 +9,7 @@ import dev.nostrcache.core.testing.TestData;
 import dev.nostrcache.core.testing.TestKeys;
 import dev.nostrcache.infra.config.ConfigLoader;
 import dev.nostrcache.infra.queue.OutboundEvent;
-import dev.nostrcache.infra.ws.SubscriptionRepository;
+import dev.nostrcache.infra.relay.SubscriptionRepository;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -193,7 +193,7 @@ class RelayTest {
             assertThat(client.until("[\"NOTICE\"", WAIT).getLast()).isEqualTo("[\"NOTICE\",\"hello\"]");
             // The messenger the Lambda functions answer with (locally they call the gateway directly).
             String endpoint = stack.managementUrl().resolve("/local").toString();
-            var messenger = new dev.nostrcache.infra.ws.ApiGatewayMessenger(uri -> api);
+            var messenger = new dev.nostrcache.infra.aws.ApiGatewayMessenger(uri -> api);
             assertThat(messenger.send(endpoint, id, "[\"NOTICE\",\"through the messenger\"]")).isTrue();
             assertThat(client.until("[\"NOTICE\"", WAIT).getLast()).isEqualTo("[\"NOTICE\",\"through the messenger\"]");
             api.deleteConnection(r -> r.connectionId(id));

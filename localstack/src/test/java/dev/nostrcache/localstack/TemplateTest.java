@@ -6,6 +6,7 @@ import dev.nostrcache.infra.queue.QueueGroup;
 import dev.nostrcache.infra.queue.QueueSpec;
 import dev.nostrcache.infra.queue.Queues;
 import dev.nostrcache.infra.avatar.AvatarBucket;
+import dev.nostrcache.infra.config.Setting;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -79,8 +80,6 @@ class TemplateTest {
             assertThat(rule.get("Status")).isEqualTo("Enabled");
             assertThat(rule.get("ExpirationInDays")).isEqualTo(Map.of("Ref", "AvatarObjectExpirationDays"));
         });
-        assertThat(template.parameters().get("CacheExpirationDays").get("Default"))
-                .isEqualTo(ConfigLoader.DEFAULTS.get("cache_expiration_days"));
         assertThat((Integer) template.parameters().get("AvatarObjectExpirationDays").get("Default"))
                 .as("objects outlive the refresh period, so a stale picture can be served while it is refreshed")
                 .isGreaterThan((Integer) template.parameters().get("CacheExpirationDays").get("Default"));
@@ -291,7 +290,7 @@ class TemplateTest {
         });
         // The migration custom resource names the newest migration, so a deploy that brings one runs it.
         String newest;
-        try (var files = java.nio.file.Files.list(TestData.repoRoot().resolve("infra/src/main/resources/db/migration"))) {
+        try (var files = java.nio.file.Files.list(TestData.repoRoot().resolve("infra/store/src/main/resources/db/migration"))) {
             newest = files.map(f -> f.getFileName().toString().replaceAll("__.*", ""))
                     .max(java.util.Comparator.comparingInt(v -> Integer.parseInt(v.substring(1)))).orElseThrow();
         }
@@ -320,9 +319,13 @@ class TemplateTest {
         // What WorkerMain and the configuration read.
         assertThat(names).containsExactlyInAnyOrder("NOSTR_CACHE_STACK_NAME", "NOSTR_CACHE_UPSTREAM_RELAYS",
                 "NOSTR_CACHE_BACKFILL_DAYS", "NOSTR_CACHE_BACKFILL_RATE", "DATABASE_SECRET_ARN", "DATABASE_HOST");
-        // The back-fill settings default as they do locally.
-        assertThat(template.parameters().get("BackfillDays").get("Default")).isEqualTo(ConfigLoader.DEFAULTS.get("backfill_days"));
-        assertThat(template.parameters().get("BackfillRate").get("Default")).isEqualTo(ConfigLoader.DEFAULTS.get("backfill_rate"));
+        // Each names a setting of the catalog (WorkerMain reads them through the config loader).
+        for (String name : names) {
+            if (name.startsWith(ConfigLoader.ENV_PREFIX)) {
+                assertThat(Setting.byKey(name.substring(ConfigLoader.ENV_PREFIX.length()).toLowerCase(java.util.Locale.ROOT)))
+                        .as(name).isNotNull();
+            }
+        }
         assertThat(map(container.get("LogConfiguration"), "Options").get("awslogs-group")).isEqualTo(Map.of("Ref", "WorkerLogGroup"));
     }
 
@@ -386,6 +389,12 @@ class TemplateTest {
                 }
             }
         }
+        // The settings of the catalog that apply on AWS, read through ConfigLoader.fromLambdaEnvironment.
+        for (Setting setting : Setting.values()) {
+            if (setting.scope().aws()) {
+                read.add(setting.lambdaVariable());
+            }
+        }
         Set<String> known = new java.util.TreeSet<>(readers.keySet());
         known.addAll(localOnly);
         assertThat(read).as("variables read by the code").isEqualTo(known);
@@ -406,8 +415,6 @@ class TemplateTest {
         assertThat(variables(functionRunning("wsDefault")).get("HTTP_API_URL"))
                 .isEqualTo(Map.of("Fn::Sub", "https://${HttpApi}.execute-api.${AWS::Region}.amazonaws.com/"));
         assertThat(globalVariables().get("UPSTREAM_RELAYS")).isEqualTo(Map.of("Ref", "UpstreamRelays"));
-        assertThat(template.parameters().get("UpstreamRelays").get("Default")).as("the same relays as locally")
-                .isEqualTo(String.join(",", (List<String>) ConfigLoader.DEFAULTS.get("upstream_relays")));
     }
 
     @Test
@@ -422,10 +429,49 @@ class TemplateTest {
         assertThat(props.get("MaximumBatchingWindowInSeconds")).isEqualTo(Queues.AVATARS.batchWindowSeconds());
         assertThat((List<Object>) props.get("FunctionResponseTypes")).containsExactly("ReportBatchItemFailures");
         assertThat(map(props, "ScalingConfig").get("MaximumConcurrency")).isEqualTo(Map.of("Ref", "AvatarMaxConcurrency"));
-        assertThat(template.parameters().get("AvatarMaxConcurrency").get("Default")).isEqualTo(ConfigLoader.DEFAULTS.get("max_concurrent"));
         int timeout = (Integer) SamTemplate.properties(worker).get("Timeout");
         assertThat(timeout * 6).isLessThanOrEqualTo(Queues.AVATARS.visibilityTimeoutSeconds());
         assertThat(timeout).as("an origin's 10 s, the upstream's 5 s, and the rest").isGreaterThanOrEqualTo(20);
+    }
+
+    /**
+     * The settings catalog and the template agree: a parameter that carries a setting has its default and stays
+     * within its bounds and choices, and a setting that applies on AWS reaches the functions from that parameter (or
+     * as its default, where no parameter carries it).
+     */
+    @Test
+    void everySettingOnAwsHasTheCatalogsDefaultAndBounds() {
+        for (Setting setting : Setting.values()) {
+            String parameter = setting.templateParameter();
+            Object value = globalVariables().get(setting.lambdaVariable());
+            for (Map<String, Object> f : functions().values()) {
+                value = value != null ? value : variables(f).get(setting.lambdaVariable());
+            }
+            if (parameter == null) {
+                if (setting.scope().aws()) {
+                    assertThat(value).as("%s is set to the catalog's default", setting.lambdaVariable())
+                            .isEqualTo(setting.defaultValue());
+                }
+                continue;
+            }
+            Map<String, Object> declared = template.parameters().get(parameter);
+            assertThat(declared).as(parameter).isNotNull();
+            assertThat(String.valueOf(declared.get("Default"))).as("%s defaults as %s", parameter, setting.key())
+                    .isEqualTo(setting.defaultValue());
+            if (setting.type() == Setting.Type.INT) {
+                assertThat((Integer) declared.get("MinValue")).as("%s MinValue", parameter).isNotNull()
+                        .isGreaterThanOrEqualTo(setting.min());
+                if (declared.containsKey("MaxValue")) {
+                    assertThat((Integer) declared.get("MaxValue")).as("%s MaxValue", parameter).isLessThanOrEqualTo(setting.max());
+                }
+            }
+            if (setting.type() == Setting.Type.CHOICE) {
+                assertThat(declared.get("AllowedValues")).as(parameter).isEqualTo(setting.choices());
+            }
+            if (setting.scope().aws()) {
+                assertThat(value).as("%s from %s", setting.lambdaVariable(), parameter).isEqualTo(Map.of("Ref", parameter));
+            }
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.nostrcache.core.event;
 
+import dev.nostrcache.core.Hex;
 import java.util.List;
 
 /**
@@ -17,7 +18,7 @@ public record ThreadRefs(String root, String replyTo) {
         String lastPositional = null;
         boolean anyMarker = false;
         for (List<String> tag : event.tags()) {
-            if (tag.size() < 2 || !tag.get(0).equals("e") || !dev.nostrcache.core.Hex.isLowerHex(tag.get(1), 64)) {
+            if (tag.size() < 2 || !tag.get(0).equals("e") || !Hex.isLowerHex(tag.get(1), 64)) {
                 continue;
             }
             String marker = tag.size() >= 4 ? tag.get(3) : "";

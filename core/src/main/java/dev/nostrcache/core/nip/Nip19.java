@@ -3,6 +3,7 @@ package dev.nostrcache.core.nip;
 import dev.nostrcache.core.Hex;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -69,7 +70,7 @@ public final class Nip19 {
         if (polymod(expand(prefix), words, new byte[0]) != 1) {
             return null;
         }
-        byte[] dataWords = java.util.Arrays.copyOf(words, words.length - 6);
+        byte[] dataWords = Arrays.copyOf(words, words.length - 6);
         return convertBits(dataWords, 5, 8, false);
     }
 

@@ -11,7 +11,7 @@ import dev.nostrcache.infra.avatar.AvatarRequest;
 import dev.nostrcache.infra.avatar.AvatarSettings;
 import dev.nostrcache.infra.avatar.SafeImageFetcher;
 import dev.nostrcache.infra.queue.EventSubmitter;
-import dev.nostrcache.infra.relay.UpstreamQuery;
+import dev.nostrcache.infra.net.UpstreamQuery;
 import dev.nostrcache.infra.storage.EventRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,7 +1,7 @@
 package dev.nostrcache.functions.deploy;
 
 import dev.nostrcache.infra.db.Migrations;
-import dev.nostrcache.infra.deploy.CustomResourceResponse;
+import dev.nostrcache.infra.aws.CustomResourceResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;

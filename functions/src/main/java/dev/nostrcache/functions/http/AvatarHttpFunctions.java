@@ -7,6 +7,7 @@ import dev.nostrcache.infra.avatar.AvatarCache;
 import dev.nostrcache.infra.avatar.AvatarCache.PictureAnswer;
 import dev.nostrcache.infra.avatar.AvatarJobRepository;
 import dev.nostrcache.infra.avatar.AvatarSize;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -22,6 +23,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -56,7 +58,7 @@ public class AvatarHttpFunctions {
 
     @Bean
     Function<InputStream, APIGatewayV2HTTPResponse> profilePic(ObjectProvider<AvatarCache> cache,
-                                                                          io.micrometer.core.instrument.MeterRegistry metrics) {
+                                                                          MeterRegistry metrics) {
         return HttpFunctions.reading(request -> {
             String raw = HttpResponses.pathParameter(request, "pubkey");
             String pubkey = Nip19.pubkeyFrom(raw);
@@ -75,7 +77,7 @@ public class AvatarHttpFunctions {
                 }
                 PictureAnswer answer = avatars.profilePicture(pubkey, size);
                 metrics.counter("nostr_cache.profile_pic", "answer", answer.getClass().getSimpleName().toLowerCase(
-                        java.util.Locale.ROOT)).increment();
+                        Locale.ROOT)).increment();
                 return switch (answer) {
                     case PictureAnswer.Redirect r -> HttpResponses.redirect(r.location().toString(),
                             "public, max-age=" + r.maxAgeSeconds());

@@ -2,6 +2,8 @@ package dev.nostrcache.functions.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -72,6 +74,6 @@ final class HttpResponses {
             return "";
         }
         return request.getIsBase64Encoded()
-                ? new String(java.util.Base64.getDecoder().decode(body), java.nio.charset.StandardCharsets.UTF_8) : body;
+                ? new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8) : body;
     }
 }

@@ -1,6 +1,5 @@
 package dev.nostrcache.functions.http;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.nostrcache.core.Limits;
 import org.springframework.context.annotation.Bean;
@@ -8,6 +7,7 @@ import org.springframework.context.annotation.Configuration;
 
 import java.util.Map;
 import java.io.InputStream;
+import java.util.HashMap;
 import java.util.function.Function;
 
 /**
@@ -42,7 +42,7 @@ public class RelayInfoFunctions {
         return HttpFunctions.reading(request -> {
             boolean preflight = request.getRequestContext() != null && request.getRequestContext().getHttp() != null
                     && "OPTIONS".equals(request.getRequestContext().getHttp().getMethod());
-            Map<String, String> headers = new java.util.HashMap<>(CORS);
+            Map<String, String> headers = new HashMap<>(CORS);
             String accept = HttpResponses.header(request, "accept");
             if (!preflight && (accept == null || !accept.contains("application/nostr+json"))) {
                 headers.put("Content-Type", "text/plain; charset=utf-8");

@@ -16,7 +16,7 @@ import dev.nostrcache.infra.queue.EventBundle;
 import dev.nostrcache.infra.queue.EventSubmitter;
 import dev.nostrcache.infra.queue.OutageRetry;
 import dev.nostrcache.infra.queue.QueueGroup;
-import dev.nostrcache.infra.ws.LiveDelivery;
+import dev.nostrcache.infra.relay.LiveDelivery;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,11 +24,14 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One SQS batch of events into PostgreSQL. A message carries one or more events ({@link EventBundle}). Every event
@@ -47,7 +50,7 @@ public final class SqsIngestHandler {
     private final EventProcessor processor;
     private final AvatarQueue avatars;
     private final LiveDelivery live;
-    private final java.util.function.Consumer<Event> stateChanged;
+    private final Consumer<Event> stateChanged;
     private final MeterRegistry metrics;
     private final EventSubmitter queues;
     private final OutageRetry outageRetry;
@@ -58,7 +61,7 @@ public final class SqsIngestHandler {
      * @param queues       where a message goes back to while the database is away
      */
     public SqsIngestHandler(EventProcessor processor, AvatarQueue avatars, LiveDelivery live,
-                            java.util.function.Consumer<Event> stateChanged, MeterRegistry metrics,
+                            Consumer<Event> stateChanged, MeterRegistry metrics,
                             EventSubmitter queues, OutageRetry outageRetry, Limits limits, Clock clock) {
         this.parser = new EventParser(limits);
         this.verifier = new EventVerifier(new BouncyCastleSchnorr(), limits, clock);
@@ -93,7 +96,7 @@ public final class SqsIngestHandler {
             }
         }
         // By message, in order: the reason to report (a refusal wins over the database being away).
-        Map<SQSEvent.SQSMessage, Exception> failures = new java.util.IdentityHashMap<>();
+        Map<SQSEvent.SQSMessage, Exception> failures = new IdentityHashMap<>();
         List<SQSEvent.SQSMessage> failedInOrder = new ArrayList<>();
         List<EventProcessor.Processed> processed = processor.processAll(valid, clock.millis() / 1000);
         for (int i = 0; i < processed.size(); i++) {
@@ -135,7 +138,7 @@ public final class SqsIngestHandler {
                 outcomes);
         metrics.counter("nostr_cache.outage_requeues", "function", functionName).increment(requeued);
         outcomes.forEach((outcome, n) -> metrics.counter("nostr_cache.events", "function", functionName, "outcome",
-                outcome.name().toLowerCase(java.util.Locale.ROOT)).increment(n));
+                outcome.name().toLowerCase(Locale.ROOT)).increment(n));
         metrics.counter("nostr_cache.events", "function", functionName, "outcome", "invalid").increment(invalid);
         metrics.counter("nostr_cache.events", "function", functionName, "outcome", "failed").increment(failedEvents);
         return new SQSBatchResponse(failed.stream().map(SQSBatchResponse.BatchItemFailure::new).toList());

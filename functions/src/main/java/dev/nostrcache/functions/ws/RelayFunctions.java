@@ -3,19 +3,23 @@ package dev.nostrcache.functions.ws;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.nostrcache.core.Limits;
+import dev.nostrcache.infra.config.CacheConfig;
 import dev.nostrcache.infra.primal.PrimalApi;
+import dev.nostrcache.infra.primal.PrimalRequests;
 import dev.nostrcache.infra.query.EventQueries;
 import dev.nostrcache.infra.queue.EventSubmitter;
 import dev.nostrcache.infra.storage.EventRepository;
-import dev.nostrcache.infra.ws.ConnectionMessenger;
-import dev.nostrcache.infra.ws.SubscriptionRepository;
+import dev.nostrcache.infra.relay.ConnectionMessenger;
+import dev.nostrcache.infra.relay.ConnectionPolicy;
+import dev.nostrcache.infra.relay.RelayConnections;
+import dev.nostrcache.infra.relay.SubscriptionRepository;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 import javax.sql.DataSource;
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -27,34 +31,28 @@ public class RelayFunctions {
     @Bean
     RelayHandler relayHandler(DataSource dataSource, ConnectionMessenger messenger, EventSubmitter submitter,
                               Clock clock, Environment env, List<ConnectionPolicy> policies, PrimalApi primal,
-                              io.micrometer.core.instrument.MeterRegistry metrics) {
-        return new RelayHandler(new SubscriptionRepository(dataSource),
-                new EventQueries(dataSource, Limits.DEFAULTS.maxLimit()), new EventRepository(dataSource), messenger,
-                submitter, primal, metrics, Limits.DEFAULTS, clock, env.getProperty("MANAGEMENT_API_ENDPOINT"), policies);
+                              MeterRegistry metrics) {
+        SubscriptionRepository subscriptions = new SubscriptionRepository(dataSource);
+        RelayConnections relay = new RelayConnections(subscriptions, new EventQueries(dataSource, Limits.DEFAULTS.maxLimit()),
+                new EventRepository(dataSource), messenger, submitter,
+                new PrimalRequests(primal, subscriptions, metrics, Limits.DEFAULTS), metrics, Limits.DEFAULTS, clock, policies);
+        return new RelayHandler(relay, env.getProperty("MANAGEMENT_API_ENDPOINT"));
     }
 
     /**
-     * Primal's cache API. Its default relays are {@code UPSTREAM_RELAYS}; profile pictures in its media metadata link
+     * Primal's cache API. Its default relays are the upstream relays; profile pictures in its media metadata link
      * to {@code HTTP_API_URL}{@code profile-pic/...} (none when unset).
      */
     @Bean
-    PrimalApi primalApi(DataSource dataSource, EventSubmitter submitter, Clock clock, Environment env) {
-        List<String> relays = java.util.Arrays.stream(env.getProperty("UPSTREAM_RELAYS", "").split(","))
-                .map(String::strip).filter(r -> !r.isEmpty()).toList();
+    PrimalApi primalApi(DataSource dataSource, EventSubmitter submitter, Clock clock, CacheConfig config, Environment env) {
         String httpApi = env.getProperty("HTTP_API_URL", "");
-        return new PrimalApi(dataSource, submitter, relays,
+        return new PrimalApi(dataSource, submitter, config.upstreamRelays(),
                 httpApi.isBlank() ? null : (httpApi.endsWith("/") ? httpApi : httpApi + "/"), clock);
     }
 
     @Bean
-    ConnectionPolicy blockedSourceIps(Environment env) {
-        Set<String> blocked = new HashSet<>();
-        for (String ip : env.getProperty("BLOCKED_SOURCE_IPS", "").split(",")) {
-            if (!ip.isBlank()) {
-                blocked.add(ip.strip());
-            }
-        }
-        return ConnectionPolicy.blockSourceIps(blocked);
+    ConnectionPolicy blockedSourceIps(CacheConfig config) {
+        return ConnectionPolicy.blockSourceIps(Set.copyOf(config.blockedSourceIps()));
     }
 
     @Bean

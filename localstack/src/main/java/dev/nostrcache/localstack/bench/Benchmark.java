@@ -2,18 +2,27 @@ package dev.nostrcache.localstack.bench;
 
 import dev.nostrcache.core.Limits;
 import dev.nostrcache.core.crypto.BouncyCastleSchnorr;
+import dev.nostrcache.core.crypto.Sha256;
 import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.event.EventParser;
+import dev.nostrcache.core.event.EventSigner;
 import dev.nostrcache.core.event.EventVerifier;
 import dev.nostrcache.core.event.InvalidEventException;
 import dev.nostrcache.infra.config.CacheConfig;
+import dev.nostrcache.infra.ingest.EventProcessor;
 import dev.nostrcache.localstack.LocalStack;
+import dev.nostrcache.worker.dump.ImportCommand;
+import java.io.BufferedReader;
+import java.io.OutputStream;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 import java.io.PrintStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,7 +32,11 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -114,14 +127,14 @@ public final class Benchmark {
             CacheConfig fresh = withUpstream(List.of(), database.resolve("postgres"));
             out.printf("importing the %,d events from a file into an empty database...%n", events);
             try (LocalStack stack = LocalStack.start(fresh, LocalStack.Mode.PIPELINE);
-                 java.io.BufferedReader in = Files.newBufferedReader(file)) {
-                new dev.nostrcache.worker.dump.ImportCommand(stack.publisher()::submit).run(in, file.toString(),
-                        new PrintStream(java.io.OutputStream.nullOutputStream()));
+                 BufferedReader in = Files.newBufferedReader(file)) {
+                new ImportCommand(stack.publisher()::submit).run(in, file.toString(),
+                        new PrintStream(OutputStream.nullOutputStream()));
                 return endToEnd(stack, events);
             }
         } finally {
             try (var paths = Files.walk(database)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -140,7 +153,7 @@ public final class Benchmark {
                 c.gatewayMaxConnectionSeconds(),
                 c.blockedSourceIps(), true, true, c.adminToken(), c.avatarUrlLifetimeSeconds(),
                 c.avatarOriginFailure(), c.avatarRetrySeconds(), c.avatarRedirectCacheSeconds(), c.upstreamQuerySeconds(),
-                c.sqsEndpoint(), c.s3Endpoint());
+                c.sqsEndpoint(), c.s3Endpoint(), c.avatarObjectExpirationDays(), c.outageRetrySeconds());
     }
 
     /**
@@ -163,9 +176,9 @@ public final class Benchmark {
             rs.next();
             busiest = rs.getString(1);
         }
-        java.net.URI ws = stack.gatewayUrl();
+        URI ws = stack.gatewayUrl();
         Latency.Exchange ping = (client, i) -> client.ping();
-        java.util.Map<String, Latency.Exchange> ops = new java.util.LinkedHashMap<>();
+        Map<String, Latency.Exchange> ops = new LinkedHashMap<>();
         ops.put("user_profile", Latency.req(i -> "{\"cache\":[\"user_profile\",{\"pubkey\":\"" + busiest + "\"}]}"));
         ops.put("feed (follows, 20 notes)", Latency.req(i -> "{\"cache\":[\"feed\",{\"pubkey\":\"" + busiest
                 + "\",\"limit\":20}]}"));
@@ -197,11 +210,11 @@ public final class Benchmark {
     /** Cached /profile-pic redirects beside a 302 the gateway answers itself, 20 keep-alive clients. */
     private void redirects(LocalStack stack) throws Exception {
         try (ImageOrigin origin = new ImageOrigin()) {
-            var signer = new dev.nostrcache.core.event.EventSigner(new BouncyCastleSchnorr(),
-                    dev.nostrcache.core.crypto.Sha256.digest("bench-avatar".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            new dev.nostrcache.infra.ingest.EventProcessor(stack.dataSource()).process(signer.sign(1_700_000_000L, 0,
+            var signer = new EventSigner(new BouncyCastleSchnorr(),
+                    Sha256.digest("bench-avatar".getBytes(StandardCharsets.UTF_8)));
+            new EventProcessor(stack.dataSource()).process(signer.sign(1_700_000_000L, 0,
                     List.of(), "{\"picture\":\"" + origin.url() + "\"}"), System.currentTimeMillis() / 1000);
-            java.net.URI pic = stack.httpUrl().resolve("/profile-pic/" + signer.pubkey());
+            URI pic = stack.httpUrl().resolve("/profile-pic/" + signer.pubkey());
             Latency.http(pic, 1, 1, 302);
             int perClient = events < 10_000 ? 50 : 500;
             Latency.Stats probe = Latency.http(stack.httpUrl().resolve("/local/redirect-probe"), 20, perClient, 302);
@@ -233,7 +246,7 @@ public final class Benchmark {
     private double rawInserts(LocalStack stack) throws Exception {
         int rows = 100_000;
         byte[] json = new byte[400];
-        java.util.Arrays.fill(json, (byte) 'x');
+        Arrays.fill(json, (byte) 'x');
         try (Connection c = stack.dataSource().getConnection()) {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TEMP TABLE bench_rows (id bytea PRIMARY KEY, json text NOT NULL)");
@@ -242,7 +255,7 @@ public final class Benchmark {
             long started = System.nanoTime();
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO bench_rows (id, json) VALUES (?, ?)")) {
                 for (int i = 0; i < rows; i++) {
-                    ps.setBytes(1, java.nio.ByteBuffer.allocate(32).putLong(i).array());
+                    ps.setBytes(1, ByteBuffer.allocate(32).putLong(i).array());
                     ps.setString(2, new String(json));
                     ps.addBatch();
                     if (i % 1000 == 999) {

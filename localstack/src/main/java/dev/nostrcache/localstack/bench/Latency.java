@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -131,7 +132,7 @@ final class Latency {
         }
 
         void ping() throws InterruptedException {
-            socket.sendPing(java.nio.ByteBuffer.wrap(new byte[]{1})).join();
+            socket.sendPing(ByteBuffer.wrap(new byte[]{1})).join();
             if (frames.pongs.poll(30, TimeUnit.SECONDS) == null) {
                 throw new IllegalStateException("no pong");
             }

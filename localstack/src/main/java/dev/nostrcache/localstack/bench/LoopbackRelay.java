@@ -1,5 +1,14 @@
 package dev.nostrcache.localstack.bench;
 
+import dev.nostrcache.core.message.RelayFrames;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
@@ -9,6 +18,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The upstream relay of the end-to-end figure, on a loopback port: it answers every REQ with the whole corpus, in
@@ -41,10 +51,10 @@ final class LoopbackRelay implements AutoCloseable {
 
     /** {@code LoopbackRelay FILE}: serves the JSON lines of FILE, prints its URL, and stops when its input ends. */
     public static void main(String[] args) throws Exception {
-        try (LoopbackRelay relay = new LoopbackRelay(java.nio.file.Files.readAllLines(java.nio.file.Path.of(args[0])))) {
+        try (LoopbackRelay relay = new LoopbackRelay(Files.readAllLines(Path.of(args[0])))) {
             System.out.println(relay.url());
             System.out.flush();
-            System.in.transferTo(java.io.OutputStream.nullOutputStream());
+            System.in.transferTo(OutputStream.nullOutputStream());
         }
     }
 
@@ -53,29 +63,29 @@ final class LoopbackRelay implements AutoCloseable {
         private final java.lang.Process process;
         private final String url;
 
-        Process(java.nio.file.Path corpus) throws java.io.IOException, InterruptedException {
+        Process(Path corpus) throws IOException, InterruptedException {
             String javaBinary = ProcessHandle.current().info().command().orElse("java");
             process = new ProcessBuilder(javaBinary, "-cp", System.getProperty("java.class.path"),
                     LoopbackRelay.class.getName(), corpus.toString())
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             // Its logging may print to standard output first: the URL is the line that is one.
-            var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
-                    java.nio.charset.StandardCharsets.UTF_8));
+            var lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
             String line;
             while ((line = lines.readLine()) != null && !line.startsWith("ws://127.0.0.1:")) {
                 // skipped
             }
             if (line == null) {
-                boolean ended = process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+                boolean ended = process.waitFor(5, TimeUnit.SECONDS);
                 process.destroyForcibly();
-                throw new java.io.IOException("the loopback relay did not start"
+                throw new IOException("the loopback relay did not start"
                         + (ended ? " (exit " + process.exitValue() + ")" : ""));
             }
             url = line;
             Thread.ofVirtual().start(() -> {
                 try {
-                    lines.transferTo(java.io.Writer.nullWriter()); // keep its output from filling the pipe
-                } catch (java.io.IOException e) {
+                    lines.transferTo(Writer.nullWriter()); // keep its output from filling the pipe
+                } catch (IOException e) {
                     // the relay ended
                 }
             });
@@ -89,10 +99,10 @@ final class LoopbackRelay implements AutoCloseable {
         public void close() throws InterruptedException {
             try {
                 process.getOutputStream().close();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 process.destroy();
             }
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         }
@@ -122,14 +132,14 @@ final class LoopbackRelay implements AutoCloseable {
             if (!message.startsWith("[\"REQ\"")) {
                 return;
             }
-            String sub = message.substring(7, message.indexOf('"', 8) + 1);
+            String sub = message.substring(8, message.indexOf('"', 8));
             Thread.startVirtualThread(() -> {
                 for (String event : events) {
-                    if (!send("[\"EVENT\"," + sub + "," + event + "]")) {
+                    if (!send(RelayFrames.event(sub, event))) {
                         return;
                     }
                 }
-                send("[\"EOSE\"," + sub + "]");
+                send(RelayFrames.eose(sub));
             });
         }
 

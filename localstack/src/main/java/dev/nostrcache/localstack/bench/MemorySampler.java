@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
  * The memory of the whole local runtime, sampled four times a second while it runs: this JVM plus every PostgreSQL
@@ -55,7 +56,7 @@ final class MemorySampler implements AutoCloseable {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().map(c -> c.contains(dataDirectory)).orElse(false)
                         && p.info().command().map(c -> c.endsWith("postgres")).orElse(false))
-                .flatMap(postmaster -> java.util.stream.Stream.concat(java.util.stream.Stream.of(postmaster),
+                .flatMap(postmaster -> Stream.concat(Stream.of(postmaster),
                         postmaster.children()))
                 .map(ProcessHandle::pid)
                 .toList();

@@ -1,0 +1,62 @@
+package dev.nostrcache.core.message;
+
+import dev.nostrcache.core.event.EventJson;
+
+/**
+ * Writes the messages a relay sends to a client (NIP-01, and COUNT of NIP-45) as JSON text, the inverse of
+ * {@link RelayMessage#parse}. Strings are escaped as event JSON escapes them; an event or an answer object is passed
+ * on as the text it already is, so that it is never parsed and written again.
+ */
+public final class RelayFrames {
+    private RelayFrames() {
+    }
+
+    /** {@code ["EVENT", subscriptionId, object]}; {@code objectJson} is one JSON object, written as it is. */
+    public static String event(String subscriptionId, String objectJson) {
+        StringBuilder sb = new StringBuilder(objectJson.length() + subscriptionId.length() + 16);
+        sb.append("[\"EVENT\",");
+        EventJson.appendString(sb, subscriptionId);
+        return sb.append(',').append(objectJson).append(']').toString();
+    }
+
+    public static String eose(String subscriptionId) {
+        return typed("EOSE", subscriptionId).append(']').toString();
+    }
+
+    public static String ok(String eventId, boolean accepted, String reason) {
+        StringBuilder sb = typed("OK", eventId).append(',').append(accepted).append(',');
+        EventJson.appendString(sb, reason);
+        return sb.append(']').toString();
+    }
+
+    public static String closed(String subscriptionId, String reason) {
+        StringBuilder sb = typed("CLOSED", subscriptionId).append(',');
+        EventJson.appendString(sb, reason);
+        return sb.append(']').toString();
+    }
+
+    public static String notice(String message) {
+        return typed("NOTICE", message).append(']').toString();
+    }
+
+    /**
+     * {@code ["NOTICE", subscriptionId, message]}: Primal's cache answers a refused request this way, naming it, so
+     * that its client can stop waiting for that request.
+     */
+    public static String notice(String subscriptionId, String message) {
+        StringBuilder sb = typed("NOTICE", subscriptionId).append(',');
+        EventJson.appendString(sb, message);
+        return sb.append(']').toString();
+    }
+
+    /** {@code ["COUNT", subscriptionId, {"count": n}]} (NIP-45). */
+    public static String count(String subscriptionId, long count) {
+        return typed("COUNT", subscriptionId).append(",{\"count\":").append(count).append("}]").toString();
+    }
+
+    private static StringBuilder typed(String type, String first) {
+        StringBuilder sb = new StringBuilder(first.length() + 32).append("[\"").append(type).append("\",");
+        EventJson.appendString(sb, first);
+        return sb;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.nostrcache.core.message;
+
+import dev.nostrcache.core.testing.TestData;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RelayFramesTest {
+    /** Subscription ids and reasons a client or a refusal can carry: quotes, backslashes, controls, astral text. */
+    private static final List<String> AWKWARD = List.of("plain", "", "with \"quotes\" and \\ backslash",
+            "tab\tnewline\ncontrol\u0001", "\u00e9\u4e2d\uD83D\uDE00", "</script>");
+
+    @Test
+    void everyFrameParsesBackToWhatWasWritten() {
+        for (String s : AWKWARD) {
+            assertThat(RelayMessage.parse(RelayFrames.eose(s))).isEqualTo(new RelayMessage.Eose(s));
+            assertThat(RelayMessage.parse(RelayFrames.notice(s))).isEqualTo(new RelayMessage.Notice(s));
+            assertThat(RelayMessage.parse(RelayFrames.closed(s, s + "!"))).isEqualTo(new RelayMessage.Closed(s, s + "!"));
+            assertThat(RelayMessage.parse(RelayFrames.ok(s, true, s))).isEqualTo(new RelayMessage.Ok(s, true, s));
+            assertThat(RelayMessage.parse(RelayFrames.ok(s, false, ""))).isEqualTo(new RelayMessage.Ok(s, false, ""));
+        }
+    }
+
+    @Test
+    void eventObjectsPassThroughByteForByte() {
+        for (String event : TestData.lines("real-events.jsonl")) {
+            assertThat(RelayMessage.parse(RelayFrames.event("sub \"1\"", event)))
+                    .isEqualTo(new RelayMessage.EventMessage("sub \"1\"", event));
+        }
+    }
+
+    @Test
+    void countAndPrimalNoticeAreWellFormedJson() {
+        JsonMapper json = JsonMapper.builder().build();
+        assertThat(json.readTree(RelayFrames.count("c\"1", 42)).toString()).isEqualTo("[\"COUNT\",\"c\\\"1\",{\"count\":42}]");
+        assertThat(json.readTree(RelayFrames.notice("feed_1", "unknown api request")).toString())
+                .isEqualTo("[\"NOTICE\",\"feed_1\",\"unknown api request\"]");
+    }
+}

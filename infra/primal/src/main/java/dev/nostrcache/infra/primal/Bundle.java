@@ -1,0 +1,226 @@
+package dev.nostrcache.infra.primal;
+
+import dev.nostrcache.core.Hex;
+import dev.nostrcache.infra.avatar.AvatarSize;
+import dev.nostrcache.infra.primal.PrimalQueries.Row;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Primal's "enriched post bundle": the events, then what a client needs to draw them. Referenced events (the
+ * reposted, replied-to and quoted ones) as {@code 10000107}; every author's kind 0 with {@code 10000119} media
+ * metadata pointing at our cached avatar variants; {@code 10000100} statistics per event; {@code 10000115} the
+ * viewer's own actions; {@code 10000108} follower counts; and the closing {@code 10000113} range the client pages by.
+ */
+final class Bundle {
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final PrimalQueries queries;
+    private final DataSource dataSource;
+    private final String mediaBaseUrl;
+
+    /** @param mediaBaseUrl the HTTP API's base URL for avatar links, or null to send no media metadata */
+    Bundle(PrimalQueries queries, DataSource dataSource, String mediaBaseUrl) {
+        this.queries = queries;
+        this.dataSource = dataSource;
+        this.mediaBaseUrl = mediaBaseUrl;
+    }
+
+    /** Adds the bundle of {@code events} (in their order) with its range ({@code orderBy} names the sort). */
+    void add(Answer answer, List<Row> events, String viewer, String orderBy, long now) throws SQLException {
+        addWithoutRange(answer, events, viewer, now);
+        range(answer, events, orderBy);
+    }
+
+    void addWithoutRange(Answer answer, List<Row> events, String viewer, long now) throws SQLException {
+        Set<String> primaryIds = new LinkedHashSet<>();
+        Set<String> referenceIds = new LinkedHashSet<>();
+        for (Row row : events) {
+            answer.event(row.id(), row.json());
+            primaryIds.add(row.id());
+            if (row.refEvent() != null && (row.kind() == 6 || row.kind() == 16)) {
+                referenceIds.add(row.refEvent());
+            }
+            if (row.replyTo() != null) {
+                referenceIds.add(row.replyTo());
+            }
+            referenceIds.addAll(quoted(row.json()));
+        }
+        referenceIds.removeAll(primaryIds);
+        List<Row> referenced = queries.byIds(referenceIds, now);
+        Set<String> authors = new LinkedHashSet<>();
+        events.forEach(r -> authors.add(r.pubkey()));
+        for (Row ref : referenced) {
+            if (!answer.hasEvent(ref.id())) {
+                answer.synthetic(PrimalKinds.REFERENCED_EVENT, "\"pubkey\":\"" + ref.pubkey() + "\"", ref.json());
+            }
+            authors.add(ref.pubkey());
+        }
+        profiles(answer, authors);
+        Set<String> statIds = new LinkedHashSet<>(primaryIds);
+        referenced.forEach(r -> statIds.add(r.id()));
+        stats(answer, statIds);
+        actions(answer, viewer, statIds);
+        followerCounts(answer, authors);
+    }
+
+    /** Kind 0s of {@code pubkeys} that have one, each with the media metadata of its picture. */
+    void profiles(Answer answer, Collection<String> pubkeys) throws SQLException {
+        Map<String, Row> profiles = queries.profiles(pubkeys);
+        for (Row profile : profiles.values()) {
+            answer.event(profile.id(), profile.json());
+        }
+        media(answer, profiles.values());
+    }
+
+    /** Per pubkey, its kind 0 and media metadata objects (empty for a pubkey without a profile). */
+    Map<String, List<String>> profileObjects(Collection<String> pubkeys) throws SQLException {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        pubkeys.forEach(pk -> out.put(pk, new ArrayList<>()));
+        Map<String, Row> profiles = queries.profiles(pubkeys);
+        profiles.forEach((pk, row) -> out.get(pk).add(row.json()));
+        Answer media = new Answer();
+        media(media, profiles.values());
+        for (String object : media.objects()) {
+            String eventId = JSON.readTree(JSON.readTree(object).get("content").asString()).get("event_id").asString();
+            profiles.values().stream().filter(r -> r.id().equals(eventId)).findFirst()
+                    .ifPresent(r -> out.get(r.pubkey()).add(object));
+        }
+        return out;
+    }
+
+    void stats(Answer answer, Collection<String> ids) throws SQLException {
+        Map<String, PrimalQueries.EventStats> stats = queries.eventStats(ids);
+        for (String id : ids) {
+            PrimalQueries.EventStats s = stats.getOrDefault(id, PrimalQueries.EventStats.NONE);
+            ObjectNode content = JSON.createObjectNode();
+            content.put("event_id", id);
+            content.put("likes", s.reactions());
+            content.put("replies", s.replies());
+            content.put("mentions", s.mentions());
+            content.put("reposts", s.reposts());
+            content.put("zaps", s.zaps());
+            content.put("satszapped", s.zappedMsats() / 1000);
+            content.put("score", 0);
+            content.put("score24h", 0);
+            content.put("bookmarks", 0);
+            answer.synthetic(PrimalKinds.EVENT_STATS, content.toString());
+        }
+    }
+
+    private void actions(Answer answer, String viewer, Collection<String> ids) throws SQLException {
+        for (Map.Entry<String, PrimalQueries.Actions> e : queries.viewerActions(viewer, ids).entrySet()) {
+            ObjectNode content = JSON.createObjectNode();
+            content.put("event_id", e.getKey());
+            content.put("replied", e.getValue().replied());
+            content.put("liked", e.getValue().liked());
+            content.put("reposted", e.getValue().reposted());
+            content.put("zapped", e.getValue().zapped());
+            content.putNull("voted_for_option");
+            answer.synthetic(PrimalKinds.EVENT_ACTIONS_COUNT, content.toString());
+        }
+    }
+
+    /** {@code 10000108} {pubkey: followers}, for every pubkey asked (0 when nothing is known). */
+    void followerCounts(Answer answer, Collection<String> pubkeys) throws SQLException {
+        answer.synthetic(PrimalKinds.USER_SCORES, followerCountsJson(pubkeys));
+    }
+
+    String followerCountsJson(Collection<String> pubkeys) throws SQLException {
+        Map<String, Long> counts = queries.followerCounts(pubkeys);
+        ObjectNode content = JSON.createObjectNode();
+        for (String pk : pubkeys) {
+            content.put(pk, counts.getOrDefault(pk, 0L));
+        }
+        return content.toString();
+    }
+
+    /** The closing range: since/until of the page (by created_at), the sort, and the ids in order. */
+    static void range(Answer answer, List<Row> events, String orderBy) {
+        ObjectNode content = JSON.createObjectNode();
+        if (events.isEmpty()) {
+            content.putNull("since");
+            content.putNull("until");
+        } else {
+            content.put("since", events.stream().mapToLong(Row::createdAt).min().orElseThrow());
+            content.put("until", events.stream().mapToLong(Row::createdAt).max().orElseThrow());
+        }
+        content.put("order_by", orderBy);
+        ArrayNode elements = content.putArray("elements");
+        events.forEach(r -> elements.add(r.id()));
+        answer.synthetic(PrimalKinds.RANGE, content.toString());
+    }
+
+    /** Ids in {@code q} tags (quotes), as far as the tags can be read. */
+    private static List<String> quoted(String json) {
+        List<String> ids = new ArrayList<>();
+        var tags = JSON.readTree(json).get("tags");
+        if (tags != null && tags.isArray()) {
+            for (var tag : tags.values()) {
+                if (tag.size() >= 2 && "q".equals(tag.get(0).asString()) && Hex.isLowerHex(tag.get(1).asString(), 64)) {
+                    ids.add(tag.get(1).asString());
+                }
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * {@code 10000119} for each profile whose picture is in our avatar cache: the variants, with their sizes, as
+     * links to {@code /profile-pic} (which redirects to the stored object).
+     */
+    private void media(Answer answer, Collection<Row> profiles) throws SQLException {
+        if (mediaBaseUrl == null || profiles.isEmpty()) {
+            return;
+        }
+        Map<String, Row> byPubkey = new HashMap<>();
+        profiles.forEach(p -> byPubkey.put(p.pubkey(), p));
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT encode(pubkey, 'hex'), source_url, content_type, width, height, variants FROM avatars
+                WHERE pubkey = ANY (?) AND status = 'cached'""")) {
+            ps.setArray(1, c.createArrayOf("bytea", byPubkey.keySet().stream().map(Hex::decode).toArray(byte[][]::new)));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String pubkey = rs.getString(1);
+                    int width = rs.getInt(4);
+                    int height = rs.getInt(5);
+                    List<String> files = List.of((String[]) rs.getArray(6).getArray());
+                    ObjectNode content = JSON.createObjectNode();
+                    content.put("event_id", byPubkey.get(pubkey).id());
+                    ObjectNode resource = content.putArray("resources").addObject();
+                    resource.put("url", rs.getString(2));
+                    resource.put("mt", rs.getString(3));
+                    ArrayNode variants = resource.putArray("variants");
+                    for (AvatarSize size : AvatarSize.values()) {
+                        String file = files.stream().filter(f -> f.startsWith(size.code() + ".")).findFirst().orElse(null);
+                        if (file == null) {
+                            continue;
+                        }
+                        double scale = Math.min(1.0, (double) size.maxEdge() / Math.max(width, height));
+                        variants.addObject().put("s", size.code()).put("a", 0)
+                                .put("w", Math.max(1, Math.round(width * scale)))
+                                .put("h", Math.max(1, Math.round(height * scale)))
+                                .put("mt", file.endsWith(".png") ? "image/png" : "image/jpeg").put("dur", 0)
+                                .put("media_url", mediaBaseUrl + "profile-pic/" + pubkey + "?size=" + size.code());
+                    }
+                    answer.synthetic(PrimalKinds.MEDIA_METADATA, content.toString());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,660 @@
+package dev.nostrcache.infra.primal;
+
+import dev.nostrcache.core.Hex;
+import dev.nostrcache.core.Limits;
+import dev.nostrcache.core.crypto.BouncyCastleSchnorr;
+import dev.nostrcache.core.event.Event;
+import dev.nostrcache.core.event.EventParser;
+import dev.nostrcache.core.event.EventVerifier;
+import dev.nostrcache.core.event.InvalidEventException;
+import dev.nostrcache.core.nip.ContactList;
+import dev.nostrcache.core.nip.Nip19;
+import dev.nostrcache.infra.primal.PrimalQueries.Authors;
+import dev.nostrcache.infra.primal.PrimalQueries.Replies;
+import dev.nostrcache.infra.primal.PrimalQueries.Row;
+import dev.nostrcache.infra.queue.EventSubmitter;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import javax.sql.DataSource;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static dev.nostrcache.infra.primal.Bundle.JSON;
+
+/**
+ * Primal's cache API: {@code ["REQ", subid, {"cache": [op, params]}]} answered the way Primal's server answers, from
+ * our tables. Each op reads its parameters with Primal's names, defaults and caps, and returns the objects to send
+ * as EVENTs; a refusal is a {@link PrimalException} whose message becomes the NOTICE. Which ops exist and how far
+ * each is served is in docs/primal-api.md.
+ */
+public final class PrimalApi {
+
+    /** What a request came to: the objects to send, or an unknown op. */
+    public sealed interface Result {
+        /**
+         * @param objects       what to send as EVENTs
+         * @param eoseFirst     an async op: EOSE at once, the objects after it
+         * @param notifyPubkey  when set, the request stays open and is pushed a fresh answer whenever an event that
+         *                      tags this pubkey is stored (it counts against the subscription cap until CLOSE)
+         */
+        record Objects(List<String> objects, boolean eoseFirst, String notifyPubkey) implements Result {
+        }
+
+        record Unknown() implements Result {
+        }
+    }
+
+    @FunctionalInterface
+    private interface Op {
+        Answer run(Params p) throws PrimalException, SQLException;
+    }
+
+    /** Primal's async ops: EOSE at once, the answer after it. */
+    static final Set<String> ASYNC = Set.of("notification_counts", "net_stats");
+
+    static final List<Integer> NOTE_KINDS = List.of(1, 6);
+    private static final String DEFAULT_CLIENT = "Primal-Web App";
+
+    private final DataSource dataSource;
+    private final PrimalQueries queries;
+    private final Bundle bundle;
+    private final EventSubmitter submitter;
+    private final List<String> defaultRelays;
+    private final Clock clock;
+    private final EventVerifier verifier;
+    private final EventParser parser = new EventParser(Limits.DEFAULTS);
+    private final Map<String, Op> ops = new LinkedHashMap<>();
+    private final HotCache hot;
+
+    public PrimalApi(DataSource dataSource, EventSubmitter submitter, List<String> defaultRelays, String mediaBaseUrl,
+                     Clock clock) {
+        this.dataSource = dataSource;
+        this.queries = new PrimalQueries(dataSource);
+        this.bundle = new Bundle(queries, dataSource, mediaBaseUrl);
+        this.submitter = submitter;
+        this.defaultRelays = List.copyOf(defaultRelays);
+        this.clock = clock;
+        this.verifier = new EventVerifier(new BouncyCastleSchnorr(), Limits.DEFAULTS, clock);
+        this.hot = new HotCache(clock, HotCache.TTL, 50_000);
+        register();
+    }
+
+    /** The op names served, in the order docs/primal-api.md lists them. */
+    public Set<String> ops() {
+        return ops.keySet();
+    }
+
+    public Result answer(String op, JsonNode params) throws PrimalException, SQLException {
+        Op handler = ops.get(op);
+        if (handler == null) {
+            return new Result.Unknown();
+        }
+        Params p = new Params(params, clock.millis() / 1000);
+        List<String> objects = handler.run(p).objects();
+        return new Result.Objects(objects, ASYNC.contains(op),
+                op.equals("notification_counts") ? p.requiredHex("pubkey") : null);
+    }
+
+    /**
+     * Tells the hot-path cache that {@code event} was stored: what its author and the pubkeys it tags show is
+     * forgotten; a contact list or a deletion can change anyone's counts, so it clears everything.
+     */
+    public void changed(Event event) {
+        if (event.kind() == 3 || event.kind() == 5) {
+            hot.clear();
+            return;
+        }
+        hot.invalidate(event.pubkey());
+        for (String tagged : event.tagValues("p")) {
+            hot.invalidate(tagged);
+        }
+    }
+
+    /**
+     * The push an open request gets when {@code event} is stored: for {@code notification_counts}, the fresh counts
+     * when someone else's event tags the pubkey; null when there is nothing to push.
+     */
+    public String push(String op, String pubkey, Event event) throws SQLException {
+        if (op.equals("notification_counts") && !event.pubkey().equals(pubkey)) {
+            return Notifications.summary(dataSource, pubkey, clock.millis() / 1000);
+        }
+        return null;
+    }
+
+    private void register() {
+        ops.put("set_primal_protocol", p -> new Answer());
+        // What the web client asks on every page.
+        ops.put("get_app_releases", p -> new Answer().synthetic(PrimalKinds.APP_RELEASES, "{}"));
+        ops.put("get_default_app_settings", p -> defaultSettings(p.string("client", DEFAULT_CLIENT)));
+        ops.put("get_home_feeds", p -> new Answer().synthetic(PrimalKinds.HOME_FEEDS, FeedSpecs.HOME_FEEDS));
+        ops.put("get_reads_feeds", p -> new Answer().synthetic(PrimalKinds.READS_FEEDS, FeedSpecs.READS_FEEDS));
+        ops.put("get_recommended_blossom_servers", p -> new Answer().synthetic(PrimalKinds.RECOMMENDED_BLOSSOM_SERVERS, "[]"));
+        ops.put("get_default_relays", p -> new Answer().synthetic(PrimalKinds.DEFAULT_RELAYS,
+                JSON.writeValueAsString(defaultRelays)));
+        ops.put("user_infos", this::userInfos);
+        // Home.
+        ops.put("mega_feed_directive", this::megaFeed);
+        ops.put("feed", this::feed);
+        ops.put("scored", this::scored);
+        ops.put("explore", this::explore);
+        // Profile.
+        ops.put("user_profile", this::userProfile);
+        ops.put("user_profile_scored_content", this::userProfileScoredContent);
+        ops.put("creator_paid_tiers", p -> new Answer());
+        ops.put("contact_list", this::contactList);
+        ops.put("user_followers", this::userFollowers);
+        ops.put("is_user_following", p -> new Answer().synthetic(PrimalKinds.IS_USER_FOLLOWING,
+                Boolean.toString(queries.follows(p.requiredHex("pubkey"), p.requiredHex("user_pubkey")))));
+        ops.put("user_profile_followed_by", this::followedBy);
+        ops.put("get_user_relays", this::userRelays);
+        // Thread.
+        ops.put("thread_view", this::threadView);
+        ops.put("event_zaps_by_satszapped", this::eventZaps);
+        ops.put("note_mentions_count", this::mentionsCount);
+        ops.put("events", this::events);
+        // Search, lists, notifications, settings, network.
+        ops.put("user_search", this::userSearch);
+        ops.put("search", this::search);
+        ops.put("mutelist", p -> list(p, 10000, ""));
+        ops.put("get_bookmarks", p -> list(p, 10003, ""));
+        ops.put("get_notifications", p -> Notifications.page(dataSource, queries, bundle, p));
+        ops.put("notification_counts", p -> new Answer().raw(Notifications.summary(dataSource, p.requiredHex("pubkey"), p.now())));
+        ops.put("get_notifications_seen", p -> new Answer().synthetic(PrimalKinds.NOTIFICATIONS_SEEN_UNTIL,
+                Long.toString(Notifications.seenUntil(dataSource, p.requiredHex("pubkey")))));
+        ops.put("set_notifications_seen", p -> {
+            Event seen = signed(p, "event_from_user");
+            Notifications.markSeen(dataSource, seen.pubkey(), seen.createdAt());
+            return new Answer();
+        });
+        ops.put("net_stats", p -> new Answer().synthetic(PrimalKinds.NET_STATS,
+                JSON.writeValueAsString(queries.networkTotals())));
+        ops.put("get_app_settings", this::getAppSettings);
+        ops.put("set_app_settings", this::setAppSettings);
+    }
+
+    private Answer defaultSettings(String client) {
+        return new Answer().synthetic(PrimalKinds.DEFAULT_SETTINGS, "\"tags\":[[\"d\"," + JSON.writeValueAsString(client) + "]]",
+                FeedSpecs.DEFAULT_SETTINGS);
+    }
+
+    private Answer userInfos(Params p) throws PrimalException, SQLException {
+        List<String> pubkeys = p.hexList("pubkeys");
+        if (!p.has("pubkeys")) {
+            throw new PrimalException("missing pubkeys");
+        }
+        // A card per pubkey: its kind 0 and media objects, then {"followers": n}. Cached ones are taken as they
+        // are; the others are loaded in one batch.
+        Map<String, List<String>> cards = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String pk : pubkeys) {
+            List<String> card = hot.peek("card", pk);
+            if (card == null) {
+                missing.add(pk);
+            } else {
+                cards.put(pk, card);
+            }
+        }
+        if (!missing.isEmpty()) {
+            Map<String, List<String>> loaded = bundle.profileObjects(missing);
+            Map<String, Long> followers = queries.followerCounts(missing);
+            for (String pk : missing) {
+                List<String> card = new ArrayList<>(loaded.get(pk));
+                card.add("{\"followers\":" + followers.getOrDefault(pk, 0L) + "}");
+                hot.put("card", pk, card);
+                cards.put(pk, card);
+            }
+        }
+        Answer answer = new Answer();
+        ObjectNode counts = JSON.createObjectNode();
+        for (String pk : pubkeys) {
+            List<String> card = cards.get(pk);
+            card.subList(0, card.size() - 1).forEach(answer::raw);
+            counts.put(pk, JSON.readTree(card.getLast()).get("followers").asLong());
+        }
+        answer.synthetic(PrimalKinds.USER_SCORES, counts.toString());
+        answer.synthetic(PrimalKinds.USER_FOLLOWER_COUNTS, counts.toString());
+        // Primal's verified names and membership features: none here, sent empty so clients find what they expect.
+        answer.synthetic(PrimalKinds.USER_PRIMAL_NAMES, "{}");
+        answer.synthetic(PrimalKinds.MEMBERSHIP_LEGEND_CUSTOMIZATION, "{}");
+        answer.synthetic(PrimalKinds.MEMBERSHIP_COHORTS, "{}");
+        return answer;
+    }
+
+    private Answer userProfile(Params p) throws PrimalException, SQLException {
+        String pubkey = p.requiredHex("pubkey");
+        p.hex("user_pubkey");
+        Answer answer = new Answer();
+        hot.get("profile", pubkey, () -> loadUserProfile(pubkey).objects()).forEach(answer::raw);
+        return answer;
+    }
+
+    private Answer loadUserProfile(String pubkey) throws SQLException {
+        Answer answer = new Answer();
+        bundle.profiles(answer, List.of(pubkey));
+        PrimalQueries.UserStats s = queries.userStats(pubkey);
+        ObjectNode content = JSON.createObjectNode();
+        content.put("pubkey", pubkey);
+        content.put("follows_count", s.follows());
+        content.put("followers_count", s.followers());
+        content.put("note_count", s.notes());
+        content.put("long_form_note_count", s.longForm());
+        content.put("reply_count", s.replies());
+        if (s.timeJoined() == null) {
+            content.putNull("time_joined");
+        } else {
+            content.put("time_joined", s.timeJoined());
+        }
+        content.put("relay_count", s.relays());
+        content.put("total_zap_count", s.zaps());
+        content.put("total_satszapped", s.zappedMsats() / 1000);
+        content.put("media_count", 0);
+        content.put("content_zap_count", s.contentZaps());
+        answer.synthetic(PrimalKinds.USER_PROFILE, content.toString());
+        return answer;
+    }
+
+    private Answer feed(Params p) throws PrimalException, SQLException {
+        String pubkey = p.requiredHex("pubkey");
+        return feedOf(p, pubkey, p.string("notes", "follows"), p.bool("include_replies", false));
+    }
+
+    private Answer feedOf(Params p, String pubkey, String notes, boolean includeReplies)
+            throws PrimalException, SQLException {
+        String viewer = p.hex("user_pubkey");
+        int limit = p.limit(20, 1000);
+        List<Integer> kinds = p.intList("kinds", NOTE_KINDS);
+        Params.Page page = p.page();
+        List<Row> rows = switch (notes) {
+            case "follows" -> queries.feed(Authors.FOLLOWS_OF, pubkey, kinds,
+                    includeReplies ? Replies.INCLUDE : Replies.EXCLUDE, page, limit, p.now());
+            case "authored" -> queries.feed(Authors.AUTHOR, pubkey, kinds,
+                    includeReplies ? Replies.INCLUDE : Replies.EXCLUDE, page, limit, p.now());
+            case "replies" -> queries.feed(Authors.AUTHOR, pubkey, List.of(1), Replies.ONLY, page, limit, p.now());
+            default -> throw new PrimalException("unsupported notes: " + notes);
+        };
+        Answer answer = new Answer();
+        bundle.add(answer, rows, viewer, "created_at", p.now());
+        return answer;
+    }
+
+    private Answer megaFeed(Params p) throws PrimalException, SQLException {
+        JsonNode spec;
+        try {
+            spec = JSON.readTree(p.requiredString("spec"));
+        } catch (JacksonException e) {
+            throw new PrimalException("invalid spec");
+        }
+        if (spec == null || !spec.isObject()) {
+            throw new PrimalException("invalid spec");
+        }
+        String id = spec.path("id").asString("");
+        String kind = spec.path("kind").asString("notes");
+        String viewer = p.hex("user_pubkey");
+        if (kind.equals("reads")) {
+            return reads(p, viewer, spec);
+        }
+        return switch (id) {
+            case "latest" -> {
+                if (viewer == null) {
+                    throw new PrimalException("the latest feed needs user_pubkey");
+                }
+                yield feedOf(p, viewer, "follows", spec.path("include_replies").asBoolean(false));
+            }
+            case "feed" -> {
+                String pubkey = spec.path("pubkey").asString("");
+                if (!Hex.isLowerHex(pubkey, 64)) {
+                    throw new PrimalException("invalid pubkey");
+                }
+                yield feedOf(p, pubkey, spec.path("notes").asString("authored"), spec.path("include_replies").asBoolean(false));
+            }
+            case "global-trending" -> ranked(p, TrendingScores.trendingSelector(spec.path("hours").asInt(24)), "score");
+            case "most-zapped" -> ranked(p, TrendingScores.mostZappedSelector(spec.path("hours").asInt(4)), "satszapped");
+            case "all-notes" -> global(p);
+            default -> throw new PrimalException("feed spec not served here: " + spec);
+        };
+    }
+
+    private Answer reads(Params p, String viewer, JsonNode spec) throws PrimalException, SQLException {
+        int limit = p.limit(20, 1000);
+        boolean follows = "follows".equals(spec.path("scope").asString("")) && viewer != null;
+        List<Row> rows = queries.feed(follows ? Authors.FOLLOWS_OF : Authors.ANYONE, viewer, List.of(30023),
+                Replies.INCLUDE, p.page(), limit, p.now());
+        Answer answer = new Answer();
+        bundle.add(answer, rows, viewer, "created_at", p.now());
+        return answer;
+    }
+
+    private Answer global(Params p) throws PrimalException, SQLException {
+        int limit = p.limit(20, 1000);
+        List<Row> rows = queries.feed(Authors.ANYONE, null, List.of(1), Replies.EXCLUDE, p.page(), limit, p.now());
+        Answer answer = new Answer();
+        bundle.add(answer, rows, p.hex("user_pubkey"), "created_at", p.now());
+        return answer;
+    }
+
+    private Answer ranked(Params p, String selector, String orderBy) throws PrimalException, SQLException {
+        int limit = p.cappedLimit(20, 100);
+        List<Row> rows = queries.ranked(selector, limit, (int) Math.max(0, p.number("offset", 0)), p.now());
+        Answer answer = new Answer();
+        bundle.add(answer, rows, p.hex("user_pubkey"), orderBy, p.now());
+        return answer;
+    }
+
+    /** {@code scored}: a precomputed list, sent as kinds 0, 1, 10000107, 10000119 like Primal's (no stats, no range). */
+    private Answer scored(Params p) throws PrimalException, SQLException {
+        String selector = p.requiredString("selector");
+        if (!TrendingScores.SELECTORS.contains(selector)) {
+            throw new PrimalException("unknown selector: " + selector);
+        }
+        List<Row> rows = queries.ranked(selector, 100, 0, p.now());
+        Answer full = new Answer();
+        bundle.addWithoutRange(full, rows, null, p.now());
+        Answer answer = new Answer();
+        for (String object : full.objects()) {
+            int kind = JSON.readTree(object).path("kind").asInt();
+            if (kind == 0 || kind == 1 || kind == PrimalKinds.REFERENCED_EVENT || kind == PrimalKinds.MEDIA_METADATA) {
+                answer.raw(object);
+            }
+        }
+        return answer;
+    }
+
+    private Answer explore(Params p) throws PrimalException, SQLException {
+        String timeframe = p.requiredString("timeframe");
+        String scope = p.requiredString("scope");
+        if (!scope.equals("global")) {
+            throw new PrimalException("explore scope not served here: " + scope);
+        }
+        return switch (timeframe) {
+            case "trending", "popular" -> ranked(p, "trending_24h", "score");
+            case "mostzapped" -> ranked(p, "mostzapped_24h", "satszapped");
+            case "latest" -> {
+                int limit = p.cappedLimit(20, 50);
+                List<Row> rows = queries.feed(Authors.ANYONE, null, p.intList("kinds", List.of(1)), Replies.EXCLUDE,
+                        p.page(), limit, p.now());
+                Answer answer = new Answer();
+                bundle.add(answer, rows, p.hex("user_pubkey"), "created_at", p.now());
+                yield answer;
+            }
+            default -> throw new PrimalException("unknown timeframe: " + timeframe);
+        };
+    }
+
+    private Answer userProfileScoredContent(Params p) throws PrimalException, SQLException {
+        String pubkey = p.requiredHex("pubkey");
+        int limit = p.limit(5, 100);
+        List<Row> rows = new ArrayList<>();
+        for (Row r : queries.ranked("trending_24h", 1000, 0, p.now())) {
+            if (r.pubkey().equals(pubkey) && rows.size() < limit) {
+                rows.add(r);
+            }
+        }
+        Answer answer = new Answer();
+        bundle.addWithoutRange(answer, rows, p.hex("user_pubkey"), p.now());
+        bundle.profiles(answer, List.of(pubkey));
+        return answer;
+    }
+
+    private Answer contactList(Params p) throws PrimalException, SQLException {
+        String pubkey = p.requiredHex("pubkey");
+        boolean extended = p.bool("extended_response", true);
+        Answer answer = new Answer();
+        Optional<Row> contacts = queries.replaceable(pubkey, 3, "", p.now());
+        if (contacts.isEmpty()) {
+            return answer;
+        }
+        answer.event(contacts.get().id(), contacts.get().json());
+        if (extended) {
+            List<String> follows = new ArrayList<>(followsOf(contacts.get()));
+            List<String> capped = follows.subList(0, Math.min(5000, follows.size()));
+            bundle.profiles(answer, capped);
+            bundle.followerCounts(answer, capped);
+        }
+        return answer;
+    }
+
+    private Set<String> followsOf(Row contactList) throws PrimalException {
+        try {
+            return ContactList.follows(EventParser.forStoredEvents().parse(contactList.json()));
+        } catch (InvalidEventException e) {
+            throw new PrimalException("error");
+        }
+    }
+
+    private Answer userFollowers(Params p) throws PrimalException, SQLException {
+        String pubkey = p.requiredHex("pubkey");
+        List<String> followers = queries.followers(pubkey, p.limit(200, 1000));
+        return infos(followers);
+    }
+
+    private Answer infos(List<String> pubkeys) throws SQLException {
+        Answer answer = new Answer();
+        bundle.profiles(answer, pubkeys);
+        String counts = bundle.followerCountsJson(pubkeys);
+        answer.synthetic(PrimalKinds.USER_SCORES, counts);
+        answer.synthetic(PrimalKinds.USER_FOLLOWER_COUNTS, counts);
+        return answer;
+    }
+
+    private Answer followedBy(Params p) throws PrimalException, SQLException {
+        String pubkey = p.requiredHex("pubkey");
+        String viewer = p.requiredHex("user_pubkey");
+        Answer answer = new Answer();
+        List<String> pubkeys = queries.followedBy(pubkey, viewer, p.cappedLimit(10, 20));
+        bundle.profiles(answer, pubkeys);
+        bundle.followerCounts(answer, pubkeys);
+        return answer;
+    }
+
+    private Answer userRelays(Params p) throws PrimalException, SQLException {
+        String pubkey = p.requiredHex("pubkey");
+        ArrayNode tags = JSON.createArrayNode();
+        for (List<String> tag : queries.relayTags(pubkey)) {
+            ArrayNode t = tags.addArray();
+            tag.forEach(t::add);
+        }
+        return new Answer().raw("{\"kind\":" + PrimalKinds.USER_RELAYS + ",\"pubkey\":\"" + pubkey + "\",\"tags\":"
+                + tags + ",\"content\":\"\"}");
+    }
+
+    private Answer threadView(Params p) throws PrimalException, SQLException {
+        String eventId = p.requiredHex("event_id");
+        String viewer = p.hex("user_pubkey");
+        int limit = p.limit(20, 1000);
+        Params.Page page = p.page();
+        Answer answer = new Answer();
+        bundle.add(answer, queries.replies(eventId, page, limit, p.now()), viewer, "created_at", p.now());
+        if (p.bool("include_parent_posts", true)) {
+            bundle.add(answer, queries.parentChain(eventId, p.now()), viewer, "created_at", p.now());
+        }
+        return answer;
+    }
+
+    private Answer eventZaps(Params p) throws PrimalException, SQLException {
+        String eventId = p.requiredHex("event_id");
+        int limit = p.limit(20, 1000);
+        long minSats = p.number("since", 0);
+        long maxSats = p.number("until", Long.MAX_VALUE / 1000);
+        List<PrimalQueries.Zap> zaps = queries.zapsOf(eventId, minSats * 1000, maxSats * 1000, limit,
+                (int) Math.max(0, p.number("offset", 0)));
+        Answer answer = new Answer();
+        Set<String> people = new LinkedHashSet<>();
+        for (PrimalQueries.Zap z : zaps) {
+            answer.event(z.receiptId(), z.receiptJson());
+            ObjectNode content = JSON.createObjectNode();
+            content.put("event_id", z.targetEvent());
+            content.put("created_at", z.createdAt());
+            content.put("sender", z.sender());
+            content.put("receiver", z.receiver());
+            content.put("amount_sats", z.amountMsats() / 1000);
+            content.put("zap_receipt_id", z.receiptId());
+            answer.synthetic(PrimalKinds.ZAP_EVENT, content.toString());
+            if (z.sender() != null) {
+                people.add(z.sender());
+            }
+            people.add(z.receiver());
+        }
+        bundle.profiles(answer, people);
+        bundle.followerCounts(answer, people);
+        ObjectNode range = JSON.createObjectNode();
+        if (zaps.isEmpty()) {
+            range.putNull("since");
+            range.putNull("until");
+        } else {
+            range.put("since", zaps.getLast().amountMsats() / 1000);
+            range.put("until", zaps.getFirst().amountMsats() / 1000);
+        }
+        range.put("order_by", "amount_sats");
+        ArrayNode elements = range.putArray("elements");
+        zaps.forEach(z -> elements.add(z.receiptId()));
+        answer.synthetic(PrimalKinds.RANGE, range.toString());
+        return answer;
+    }
+
+    private Answer mentionsCount(Params p) throws PrimalException, SQLException {
+        String eventId = p.requiredHex("event_id");
+        ObjectNode content = JSON.createObjectNode();
+        content.put("event_id", eventId);
+        content.put("count", queries.mentionsCount(eventId));
+        return new Answer().synthetic(PrimalKinds.NOTE_MENTIONS_COUNT, content.toString());
+    }
+
+    private Answer events(Params p) throws PrimalException, SQLException {
+        List<String> ids = p.hexList("event_ids");
+        boolean extended = p.bool("extended_response", false);
+        int limit = p.limit(20, 1000);
+        List<Row> rows;
+        if (ids.isEmpty()) {
+            Params.Page page = p.page();
+            rows = queries.between(page.since(), page.until(), limit, page.offset(), p.now());
+        } else {
+            rows = new ArrayList<>(queries.byIds(ids, p.now()));
+            rows.sort(Comparator.comparingLong(Row::createdAt).thenComparing(Row::id));
+        }
+        Answer answer = new Answer();
+        if (p.bool("idsonly", false)) {
+            ArrayNode idList = JSON.createArrayNode();
+            rows.forEach(r -> idList.add(r.id()));
+            return answer.raw("{\"kind\":10000122,\"ids\":" + idList + "}");
+        }
+        if (!extended) {
+            rows.forEach(r -> answer.event(r.id(), r.json()));
+            return answer;
+        }
+        List<Row> newestFirst = new ArrayList<>(rows);
+        newestFirst.sort(Comparator.comparingLong(Row::createdAt).reversed().thenComparing(Row::id));
+        bundle.add(answer, newestFirst, p.hex("user_pubkey"), "created_at", p.now());
+        return answer;
+    }
+
+    private Answer userSearch(Params p) throws PrimalException, SQLException {
+        String query = p.requiredString("query").strip();
+        int limit = p.limit(10, 100);
+        String within = p.hex("pubkey");
+        if (query.isEmpty()) {
+            return new Answer();
+        }
+        String direct = Nip19.pubkeyFrom(query);
+        List<String> pubkeys = direct != null ? List.of(direct) : queries.searchUsers(query, limit, within);
+        return infos(pubkeys);
+    }
+
+    private Answer search(Params p) throws PrimalException, SQLException {
+        String query = p.requiredString("query").strip();
+        int limit = p.limit(20, 100);
+        Answer answer = new Answer();
+        List<Row> rows = query.isEmpty() ? List.of() : queries.searchNotes(query, p.page(), limit, p.now());
+        bundle.add(answer, rows, p.hex("user_pubkey"), "created_at", p.now());
+        return answer;
+    }
+
+    /** {@code mutelist} and {@code get_bookmarks}: the list event, plus (extended) the profiles it names. */
+    private Answer list(Params p, int kind, String dTag) throws PrimalException, SQLException {
+        String pubkey = p.requiredHex("pubkey");
+        Answer answer = new Answer();
+        Optional<Row> list = queries.replaceable(pubkey, kind, dTag, p.now());
+        if (list.isEmpty()) {
+            return answer;
+        }
+        answer.event(list.get().id(), list.get().json());
+        if (kind == 10000 && p.bool("extended_response", true)) {
+            Set<String> named = new LinkedHashSet<>();
+            for (JsonNode tag : JSON.readTree(list.get().json()).path("tags").values()) {
+                if (tag.size() >= 2 && "p".equals(tag.get(0).asString()) && Hex.isLowerHex(tag.get(1).asString(), 64)) {
+                    named.add(tag.get(1).asString());
+                }
+            }
+            bundle.profiles(answer, named);
+            bundle.followerCounts(answer, named);
+        }
+        return answer;
+    }
+
+    /** The signed request of the settings ops: a kind 30078 whose first tag names the client. */
+    private Event signed(Params p, String name) throws PrimalException {
+        JsonNode raw = p.raw(name);
+        if (raw == null || !raw.isObject()) {
+            throw new PrimalException("missing " + name);
+        }
+        Event event;
+        try {
+            event = parser.parse(raw.toString());
+            verifier.verify(event);
+        } catch (InvalidEventException e) {
+            throw new PrimalException(e.reason());
+        }
+        if (event.kind() != 30078) {
+            throw new PrimalException("invalid event kind");
+        }
+        return event;
+    }
+
+    private Answer getAppSettings(Params p) throws PrimalException, SQLException {
+        Event request = signed(p, "event_from_user");
+        String client = clientOf(request);
+        Optional<Row> stored = queries.replaceable(request.pubkey(), 30078, client, p.now());
+        if (stored.isPresent()) {
+            return new Answer().event(stored.get().id(), stored.get().json());
+        }
+        ObjectNode defaults = JSON.createObjectNode();
+        defaults.put("id", "0".repeat(64));
+        defaults.put("pubkey", "0".repeat(64));
+        defaults.put("created_at", p.now());
+        defaults.put("kind", 30078);
+        defaults.putArray("tags").addArray().add("d").add(client);
+        defaults.put("content", FeedSpecs.DEFAULT_SETTINGS);
+        defaults.put("sig", "0".repeat(128));
+        return new Answer().raw(defaults.toString());
+    }
+
+    /** Stores the signed settings through the ingest queue, as any published event, and answers with it. */
+    private Answer setAppSettings(Params p) throws PrimalException {
+        Event settings = signed(p, "settings_event");
+        try {
+            JsonNode content = JSON.readTree(settings.content());
+            if (content == null || !content.isObject()) {
+                throw new PrimalException("settings must be a JSON object");
+            }
+        } catch (JacksonException e) {
+            throw new PrimalException("settings must be a JSON object");
+        }
+        submitter.submit(settings.toJson(), settings.kind(), "primal-api");
+        return new Answer().event(settings.id(), settings.toJson());
+    }
+
+    private static String clientOf(Event event) {
+        String d = event.firstTagValue("d");
+        return d == null || d.isEmpty() ? DEFAULT_CLIENT : d;
+    }
+}

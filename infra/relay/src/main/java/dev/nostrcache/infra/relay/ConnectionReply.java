@@ -1,0 +1,47 @@
+package dev.nostrcache.infra.relay;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+
+/**
+ * Answers one client message on its connection. When the connection turns out to be gone, it is removed with its
+ * subscriptions and the rest of the answer is dropped.
+ */
+public final class ConnectionReply {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionReply.class);
+
+    private final ConnectionMessenger messenger;
+    private final SubscriptionRepository subscriptions;
+    private final String endpoint;
+    private final String connectionId;
+    private boolean gone;
+
+    public ConnectionReply(ConnectionMessenger messenger, SubscriptionRepository subscriptions, String endpoint,
+                           String connectionId) {
+        this.messenger = messenger;
+        this.subscriptions = subscriptions;
+        this.endpoint = endpoint;
+        this.connectionId = connectionId;
+    }
+
+    public String connectionId() {
+        return connectionId;
+    }
+
+    /** Sends one frame (see {@link dev.nostrcache.core.message.RelayFrames}). */
+    public void send(String frame) {
+        if (gone) {
+            return;
+        }
+        if (!messenger.send(endpoint, connectionId, frame)) {
+            gone = true;
+            try {
+                subscriptions.closeConnection(connectionId);
+            } catch (SQLException e) {
+                LOG.warn("could not clean up gone connection {}: {}", connectionId, e.toString());
+            }
+        }
+    }
+}

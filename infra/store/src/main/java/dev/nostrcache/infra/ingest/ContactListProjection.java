@@ -1,0 +1,74 @@
+package dev.nostrcache.infra.ingest;
+
+import dev.nostrcache.core.Hex;
+import dev.nostrcache.core.event.Event;
+import dev.nostrcache.core.nip.ContactList;
+import dev.nostrcache.infra.ingest.StatDeltas.UserStat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Contact lists (kind 3, NIP-02): the {@code follows} table holds exactly the follows of each pubkey's current list,
+ * and follower and follow counts change by what a new list adds and drops.
+ */
+final class ContactListProjection implements KindProjection {
+
+    @Override
+    public Applied apply(IngestTransaction tx, Event event, Reading reading, String replacedJson) throws SQLException {
+        follow(tx, event.pubkey(), ContactList.follows(event));
+        return Applied.NOTHING;
+    }
+
+    @Override
+    public void remove(IngestTransaction tx, Event target) throws SQLException {
+        follow(tx, target.pubkey(), Set.of());
+    }
+
+    /** Makes the stored follow graph of {@code follower} equal {@code follows}, counting only what changed. */
+    private static void follow(IngestTransaction tx, String follower, Set<String> follows) throws SQLException {
+        Connection c = tx.connection();
+        byte[] followerBytes = Hex.decode(follower);
+        Set<String> old = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT followed FROM follows WHERE follower = ?")) {
+            ps.setBytes(1, followerBytes);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    old.add(Hex.encode(rs.getBytes(1)));
+                }
+            }
+        }
+        Set<String> added = new TreeSet<>(follows);
+        added.removeAll(old);
+        Set<String> removed = new TreeSet<>(old);
+        removed.removeAll(follows);
+        batch(c, "DELETE FROM follows WHERE follower = ? AND followed = ?", followerBytes, removed);
+        batch(c, "INSERT INTO follows (follower, followed) VALUES (?, ?) ON CONFLICT DO NOTHING", followerBytes, added);
+        for (String pubkey : added) {
+            tx.deltas().user(pubkey, UserStat.followers_count, 1);
+        }
+        for (String pubkey : removed) {
+            tx.deltas().user(pubkey, UserStat.followers_count, -1);
+        }
+        tx.deltas().user(follower, UserStat.follows_count, (long) follows.size() - old.size());
+    }
+
+    private static void batch(Connection c, String sql, byte[] first, Set<String> seconds) throws SQLException {
+        if (seconds.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (String second : seconds) {
+                ps.setBytes(1, first);
+                ps.setBytes(2, Hex.decode(second));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.nostrcache.infra.queue;
+
+import java.util.Arrays;
+
+/**
+ * The queues events travel through, one per group of kinds, so that a slow kind (contact lists) never holds up
+ * the others and each group's function is sized for its work. Which kinds travel on which queue is said by
+ * {@code KindRegistry} (ingest); kinds it does not name go to {@link #OTHER}.
+ */
+public enum QueueGroup {
+    PROFILES("profiles", "ProfilesQueue"),
+    NOTES("notes", "NotesQueue"),
+    CONTACTS("contacts", "ContactsQueue"),
+    REACTIONS("reactions", "ReactionsQueue"),
+    REPOSTS("reposts", "RepostsQueue"),
+    ZAPS("zaps", "ZapsQueue"),
+    RELAY_LISTS("relay-lists", "RelayListsQueue"),
+    DELETIONS("deletions", "DeletionsQueue"),
+    OTHER("other", "OtherQueue");
+
+    /** Functions time out at 60 s; SQS wants the visibility timeout at six times that for batch retries. */
+    private static final int VISIBILITY_TIMEOUT_SECONDS = 360;
+    private static final int MAX_RECEIVE_COUNT = 5;
+
+    private final QueueSpec spec;
+
+    QueueGroup(String name, String logicalId) {
+        this.spec = new QueueSpec(name, logicalId, VISIBILITY_TIMEOUT_SECONDS, MAX_RECEIVE_COUNT, 100, 1);
+    }
+
+    public QueueSpec spec() {
+        return spec;
+    }
+
+    /** The name of the function bean that consumes this queue: {@code ingest} + the group in camel case. */
+    public String functionName() {
+        StringBuilder name = new StringBuilder("ingest");
+        for (String part : spec.name().split("-")) {
+            name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        }
+        return name.toString();
+    }
+
+    /** The group whose function is named {@code functionName}. */
+    public static QueueGroup forFunction(String functionName) {
+        return Arrays.stream(values()).filter(g -> g.functionName().equals(functionName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no queue group has the function " + functionName));
+    }
+}

@@ -1,0 +1,112 @@
+package dev.nostrcache.infra.query;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.nostrcache.core.Limits;
+import dev.nostrcache.core.event.Event;
+import dev.nostrcache.core.event.EventParser;
+import dev.nostrcache.core.event.Expiration;
+import dev.nostrcache.core.filter.Filter;
+import dev.nostrcache.core.testing.TestKeys;
+import dev.nostrcache.infra.ingest.EventProcessor;
+import dev.nostrcache.infra.testing.RandomFilters;
+import dev.nostrcache.infra.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The SQL path against core's in-memory matcher, over what is actually stored (strfry's differential test, in small). */
+class EventQueriesTest {
+    private static final long NOW = 1_900_000_000L;
+    private static final int DEFAULT_LIMIT = Limits.DEFAULTS.maxLimit();
+    private static HikariDataSource ds;
+    private static EventQueries queries;
+    private static List<Event> stored;
+
+    @BeforeAll
+    static void load() throws Exception {
+        ds = TestDatabase.withWorkload(NOW - 100_000_000L);
+        EventProcessor processor = new EventProcessor(ds);
+        EventParser parser = new EventParser(Limits.DEFAULTS);
+        // A few events with a NIP-40 expiration between the ingest time and NOW: stored, but never to be served.
+        processor.process(TestKeys.signer(1).sign(NOW - 200_000_000L, 1, List.of(List.of("expiration",
+                Long.toString(NOW - 1)), List.of("t", "expiring")), "soon gone"), NOW - 100_000_000L);
+        stored = new ArrayList<>();
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT json FROM events");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                stored.add(parser.parse(rs.getString(1)));
+            }
+        }
+        queries = new EventQueries(ds, DEFAULT_LIMIT);
+    }
+
+    @AfterAll
+    static void close() {
+        ds.close();
+    }
+
+    private static List<String> expected(List<Filter> filters) {
+        Set<String> ids = new HashSet<>();
+        List<Event> out = new ArrayList<>();
+        for (Filter f : filters) {
+            if (f.limit() != null && f.limit() == 0) {
+                continue;
+            }
+            stored.stream().filter(e -> !Expiration.isExpired(e, NOW)).filter(f::matches)
+                    .sorted(Comparator.comparingLong(Event::createdAt).reversed().thenComparing(Event::id))
+                    .limit(f.limit() == null ? DEFAULT_LIMIT : f.limit())
+                    .filter(e -> ids.add(e.id())).forEach(out::add);
+        }
+        out.sort(Comparator.comparingLong(Event::createdAt).reversed().thenComparing(Event::id));
+        return out.stream().map(Event::id).toList();
+    }
+
+    @Test
+    void randomFiltersGiveWhatTheInMemoryMatcherGives() throws Exception {
+        Random random = new Random(20261122);
+        int nonEmpty = 0;
+        for (int round = 0; round < 400; round++) {
+            List<Filter> filters = new ArrayList<>();
+            int count = 1 + (random.nextInt(4) == 0 ? random.nextInt(3) : 0);
+            for (int i = 0; i < count; i++) {
+                filters.add(RandomFilters.of(random, stored, DEFAULT_LIMIT));
+            }
+            List<String> sql = queries.find(filters, NOW).stream().map(EventQueries.Row::id).toList();
+            List<String> memory = expected(filters);
+            assertThat(sql).as("filters %s", filters).isEqualTo(memory);
+            if (filters.size() == 1 && filters.get(0).limit() == null) {
+                assertThat(queries.count(filters, NOW)).as("COUNT %s", filters)
+                        .isEqualTo(stored.stream().filter(e -> !Expiration.isExpired(e, NOW)).filter(filters.get(0)::matches).count());
+            }
+            if (!memory.isEmpty()) {
+                nonEmpty++;
+            }
+        }
+        assertThat(nonEmpty).as("most random filters match something").isGreaterThan(200);
+    }
+
+    @Test
+    void neverServesExpiredEventsAndCountsAcrossFilters() throws Exception {
+        Filter expiring = new Filter(null, null, null, Map.of("t", Set.of("expiring")), null, null, null, null);
+        assertThat(queries.find(List.of(expiring), NOW)).isEmpty();
+        assertThat(queries.find(List.of(expiring), NOW - 10)).hasSize(1);
+        Filter notes = new Filter(null, null, Set.of(1), null, null, null, null, null);
+        Filter reactions = new Filter(null, null, Set.of(7), null, null, null, null, null);
+        long both = queries.count(List.of(notes, reactions, notes), NOW);
+        assertThat(both).isEqualTo(queries.count(List.of(notes), NOW) + queries.count(List.of(reactions), NOW));
+        assertThat(queries.find(List.of(new Filter(null, null, null, null, null, null, null, null)), NOW)).hasSize(DEFAULT_LIMIT);
+    }
+}
