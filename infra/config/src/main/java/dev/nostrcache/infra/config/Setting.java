@@ -141,7 +141,7 @@ public enum Setting {
     }
 
     /** How a value is read and checked; every refusal names the key. */
-    public enum Type { TEXT, SECRET, INT, BOOL, LIST, RELAYS, KINDS, PATH, ADDRESS, JDBC_URL, STACK_NAME, HTTP_URL, CHOICE }
+    public enum Type { SECRET, INT, BOOL, LIST, RELAYS, KINDS, PATH, ADDRESS, JDBC_URL, STACK_NAME, HTTP_URL, CHOICE }
 
     private final String key;
     private final Type type;
@@ -234,7 +234,7 @@ public enum Setting {
      */
     public Object parse(String value) {
         return switch (type) {
-            case TEXT, PATH -> nonEmpty(value);
+            case PATH -> nonEmpty(value);
             case SECRET, JDBC_URL, HTTP_URL -> value == null || value.isBlank() ? null : checked(value.strip());
             case INT -> intIn(value);
             case BOOL -> switch (value.strip().toLowerCase(Locale.ROOT)) {

@@ -36,7 +36,7 @@ final class DeletionProjection implements KindProjection {
             }
             Event target = tx.findStored("SELECT json FROM events WHERE id = ? AND pubkey = ? FOR UPDATE",
                     Hex.decode(id), requester);
-            if (target != null && target.kind() != deletion.kind()) {
+            if (target != null && tx.deletable(target)) {
                 tx.remove(target);
             }
         }
@@ -69,6 +69,11 @@ final class DeletionProjection implements KindProjection {
             }
         }
         return Applied.NOTHING;
+    }
+
+    @Override
+    public boolean deletable() {
+        return false;
     }
 
     @Override

@@ -222,7 +222,7 @@ public final class EventProcessor {
             tx.lock(addressLock(key));
         }
         KindProjection projection = kinds.projectionOf(event.kind());
-        if (!(projection instanceof DeletionProjection) && isDeleted(tx.connection, event, key)) {
+        if (projection.deletable() && isDeleted(tx.connection, event, key)) {
             return ProcessResult.of(ProcessResult.Outcome.DELETED);
         }
         Reading reading = projection.read(event);
@@ -327,6 +327,11 @@ public final class EventProcessor {
                 ps.setArray(1, connection.createArrayOf("bigint", sorted));
                 ps.execute();
             }
+        }
+
+        @Override
+        public boolean deletable(Event target) {
+            return kinds.projectionOf(target.kind()).deletable();
         }
 
         @Override

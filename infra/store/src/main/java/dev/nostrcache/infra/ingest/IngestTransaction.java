@@ -16,6 +16,9 @@ interface IngestTransaction {
     /** Takes a transaction-scoped advisory lock (see {@link EventProcessor#idLock}), once per key. */
     void lock(long key) throws SQLException;
 
+    /** Whether a deletion request may remove {@code target} (see {@link KindProjection#deletable}). */
+    boolean deletable(Event target);
+
     /** Takes a stored event out of the state: its kind's projection first, then its row. */
     void remove(Event target) throws SQLException;
 

@@ -26,6 +26,14 @@ interface KindProjection {
     /** Takes back what a stored event applied (it was deleted, replaced by a deletion, or expired). */
     void remove(IngestTransaction tx, Event target) throws SQLException;
 
+    /**
+     * Whether a stored deletion request of the author keeps an event of this kind out (NIP-09): true, but for
+     * deletion requests themselves, which are never deleted.
+     */
+    default boolean deletable() {
+        return true;
+    }
+
     /** Advisory lock keys beyond the event's own id and address that processing it will take. */
     default void addLockKeys(Event event, List<Long> keys) {
     }
