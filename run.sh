@@ -3,12 +3,15 @@
 #   ./run.sh [start] [--config FILE]   build what is missing, then start the local runtime (Ctrl-C stops it)
 #   ./run.sh verify FILE|-             check a JSON-lines dump: one verdict per line, non-zero exit if any is invalid
 #   ./run.sh test                      build everything and run the whole test suite (what CI runs)
+#   ./run.sh bench [--events N]        the benchmark (localstack/bench), on loopback only
 # It needs a JDK 21 or newer: JAVA_HOME if that is one, else the newest under /usr/lib/jvm.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 main_jar="$here/localstack/target/localstack-0.1.0-SNAPSHOT.jar"
 classpath_file="$here/localstack/target/classpath.txt"
+bench_jar="$here/localstack/bench/target/localstack-bench-0.1.0-SNAPSHOT.jar"
+bench_classpath_file="$here/localstack/bench/target/classpath.txt"
 build_stamp="$here/localstack/target/.run-sh-build"
 
 java_major() { # prints the specification version of the java binary $1 (17, 21, 25...), or nothing
@@ -47,11 +50,12 @@ if [[ "$major" -ge 24 ]]; then
 fi
 
 needs_build() {
-  [[ -f "$main_jar" && -f "$classpath_file" && -f "$build_stamp" ]] || return 0
-  # Any main source, resource or POM newer than the last build means a rebuild (Maven leaves unchanged outputs
-  # with their old times, so the stamp, not the jar, says when the last build ran).
-  [[ -n "$(find "$here" -path "$here/.git" -prune -o -path '*/target' -prune -o -path '*/src/test' -prune -o \
-      \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -type f -newer "$build_stamp" -print -quit)" ]]
+  [[ -f "$main_jar" && -f "$classpath_file" && -f "$bench_jar" && -f "$bench_classpath_file" && -f "$build_stamp" ]] || return 0
+  # Any source, resource or POM newer than the last build means a rebuild (Maven leaves unchanged outputs with their
+  # old times, so the stamp, not the jar, says when the last build ran). Test sources count: the benchmark runs on
+  # test fixtures of other modules.
+  [[ -n "$(find "$here" -path "$here/.git" -prune -o -path '*/target' -prune -o \
+      \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/*/resources/*' \) -type f -newer "$build_stamp" -print -quit)" ]]
 }
 
 build() {
@@ -104,6 +108,12 @@ case "$command" in
       echo "cfn-lint is not installed, so template.yaml is not linted: 'pip install cfn-lint' (1.x, it brings the SAM translator), then run ./run.sh test again" >&2
     fi
     exec mvn -B -ntp verify "$@"
+    ;;
+  bench)
+    shift
+    if needs_build; then build; fi
+    exec "$JAVA_HOME/bin/java" "${jvm_flags[@]}" ${NOSTR_CACHE_JAVA_OPTS:-} \
+      -cp "$bench_jar:$(cat "$bench_classpath_file")" dev.nostrcache.localstack.bench.BenchCommand "$@"
     ;;
   *)
     if needs_build; then build; fi

@@ -15,11 +15,11 @@ import java.util.Map;
  * @param options   option name (with its dashes) to value; a flag's value is {@code "true"}
  * @param config    the {@code --config} arguments to hand to the configuration loader (empty or two elements)
  */
-record CommandLine(String command, List<String> arguments, Map<String, String> options, List<String> config) {
+public record CommandLine(String command, List<String> arguments, Map<String, String> options, List<String> config) {
 
     /** A command line the launcher does not understand; the message says why. */
-    static final class UsageException extends Exception {
-        UsageException(String message) {
+    public static final class UsageException extends Exception {
+        public UsageException(String message) {
             super(message);
         }
     }
@@ -32,26 +32,26 @@ record CommandLine(String command, List<String> arguments, Map<String, String> o
      * @param valueOptions  options that take a value
      * @param flags         options that take none
      */
-    record Grammar(int minArguments, int maxArguments, List<String> valueOptions, List<String> flags) {
-        static Grammar none() {
+    public record Grammar(int minArguments, int maxArguments, List<String> valueOptions, List<String> flags) {
+        public static Grammar none() {
             return new Grammar(0, 0, List.of(), List.of());
         }
 
-        static Grammar arguments(int exactly) {
+        public static Grammar arguments(int exactly) {
             return new Grammar(exactly, exactly, List.of(), List.of());
         }
 
-        Grammar withValues(String... options) {
+        public Grammar withValues(String... options) {
             return new Grammar(minArguments, maxArguments, List.of(options), flags);
         }
 
-        Grammar withFlags(String... options) {
+        public Grammar withFlags(String... options) {
             return new Grammar(minArguments, maxArguments, valueOptions, List.of(options));
         }
     }
 
     /** Reads {@code args} against the grammar of each command; an unknown command or option is refused. */
-    static CommandLine parse(List<String> args, Map<String, Grammar> grammars) throws UsageException {
+    public static CommandLine parse(List<String> args, Map<String, Grammar> grammars) throws UsageException {
         List<String> config = new ArrayList<>();
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
@@ -103,11 +103,11 @@ record CommandLine(String command, List<String> arguments, Map<String, String> o
         return new CommandLine(command, List.copyOf(arguments), options, List.copyOf(config));
     }
 
-    String option(String name) {
+    public String option(String name) {
         return options.get(name);
     }
 
-    boolean flag(String name) {
+    public boolean flag(String name) {
         return options.containsKey(name);
     }
 }

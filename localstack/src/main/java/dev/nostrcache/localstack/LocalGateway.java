@@ -66,7 +66,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class LocalGateway implements AutoCloseable {
     static final String STAGE = "local";
     /** The most platform threads the gateway keeps; the work runs on virtual threads. */
-    static final int POOL_THREADS = 32;
+    public static final int POOL_THREADS = 32;
     /** Frames that may wait for a client to read them: a few large answers; memory stays bounded per client. */
     static final int MAX_QUEUED_FRAMES = 2_000;
     /** The largest HTTP request body read (a batch of 1,000 npubs is about 70 KB). */
@@ -343,13 +343,6 @@ public final class LocalGateway implements AutoCloseable {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             String path = Request.getPathInContext(request);
-            if (path.equals("/" + STAGE + "/redirect-probe")) {
-                // The benchmark's ceiling for /profile-pic: a 302 answered by the gateway itself, no function.
-                response.setStatus(HttpStatus.FOUND_302);
-                response.getHeaders().put(HttpHeader.LOCATION, "/");
-                Content.Sink.write(response, true, "", callback);
-                return true;
-            }
             for (HttpRoute route : HttpRoute.values()) {
                 Map<String, String> parameters = route.method().equals(request.getMethod()) ? route.match(path) : null;
                 if (parameters != null) {

@@ -36,6 +36,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -111,7 +112,37 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** The stand-ins first, then the functions behind the gateway, their triggers, the worker; the gateway opens last. */
     private void startAll() throws Exception {
+        startDatabase();
+        if (mode == Mode.DATABASE) {
+            return;
+        }
+        startQueuesAndBucket();
+        if (mode == Mode.SERVICES) {
+            return;
+        }
+        // Bound now (the functions need its addresses), accepting connections only once everything behind it runs.
+        gateway = remember(new LocalGateway(config.listenSocketAddress(), config.managementPort(),
+                Duration.ofSeconds(config.gatewayIdleTimeoutSeconds()), Duration.ofSeconds(config.gatewayMaxConnectionSeconds())));
+        metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registerDeadLetterGauges();
+        gateway.exposeMetrics(metrics::scrape);
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("MANAGEMENT_API_ENDPOINT", gateway.managementEndpoint());
+        environment.put("HTTP_API_URL", httpUrl().toString());
+        functions = remember(LocalFunctions.start(adapters(), environment));
+        scheduleFunctions();
+        // Closed before the functions: the gateway stops invoking them first.
+        remember(() -> gateway.detach());
+        mapQueuesToFunctions();
+        startPublisherAndWorker();
+        // Last: a client that connected while all this started has waited in the listen backlog until now.
+        gateway.start(functions::invoke);
+    }
+
+    /** The embedded PostgreSQL (or the external one), its pool, and the schema brought up to date. */
+    private void startDatabase() throws Exception {
         String user = config.databaseUser();
         String password = config.databasePassword();
         if (config.usesEmbeddedDatabase()) {
@@ -124,9 +155,10 @@ public final class LocalStack implements AutoCloseable {
         }
         dataSource = remember(DataSources.forLocal(jdbcUrl, user, password));
         migrationsApplied = Migrations.migrate(dataSource);
-        if (mode == Mode.DATABASE) {
-            return;
-        }
+    }
+
+    /** SQS and S3: embedded, or the external endpoints configured; dead letters of an earlier run are reported. */
+    private void startQueuesAndBucket() throws Exception {
         sqs = remember(config.sqsEndpoint() != null ? ExternalAws.sqs(config.sqsEndpoint(), config.stackName())
                 : EmbeddedSqsService.start(config.sqsPort(), config.stackName(), queueStorePath()));
         s3 = remember(config.s3Endpoint() != null ? ExternalAws.s3(config.s3Endpoint(), AvatarBucket.localName(config.stackName()))
@@ -138,14 +170,21 @@ public final class LocalStack implements AutoCloseable {
             LOG.warn("dead-letter queues hold messages from an earlier run: {}; './run.sh redrive' moves them back",
                     waitingAtStart);
         }
-        if (mode == Mode.SERVICES) {
-            return;
+    }
+
+    private void registerDeadLetterGauges() {
+        for (QueueSpec spec : Queues.all()) {
+            String name = spec.deadLetterQueueName(config.stackName());
+            Gauge.builder("nostr_cache.dead_letter_messages", () -> deadLetters.depth(name)).tag("queue", name)
+                    .description("messages waiting in a dead-letter queue ('./run.sh redrive' moves them back)")
+                    .register(metrics);
         }
+    }
+
+    /** What the functions get in place of the beans their AWS configuration builds: the same ports, local adapters. */
+    private Map<String, Object> adapters() {
         AvatarQueue avatars = config.avatarCache() ? new SqsAvatarQueue(sqsClient,
                 sqs.queueUrls().get(Queues.AVATARS.queueName(config.stackName()))) : AvatarQueue.NONE;
-        // Bound now (the functions need its addresses), accepting connections only once everything behind it runs.
-        gateway = remember(new LocalGateway(config.listenSocketAddress(), config.managementPort(),
-                Duration.ofSeconds(config.gatewayIdleTimeoutSeconds()), Duration.ofSeconds(config.gatewayMaxConnectionSeconds())));
         // The functions share this process with the gateway, so their answers go to it by a call, as the event-source
         // mappings invoke them by a call: profiling the latency loops showed the SDK's PostToConnection over HTTP (the
         // only way on AWS, served here too for any other client) taking over half of the runtime's CPU.
@@ -164,20 +203,12 @@ public final class LocalStack implements AutoCloseable {
         // While the database is away, messages wait on their queues this long, doubled per retry (AWS: 30 s).
         adapters.put("outageRetry", new OutageRetry(Duration.ofSeconds(config.localRetryDelaySeconds())));
         adapters.put("adminCredential", new AdminCredential(config::adminToken));
-        metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        for (QueueSpec spec : Queues.all()) {
-            String name = spec.deadLetterQueueName(config.stackName());
-            Gauge.builder("nostr_cache.dead_letter_messages", () -> deadLetters.depth(name)).tag("queue", name)
-                    .description("messages waiting in a dead-letter queue ('./run.sh redrive' moves them back)")
-                    .register(metrics);
-        }
         adapters.put("meterRegistry", metrics);
-        gateway.exposeMetrics(metrics::scrape);
-        Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("MANAGEMENT_API_ENDPOINT", gateway.managementEndpoint());
-        environment.put("HTTP_API_URL", httpUrl().toString());
-        functions = remember(LocalFunctions.start(adapters, environment));
-        // EventBridge's part: the scheduled functions, at their template rate, the first run at once.
+        return adapters;
+    }
+
+    /** EventBridge's part: the scheduled functions, at their template rate, the first run at once. */
+    private void scheduleFunctions() {
         ScheduledExecutorService schedules = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "local-schedules");
             t.setDaemon(true);
@@ -188,19 +219,23 @@ public final class LocalStack implements AutoCloseable {
                 ScheduledFunctions.TRENDING_EVERY_MINUTES, TimeUnit.MINUTES);
         schedules.scheduleAtFixedRate(() -> runScheduled(ScheduledFunctions.CLEANUP), 1,
                 ScheduledFunctions.CLEANUP_EVERY_MINUTES, TimeUnit.MINUTES);
-        // Closed before the functions: the gateway stops invoking them first.
-        remember(() -> gateway.detach());
+    }
+
+    /** Lambda's event-source mappings: each event queue feeds its ingest function, the avatars queue its worker. */
+    private void mapQueuesToFunctions() {
+        Duration retryDelay = Duration.ofSeconds(config.localRetryDelaySeconds());
+        Duration visibilityTimeout = Duration.ofSeconds(config.localVisibilityTimeoutSeconds());
         for (QueueGroup group : QueueGroup.values()) {
             String url = sqs.queueUrls().get(group.spec().queueName(config.stackName()));
             mappings.put(group, remember(new SqsEventSourceMapping(sqsClient, url, arn(url), ownDeadLetterMoves(group.spec()),
-                    group.spec(), group.functionName(), functions, config.functionConcurrency(),
-                    Duration.ofSeconds(config.localRetryDelaySeconds()), Duration.ofSeconds(config.localVisibilityTimeoutSeconds()))));
+                    group.spec(), group.functionName(), functions, config.functionConcurrency(), retryDelay,
+                    visibilityTimeout)));
         }
         if (config.avatarCache()) {
             String avatarsUrl = sqs.queueUrls().get(Queues.AVATARS.queueName(config.stackName()));
             avatarMapping = remember(new SqsEventSourceMapping(sqsClient, avatarsUrl, arn(avatarsUrl),
-                    ownDeadLetterMoves(Queues.AVATARS), Queues.AVATARS, AvatarFunctions.WORKER, functions, config.maxConcurrent(), Duration.ofSeconds(config.localRetryDelaySeconds()),
-                    Duration.ofSeconds(config.localVisibilityTimeoutSeconds())));
+                    ownDeadLetterMoves(Queues.AVATARS), Queues.AVATARS, AvatarFunctions.WORKER, functions,
+                    config.maxConcurrent(), retryDelay, visibilityTimeout));
         }
         // Closed before the mappings: every poller is told to stop at once, so their long polls end together.
         remember(() -> {
@@ -209,6 +244,10 @@ public final class LocalStack implements AutoCloseable {
                 avatarMapping.stopPolling();
             }
         });
+    }
+
+    /** The publisher onto the event queues, and in FULL mode the ingest worker reading the upstream relays. */
+    private void startPublisherAndWorker() throws SQLException {
         Map<QueueGroup, String> eventQueues = new EnumMap<>(QueueGroup.class);
         for (QueueGroup group : QueueGroup.values()) {
             eventQueues.put(group, sqs.queueUrls().get(group.spec().queueName(config.stackName())));
@@ -221,17 +260,17 @@ public final class LocalStack implements AutoCloseable {
         if (mode == Mode.FULL && !config.upstreamRelays().isEmpty()) {
             worker = remember(new IngestWorker(settings, dataSource, publisher::submit, publisher::metricsLine));
             worker.start();
-            IngestWorker w = worker;
-            FunctionCounter.builder("nostr_cache.history_events_fetched", w,
-                            x -> x.metrics().fetchedTotal())
-                    .description("events that back-fill and catch-up pages brought from the upstream relays").register(metrics);
-            FunctionCounter.builder("nostr_cache.history_pages", w, x -> x.metrics().pages())
-                    .description("back-fill and catch-up pages done").register(metrics);
-            Gauge.builder("nostr_cache.fetch_jobs_open", w, x -> x.openFetchJobs() < 0 ? Double.NaN : x.openFetchJobs())
-                    .description("back-fill, catch-up and on-demand fetch jobs not finished yet").register(metrics);
+            registerWorkerMeters(worker);
         }
-        // Last: a client that connected while all this started has waited in the listen backlog until now.
-        gateway.start(functions::invoke);
+    }
+
+    private void registerWorkerMeters(IngestWorker w) {
+        FunctionCounter.builder("nostr_cache.history_events_fetched", w, x -> x.metrics().fetchedTotal())
+                .description("events that back-fill and catch-up pages brought from the upstream relays").register(metrics);
+        FunctionCounter.builder("nostr_cache.history_pages", w, x -> x.metrics().pages())
+                .description("back-fill and catch-up pages done").register(metrics);
+        Gauge.builder("nostr_cache.fetch_jobs_open", w, x -> x.openFetchJobs() < 0 ? Double.NaN : x.openFetchJobs())
+                .description("back-fill, catch-up and on-demand fetch jobs not finished yet").register(metrics);
     }
 
     /**

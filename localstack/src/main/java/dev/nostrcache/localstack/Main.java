@@ -11,7 +11,6 @@ import dev.nostrcache.infra.queue.QueueSpec;
 import dev.nostrcache.infra.queue.Queues;
 import dev.nostrcache.infra.storage.EventRepository;
 import dev.nostrcache.infra.upstream.RelayRepository;
-import dev.nostrcache.localstack.bench.Benchmark;
 import dev.nostrcache.worker.BackfillCommand;
 import dev.nostrcache.worker.WorkerSettings;
 import dev.nostrcache.worker.dump.ExportCommand;
@@ -82,7 +81,6 @@ public final class Main {
             Map.entry("verify-stats", CommandLine.Grammar.none()),
             Map.entry("backup", CommandLine.Grammar.arguments(1)),
             Map.entry("restore", CommandLine.Grammar.arguments(1).withFlags("--force")),
-            Map.entry("bench", CommandLine.Grammar.none().withValues("--events")),
             Map.entry("redrive", CommandLine.Grammar.none().withValues("--queue")),
             Map.entry("help", CommandLine.Grammar.none()),
             Map.entry("-h", CommandLine.Grammar.none()));
@@ -106,7 +104,6 @@ public final class Main {
                 case "verify-stats" -> verifyStats(line, out, err);
                 case "backup" -> backup(line, out, err);
                 case "restore" -> restore(line, out, err);
-                case "bench" -> bench(line, out, err);
                 case "redrive" -> redrive(line, out, err);
                 default -> {
                     out.println(USAGE);
@@ -367,25 +364,6 @@ public final class Main {
             return 0;
         } catch (Exception e) {
             err.println("restore failed: " + e.getMessage());
-            return 1;
-        }
-    }
-
-    private static int bench(CommandLine line, PrintStream out, PrintStream err) {
-        int events = 100_000;
-        String count = line.option("--events");
-        if (count != null) {
-            if (!count.matches("\\d{1,7}")) {
-                err.println("bench: --events needs a number of events");
-                return 2;
-            }
-            events = Integer.parseInt(count);
-        }
-        try {
-            new Benchmark(config(line), events, out).run();
-            return 0;
-        } catch (Exception e) {
-            err.println("bench failed: " + e);
             return 1;
         }
     }

@@ -3,7 +3,6 @@ package dev.nostrcache.localstack;
 import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.testing.TestData;
 import dev.nostrcache.core.testing.TestKeys;
-import dev.nostrcache.localstack.bench.FrameQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -164,7 +163,7 @@ class LauncherTest {
         assertThat(unknown.err()).contains("unknown command 'frobnicate'").contains("usage:");
         // Nothing the launcher does not understand is taken for another command (this once started the server).
         for (String[] line : new String[][]{{"--frobnicate"}, {"start", "extra"}, {"verify-stats", "--force"},
-                {"import"}, {"import", "a", "b"}, {"bench", "--events"}, {"redrive", "--queue"}, {"--config"},
+                {"import"}, {"import", "a", "b"}, {"redrive", "--queue"}, {"--config"},
                 {"--config", "a.json", "--config", "b.json", "verify-stats"}}) {
             CommandRun r = CommandRun.of(line);
             assertThat(r.exit()).as(String.join(" ", line)).isEqualTo(2);

@@ -4,7 +4,6 @@ import dev.nostrcache.core.event.Event;
 import dev.nostrcache.infra.config.ConfigLoader;
 import dev.nostrcache.infra.queue.OutboundEvent;
 import dev.nostrcache.infra.testing.SocialScenario;
-import dev.nostrcache.localstack.bench.FrameQueue;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpClient;

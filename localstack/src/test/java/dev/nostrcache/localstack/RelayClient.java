@@ -1,6 +1,5 @@
 package dev.nostrcache.localstack;
 
-import dev.nostrcache.localstack.bench.FrameQueue;
 
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,5 +1,7 @@
 package dev.nostrcache.infra.primal;
 
+import dev.nostrcache.infra.ingest.KindRegistry;
+import dev.nostrcache.infra.queue.QueueGroup;
 import dev.nostrcache.core.Hex;
 import dev.nostrcache.infra.avatar.AvatarSize;
 import dev.nostrcache.infra.primal.PrimalQueries.Row;
@@ -53,7 +55,7 @@ final class Bundle {
         for (Row row : events) {
             answer.event(row.id(), row.json());
             primaryIds.add(row.id());
-            if (row.refEvent() != null && (row.kind() == 6 || row.kind() == 16)) {
+            if (row.refEvent() != null && KindRegistry.STANDARD.queueOf(row.kind()) == QueueGroup.REPOSTS) {
                 referenceIds.add(row.refEvent());
             }
             if (row.replyTo() != null) {

@@ -1,5 +1,7 @@
 package dev.nostrcache.infra.primal;
 
+import dev.nostrcache.infra.ingest.KindRegistry;
+import dev.nostrcache.infra.queue.QueueGroup;
 import dev.nostrcache.core.Hex;
 import dev.nostrcache.core.Limits;
 import dev.nostrcache.core.crypto.BouncyCastleSchnorr;
@@ -111,7 +113,8 @@ public final class PrimalApi {
      * forgotten; a contact list or a deletion can change anyone's counts, so it clears everything.
      */
     public void changed(Event event) {
-        if (event.kind() == 3 || event.kind() == 5) {
+        QueueGroup family = KindRegistry.STANDARD.queueOf(event.kind());
+        if (family == QueueGroup.CONTACTS || family == QueueGroup.DELETIONS) {
             hot.clear();
             return;
         }
@@ -166,8 +169,8 @@ public final class PrimalApi {
         // Search, lists, notifications, settings, network.
         ops.put("user_search", this::userSearch);
         ops.put("search", this::search);
-        ops.put("mutelist", p -> list(p, 10000, ""));
-        ops.put("get_bookmarks", p -> list(p, 10003, ""));
+        ops.put("mutelist", p -> list(p, PrimalKinds.MUTE_LIST, ""));
+        ops.put("get_bookmarks", p -> list(p, PrimalKinds.BOOKMARKS, ""));
         ops.put("get_notifications", p -> Notifications.page(dataSource, queries, bundle, p));
         ops.put("notification_counts", p -> new Answer().raw(Notifications.summary(dataSource, p.requiredHex("pubkey"), p.now())));
         ops.put("get_notifications_seen", p -> new Answer().synthetic(PrimalKinds.NOTIFICATIONS_SEEN_UNTIL,
@@ -588,7 +591,7 @@ public final class PrimalApi {
             return answer;
         }
         answer.event(list.get().id(), list.get().json());
-        if (kind == 10000 && p.bool("extended_response", true)) {
+        if (kind == PrimalKinds.MUTE_LIST && p.bool("extended_response", true)) {
             Set<String> named = new LinkedHashSet<>();
             for (JsonNode tag : JSON.readTree(list.get().json()).path("tags").values()) {
                 if (tag.size() >= 2 && "p".equals(tag.get(0).asString()) && Hex.isLowerHex(tag.get(1).asString(), 64)) {
@@ -601,7 +604,7 @@ public final class PrimalApi {
         return answer;
     }
 
-    /** The signed request of the settings ops: a kind 30078 whose first tag names the client. */
+    /** The signed request of the settings ops: an app-settings event (kind 30078) whose first tag names the client. */
     private Event signed(Params p, String name) throws PrimalException {
         JsonNode raw = p.raw(name);
         if (raw == null || !raw.isObject()) {
@@ -614,7 +617,7 @@ public final class PrimalApi {
         } catch (InvalidEventException e) {
             throw new PrimalException(e.reason());
         }
-        if (event.kind() != 30078) {
+        if (event.kind() != PrimalKinds.APP_SETTINGS) {
             throw new PrimalException("invalid event kind");
         }
         return event;
@@ -623,7 +626,7 @@ public final class PrimalApi {
     private Answer getAppSettings(Params p) throws PrimalException, SQLException {
         Event request = signed(p, "event_from_user");
         String client = clientOf(request);
-        Optional<Row> stored = queries.replaceable(request.pubkey(), 30078, client, p.now());
+        Optional<Row> stored = queries.replaceable(request.pubkey(), PrimalKinds.APP_SETTINGS, client, p.now());
         if (stored.isPresent()) {
             return new Answer().event(stored.get().id(), stored.get().json());
         }
@@ -631,7 +634,7 @@ public final class PrimalApi {
         defaults.put("id", "0".repeat(64));
         defaults.put("pubkey", "0".repeat(64));
         defaults.put("created_at", p.now());
-        defaults.put("kind", 30078);
+        defaults.put("kind", PrimalKinds.APP_SETTINGS);
         defaults.putArray("tags").addArray().add("d").add(client);
         defaults.put("content", FeedSpecs.DEFAULT_SETTINGS);
         defaults.put("sig", "0".repeat(128));

@@ -1,7 +1,17 @@
 package dev.nostrcache.infra.primal;
 
-/** The synthetic kinds of Primal's cache protocol that we produce (names as in Primal's server). */
+/**
+ * The synthetic kinds of Primal's cache protocol that we produce (names as in Primal's server), and the Nostr kinds
+ * Primal's ops ask for by number that the cache does not index as a family of its own (the ingested families are in
+ * {@code KindRegistry}).
+ */
 public final class PrimalKinds {
+    /** NIP-51 mute list: {@code mutelist} and {@code replaceable_event} answer it with the muted profiles. */
+    public static final int MUTE_LIST = 10000;
+    /** NIP-51 bookmarks: {@code get_bookmarks}. */
+    public static final int BOOKMARKS = 10003;
+    /** NIP-78 application data: the signed request of Primal's settings ops. */
+    public static final int APP_SETTINGS = 30078;
     public static final int EVENT_STATS = 10000100;
     public static final int NET_STATS = 10000101;
     public static final int DEFAULT_SETTINGS = 10000103;

@@ -1,4 +1,4 @@
-package dev.nostrcache.localstack.bench;
+package dev.nostrcache.localstack;
 
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;

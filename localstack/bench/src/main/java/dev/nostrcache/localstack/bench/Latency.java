@@ -1,5 +1,6 @@
 package dev.nostrcache.localstack.bench;
 
+import dev.nostrcache.localstack.FrameQueue;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

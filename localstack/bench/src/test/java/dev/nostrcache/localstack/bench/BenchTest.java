@@ -1,0 +1,47 @@
+package dev.nostrcache.localstack.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The benchmark runs to its table on a small corpus (speed is its output, never asserted here). */
+class BenchTest {
+    @Test
+    void aSmallRunPrintsEveryFigureBesideItsCeiling() throws Exception {
+        Path dir = Files.createTempDirectory("bench-test");
+        Files.writeString(dir.resolve("config.json"), "{\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, "
+                + "\"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0}");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = BenchCommand.run(List.of("--events", "400", "--config", dir.resolve("config.json").toString()),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("400 events stored over").contains("ceiling measured in the same run")
+                .containsPattern("\\| ingest end to end, events/s \\| [0-9,]+ \\| >= 5,000 \\| BIP-340 [0-9,]+/s on one core")
+                .containsPattern("\\| NIP-01 REQ \\(kinds 1, limit 10\\), 100 clients \\| [0-9,]+/s, p50 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms"
+                        + " \\| 4,838/s, p99 36.9 ms \\| gateway ping-pong [0-9,]+/s")
+                .containsPattern("\\| cached /profile-pic redirect, 20 clients \\| [0-9,]+/s, .* \\| >= 5,000/s \\| bare 302 from the gateway's server stack [0-9,]+/s")
+                .containsPattern("\\| ./run.sh import of the same corpus .* \\| [0-9,]+ \\| >= 6,500 \\|")
+                .containsPattern("\\| peak memory of the local runtime while ingesting .* \\| [0-9,]+ MiB \\(JVM [0-9,]+,"
+                        + " PostgreSQL [1-9][0-9,]*\\) \\| < 1,536 MiB \\(whole runtime\\) \\| JVM heap capped at [0-9,]+ MiB \\|");
+    }
+
+    @Test
+    void aBadCommandLineIsRefusedWithTheUsage() {
+        for (List<String> args : List.of(List.of("--events"), List.of("--events", "many"), List.of("extra"),
+                List.of("--queue", "x"))) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int exit = BenchCommand.run(args, new PrintStream(new ByteArrayOutputStream()),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertThat(exit).as(args.toString()).isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).as(args.toString()).contains("bench");
+        }
+    }
+}
