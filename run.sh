@@ -112,7 +112,8 @@ case "$command" in
   bench)
     shift
     if needs_build; then build; fi
-    exec "$JAVA_HOME/bin/java" "${jvm_flags[@]}" ${NOSTR_CACHE_JAVA_OPTS:-} \
+    # The repository root: the benchmark times the Lambda artifact (functions/target) in a fresh JVM.
+    exec "$JAVA_HOME/bin/java" "${jvm_flags[@]}" ${NOSTR_CACHE_JAVA_OPTS:-} -Dnostrcache.repoRoot="$here" \
       -cp "$bench_jar:$(cat "$bench_classpath_file")" dev.nostrcache.localstack.bench.BenchCommand "$@"
     ;;
   *)

@@ -12,6 +12,8 @@ import dev.nostrcache.infra.config.CacheConfig;
 import dev.nostrcache.infra.avatar.testing.ImageOrigin;
 import dev.nostrcache.infra.avatar.testing.TestImages;
 import dev.nostrcache.infra.ingest.EventProcessor;
+import dev.nostrcache.functions.testing.LambdaFixtures;
+import dev.nostrcache.localstack.LambdaProcess;
 import dev.nostrcache.localstack.LocalStack;
 import dev.nostrcache.worker.dump.ImportCommand;
 import java.io.BufferedReader;
@@ -116,10 +118,31 @@ public final class Benchmark {
                 redirects(stack);
             }
         }
+        lambdaColdStart();
         double importRate = importDump(corpusFile);
         rows.add(new Row("./run.sh import of the same corpus (file → SQS → functions → PostgreSQL), events/s",
                 format(importRate), "ElasticMQ send+receive " + format(sqsRate) + " msg/s; PostgreSQL batched inserts "
                 + format(insertRate) + " rows/s", ">= 6,500"));
+    }
+
+    /**
+     * The Lambda artifact as a cold start without SnapStart meets it: its size, and a fresh JVM with only the artifact
+     * on its class path making the handler and answering a first NIP-11 request; beside a fresh JVM that does nothing.
+     */
+    private void lambdaColdStart() throws Exception {
+        Path jar = LambdaProcess.artifact();
+        long bare = LambdaProcess.bareJvmMillis(jar);
+        Map<String, String> environment = Map.of("MAIN_CLASS", "dev.nostrcache.functions.CacheFunctions",
+                "AWS_REGION", "us-east-1", "DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/unused", "UPSTREAM_RELAYS", "");
+        LambdaProcess.Invocation first = LambdaProcess.run(jar, environment,
+                Map.of("relayInfo", Files.readString(LambdaFixtures.directory().resolve("relayInfo.json"))), 300).get(0);
+        String size = String.format("%.1f MB", Files.size(jar) / 1e6);
+        out.printf("Lambda artifact %s: handler made in %,d ms, first answer in %,d ms, JVM up %,d ms; bare JVM %,d ms%n",
+                size, first.initMillis(), first.invokeMillis(), first.uptimeMillis(), bare);
+        rows.add(new Row("Lambda artifact, fresh JVM, first invocation (relayInfo; no SnapStart)", size + "; handler made in "
+                + format(first.initMillis()) + " ms, first answer " + format(first.invokeMillis()) + " ms, JVM up "
+                + format(first.uptimeMillis()) + " ms at its end", "a fresh JVM that runs nothing: " + format(bare) + " ms",
+                "< 30 MB"));
     }
 
     /** The import path into a database of its own, timed like the end-to-end figure. */

@@ -28,6 +28,8 @@ class BenchTest {
                 .containsPattern("\\| NIP-01 REQ \\(kinds 1, limit 10\\), 100 clients \\| [0-9,]+/s, p50 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms"
                         + " \\| 4,838/s, p99 36.9 ms \\| gateway ping-pong [0-9,]+/s")
                 .containsPattern("\\| cached /profile-pic redirect, 20 clients \\| [0-9,]+/s, .* \\| >= 5,000/s \\| bare 302 from the gateway's server stack [0-9,]+/s")
+                .containsPattern("\\| Lambda artifact, fresh JVM, first invocation \\(relayInfo; no SnapStart\\) \\| [0-9.]+ MB; handler made in "
+                        + "[0-9,]+ ms, first answer [0-9,]+ ms, JVM up [0-9,]+ ms at its end \\| < 30 MB \\| a fresh JVM that runs nothing: [0-9,]+ ms")
                 .containsPattern("\\| ./run.sh import of the same corpus .* \\| [0-9,]+ \\| >= 6,500 \\|")
                 .containsPattern("\\| peak memory of the local runtime while ingesting .* \\| [0-9,]+ MiB \\(JVM [0-9,]+,"
                         + " PostgreSQL [1-9][0-9,]*\\) \\| < 1,536 MiB \\(whole runtime\\) \\| JVM heap capped at [0-9,]+ MiB \\|");
