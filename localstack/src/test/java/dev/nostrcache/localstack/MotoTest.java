@@ -5,6 +5,7 @@ import dev.nostrcache.core.testing.TestKeys;
 import dev.nostrcache.infra.avatar.testing.ImageOrigin;
 import dev.nostrcache.infra.avatar.testing.TestImages;
 import dev.nostrcache.infra.aws.ApiGatewayMessenger;
+import dev.nostrcache.infra.aws.Secrets;
 import dev.nostrcache.infra.config.ConfigLoader;
 import dev.nostrcache.infra.queue.OutboundEvent;
 import dev.nostrcache.infra.queue.QueueGroup;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 import java.awt.image.BufferedImage;
 import java.net.URI;
@@ -132,6 +134,27 @@ class MotoTest {
             // moto knows every connection id (it makes one on first use), so it answers 410 Gone for none, and it
             // keeps what was posted where no API reads it: "gone" and the frames themselves are tested on the local
             // gateway (RelayTest) and with the fixtures' recorder (LambdaArtifactTest), not here.
+        }
+    }
+
+    @Test
+    void aSecretIsReadFromMotosSecretsManagerWithTheSdksSignerAlone() throws Exception {
+        try (SecretsManagerClient secrets = SecretsManagerClient.builder().endpointOverride(moto.endpoint())
+                .region(Region.of(LocalAws.REGION)).credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(LocalAws.ACCESS_KEY_ID, LocalAws.SECRET_ACCESS_KEY)))
+                .httpClient(UrlConnectionHttpClient.create()).build()) {
+            String arn = secrets.createSecret(r -> r.name("nostr-cache/moto-admin-token").secretString("t0ken \u00e9")).arn();
+            Map<String, String> lambdaEnvironment = Map.of("aws.region", LocalAws.REGION, "aws.accessKeyId",
+                    LocalAws.ACCESS_KEY_ID, "aws.secretAccessKey", LocalAws.SECRET_ACCESS_KEY,
+                    "aws.endpointUrl", moto.endpoint().toString());
+            lambdaEnvironment.forEach(System::setProperty);
+            try {
+                assertThat(Secrets.read(arn)).isEqualTo("t0ken \u00e9");
+                assertThatThrownBy(() -> Secrets.read(arn.replace("moto-admin-token", "missing")))
+                        .hasMessageContaining("Secrets Manager refused").hasMessageContaining("ResourceNotFoundException");
+            } finally {
+                lambdaEnvironment.keySet().forEach(System::clearProperty);
+            }
         }
     }
 
