@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,19 @@ public final class LambdaProcess {
     public static List<Invocation> run(Path jar, Map<String, String> environment, Map<String, String> events,
                                        long timeoutSeconds) throws IOException, InterruptedException {
         Path scratch = Files.createTempDirectory("fresh-lambda");
+        try {
+            return runIn(scratch, jar, environment, events, timeoutSeconds);
+        } finally {
+            // What failed is in the exception's message (the process's output); nothing is kept.
+            try (var paths = Files.walk(scratch)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static List<Invocation> runIn(Path scratch, Path jar, Map<String, String> environment,
+                                          Map<String, String> events, long timeoutSeconds)
+            throws IOException, InterruptedException {
         Path classes = scratch.resolve("runtime");
         Path runner = classes.resolve(FreshLambda.class.getName().replace('.', '/') + ".class");
         Files.createDirectories(runner.getParent());

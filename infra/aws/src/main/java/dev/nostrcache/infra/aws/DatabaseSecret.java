@@ -1,6 +1,5 @@
 package dev.nostrcache.infra.aws;
 
-import dev.nostrcache.infra.aws.Secrets;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -12,6 +12,7 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,13 +32,18 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Secrets {
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int ATTEMPTS = 3;
+    private static final long RETRY_PAUSE_MILLIS = 50;
 
     private Secrets() {
     }
 
     public static String read(String secretArn) {
         String region = new DefaultAwsRegionProviderChain().getRegion().id();
-        AwsCredentialsIdentity credentials = DefaultCredentialsProvider.builder().build().resolveCredentials();
+        AwsCredentialsIdentity credentials;
+        try (DefaultCredentialsProvider provider = DefaultCredentialsProvider.builder().build()) {
+            credentials = provider.resolveCredentials();
+        }
         URI endpoint = endpoint(region);
         byte[] body = JSON.writeValueAsBytes(JSON.createObjectNode().put("SecretId", secretArn));
         SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(endpoint)
@@ -47,26 +53,52 @@ public final class Secrets {
                 .payload(ContentStreamProvider.fromByteArray(body))
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "secretsmanager")
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region));
+        HttpExecuteRequest call = HttpExecuteRequest.builder().request(signed.request())
+                .contentStreamProvider(signed.payload().orElse(null)).build();
         try (SdkHttpClient http = UrlConnectionHttpClient.create()) {
-            HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder().request(signed.request())
-                    .contentStreamProvider(signed.payload().orElse(null)).build()).call();
-            JsonNode answer;
-            try (InputStream in = response.responseBody().map(InputStream.class::cast).orElse(InputStream.nullInputStream())) {
-                byte[] bytes = in.readAllBytes();
-                answer = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
+            // As the SDK's client did: a network failure, a throttle or a server error is tried again, briefly.
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    HttpExecuteResponse response = http.prepareRequest(call).call();
+                    int status = response.httpResponse().statusCode();
+                    if ((status < 500 && status != 429) || attempt == ATTEMPTS) {
+                        return secretString(secretArn, status, answer(response));
+                    }
+                } catch (IOException e) {
+                    if (attempt == ATTEMPTS) {
+                        throw new UncheckedIOException("could not reach Secrets Manager at " + endpoint, e);
+                    }
+                }
+                Thread.sleep(RETRY_PAUSE_MILLIS << attempt);
             }
-            if (!response.httpResponse().isSuccessful()) {
-                throw new IllegalStateException("Secrets Manager refused to read " + secretArn + ": HTTP "
-                        + response.httpResponse().statusCode() + " " + answer.path("__type").asString("") + " "
-                        + answer.path("message").asString(answer.path("Message").asString("")));
-            }
-            if (!answer.path("SecretString").isString()) {
-                throw new IllegalStateException("the secret " + secretArn + " has no string value");
-            }
-            return answer.get("SecretString").asString();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not reach Secrets Manager at " + endpoint, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading " + secretArn, e);
         }
+    }
+
+    private static String answer(HttpExecuteResponse response) throws IOException {
+        try (InputStream in = response.responseBody().map(InputStream.class::cast).orElse(InputStream.nullInputStream())) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String secretString(String secretArn, int status, String body) {
+        JsonNode answer;
+        try {
+            answer = body.isEmpty() ? JSON.createObjectNode() : JSON.readTree(body);
+        } catch (JacksonException e) {
+            throw new IllegalStateException("Secrets Manager answered HTTP " + status + " with something that is not JSON", e);
+        }
+        if (status / 100 != 2) {
+            throw new IllegalStateException("Secrets Manager refused to read " + secretArn + ": HTTP " + status + " "
+                    + answer.path("__type").asString("") + " "
+                    + answer.path("message").asString(answer.path("Message").asString("")));
+        }
+        if (!answer.path("SecretString").isString()) {
+            throw new IllegalStateException("the secret " + secretArn + " has no string value");
+        }
+        return answer.get("SecretString").asString();
     }
 
     private static URI endpoint(String region) {

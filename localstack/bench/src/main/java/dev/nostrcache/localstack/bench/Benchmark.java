@@ -135,7 +135,7 @@ public final class Benchmark {
         Map<String, String> environment = Map.of("MAIN_CLASS", "dev.nostrcache.functions.CacheFunctions",
                 "AWS_REGION", "us-east-1", "DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/unused", "UPSTREAM_RELAYS", "");
         LambdaProcess.Invocation first = LambdaProcess.run(jar, environment,
-                Map.of("relayInfo", Files.readString(LambdaFixtures.directory().resolve("relayInfo.json"))), 300).get(0);
+                Map.of("relayInfo", LambdaFixtures.event("relayInfo", Map.of())), 300).get(0);
         String size = String.format("%.1f MB", Files.size(jar) / 1e6);
         out.printf("Lambda artifact %s: handler made in %,d ms, first answer in %,d ms, JVM up %,d ms; bare JVM %,d ms%n",
                 size, first.initMillis(), first.invokeMillis(), first.uptimeMillis(), bare);
