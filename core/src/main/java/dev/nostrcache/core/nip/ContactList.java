@@ -9,6 +9,8 @@ import java.util.Set;
 
 /** NIP-02: the pubkeys a kind 3 follows, in order, without duplicates; malformed {@code p} values are skipped. */
 public final class ContactList {
+    public static final int KIND = 3;
+
     private ContactList() {
     }
 

@@ -31,11 +31,12 @@ public class RelayFunctions {
     @Bean
     RelayHandler relayHandler(DataSource dataSource, ConnectionMessenger messenger, EventSubmitter submitter,
                               Clock clock, Environment env, List<ConnectionPolicy> policies, PrimalApi primal,
-                              MeterRegistry metrics) {
+                              MeterRegistry metrics, CacheConfig config) {
         SubscriptionRepository subscriptions = new SubscriptionRepository(dataSource);
-        RelayConnections relay = new RelayConnections(subscriptions, new EventQueries(dataSource, Limits.DEFAULTS.maxLimit()),
+        Limits limits = config.limits();
+        RelayConnections relay = new RelayConnections(subscriptions, new EventQueries(dataSource, limits.maxLimit()),
                 new EventRepository(dataSource), messenger, submitter,
-                new PrimalRequests(primal, subscriptions, metrics, Limits.DEFAULTS), metrics, Limits.DEFAULTS, clock, policies);
+                new PrimalRequests(primal, subscriptions, metrics, limits), metrics, limits, clock, policies);
         return new RelayHandler(relay, env.getProperty("MANAGEMENT_API_ENDPOINT"));
     }
 

@@ -1,5 +1,7 @@
 package dev.nostrcache.infra.config;
 
+import dev.nostrcache.core.Limits;
+
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -48,6 +50,8 @@ import java.util.List;
  * @param avatarObjectExpirationDays  a cached picture older than this less a day is fetched again before it is served
  *                                    (on AWS S3 deletes its objects then)
  * @param outageRetrySeconds   AWS: how long a message waits on its queue while the database is away (doubled per retry)
+ * @param clientMessagesPerSecond  WebSocket messages per second a client connection may send in the long run
+ * @param clientMessageBurst   WebSocket messages a client connection may send at once
  */
 public record CacheConfig(
         String listenAddr,
@@ -85,7 +89,9 @@ public record CacheConfig(
         URI sqsEndpoint,
         URI s3Endpoint,
         int avatarObjectExpirationDays,
-        int outageRetrySeconds) {
+        int outageRetrySeconds,
+        int clientMessagesPerSecond,
+        int clientMessageBurst) {
 
     public CacheConfig {
         blockedSourceIps = List.copyOf(blockedSourceIps);
@@ -112,6 +118,14 @@ public record CacheConfig(
                 + ", stackName=" + stackName + ", ingestKinds=" + ingestKinds + ", avatarCache=" + avatarCache
                 + ", allowPrivateOrigins="
                 + allowPrivateOrigins + ", adminToken=" + (adminToken == null ? "unset" : "set") + "]";
+    }
+
+    /** The protocol limits, with this configuration's per-connection message rate. */
+    public Limits limits() {
+        Limits d = Limits.DEFAULTS;
+        return new Limits(d.maxEventBytes(), d.maxMessageBytes(), d.maxFutureSeconds(), d.maxSubscriptions(), d.maxLimit(),
+                d.maxSubscriptionIdLength(), d.maxFiltersPerRequest(), d.maxFilterValues(), clientMessagesPerSecond,
+                clientMessageBurst);
     }
 
     public boolean usesEmbeddedDatabase() {

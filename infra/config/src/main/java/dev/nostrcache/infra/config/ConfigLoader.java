@@ -188,7 +188,9 @@ public final class ConfigLoader {
                 (URI) c.get(Setting.SQS_ENDPOINT),
                 (URI) c.get(Setting.S3_ENDPOINT),
                 (int) c.get(Setting.AVATAR_OBJECT_EXPIRATION_DAYS),
-                (int) c.get(Setting.OUTAGE_RETRY_SECONDS));
+                (int) c.get(Setting.OUTAGE_RETRY_SECONDS),
+                (int) c.get(Setting.CLIENT_MESSAGES_PER_SECOND),
+                (int) c.get(Setting.CLIENT_MESSAGE_BURST));
     }
 
 }

@@ -118,6 +118,12 @@ public enum Setting {
     AVATAR_OBJECT_EXPIRATION_DAYS("avatar_object_expiration_days", Type.INT, Scope.BOTH, "60", 2, 3650, List.of(),
             "AvatarObjectExpirationDays",
             "a cached picture older than this less one day is fetched again before it is served (2-3650; on AWS S3 deletes its objects after this many days, the bucket's lifecycle rule: `AvatarObjectExpirationDays`)"),
+    CLIENT_MESSAGES_PER_SECOND("client_messages_per_second", Type.INT, Scope.BOTH, "50", 1, 1000000, List.of(),
+            "ClientMessagesPerSecond",
+            "WebSocket messages per second one client connection may send in the long run; more are answered `rate-limited` (`OK` false for an `EVENT`, `CLOSED` for a `REQ`) (AWS: `ClientMessagesPerSecond`)"),
+    CLIENT_MESSAGE_BURST("client_message_burst", Type.INT, Scope.BOTH, "500", 1, 1000000, List.of(),
+            "ClientMessageBurst",
+            "WebSocket messages one client connection may send at once before `client_messages_per_second` applies (a client's page load) (AWS: `ClientMessageBurst`)"),
     OUTAGE_RETRY_SECONDS("outage_retry_seconds", Type.INT, Scope.AWS, "30", 1, 900, List.of(),
             null,
             "while the database is away, an ingest message waits on its queue this long, doubled per retry up to SQS's 15 minutes (no receive is counted, so an outage never dead-letters events)");

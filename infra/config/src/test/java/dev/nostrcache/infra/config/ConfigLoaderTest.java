@@ -1,5 +1,6 @@
 package dev.nostrcache.infra.config;
 
+import dev.nostrcache.core.Limits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,6 +105,18 @@ class ConfigLoaderTest {
                 .hasMessage("config key 'allow_private_origins': expected true or false, got \"yes\"");
         assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("NOSTR_CACHE_AVATAR_ORIGIN_FAILURE", "404"), dir))
                 .hasMessage("config key 'avatar_origin_failure': expected one of redirect, error, got \"404\"");
+    }
+
+    @Test
+    void thePerConnectionMessageRateIsConfiguredAndTheOtherLimitsStay() {
+        assertThat(ConfigLoader.load(List.of(), Map.of(), dir).limits()).isEqualTo(Limits.DEFAULTS);
+        Limits raised = ConfigLoader.load(List.of(), Map.of("NOSTR_CACHE_CLIENT_MESSAGES_PER_SECOND", "5000",
+                "NOSTR_CACHE_CLIENT_MESSAGE_BURST", "20000"), dir).limits();
+        assertThat(raised.messagesPerSecond()).isEqualTo(5000);
+        assertThat(raised.messageBurst()).isEqualTo(20000);
+        assertThat(raised.maxLimit()).isEqualTo(Limits.DEFAULTS.maxLimit());
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("NOSTR_CACHE_CLIENT_MESSAGE_BURST", "0"), dir))
+                .hasMessageContaining("client_message_burst");
     }
 
     @Test

@@ -11,7 +11,9 @@ import dev.nostrcache.core.event.InvalidEventException;
 import dev.nostrcache.infra.config.CacheConfig;
 import dev.nostrcache.infra.avatar.testing.ImageOrigin;
 import dev.nostrcache.infra.avatar.testing.TestImages;
+import dev.nostrcache.core.nip.ContactList;
 import dev.nostrcache.infra.ingest.EventProcessor;
+import dev.nostrcache.infra.ingest.StatsVerifier;
 import dev.nostrcache.functions.testing.LambdaFixtures;
 import dev.nostrcache.localstack.LambdaProcess;
 import dev.nostrcache.localstack.LocalStack;
@@ -57,6 +59,9 @@ public final class Benchmark {
     private record Row(String figure, String measured, String ceiling, String target) {
     }
 
+    /** The per-connection message rate and burst of the benchmark's runtime: the publish run sends 20,000 at once. */
+    private static final int PUBLISH_RATE_LIMIT = 1_000_000;
+
     private final CacheConfig config;
     private final int events;
     private final PrintStream out;
@@ -93,6 +98,7 @@ public final class Benchmark {
             insertRate = rawInserts(services);
             sqsRate = rawQueue(services.sqsClient());
         }
+        String ingestVerdict;
         try (LoopbackRelay.Process relay = new LoopbackRelay.Process(corpusFile)) {
             out.println("starting the local runtime with the loopback relay as its only upstream...");
             try (LocalStack stack = LocalStack.start(withUpstream(List.of(relay.url())), LocalStack.Mode.FULL);
@@ -109,6 +115,7 @@ public final class Benchmark {
                         + format(peak.postgresMiB()) + ")" : "(not measured: no /proc)",
                         "JVM heap capped at " + format(Runtime.getRuntime().maxMemory() >> 20) + " MiB",
                         "< 1,536 MiB (whole runtime)"));
+                ingestVerdict = verdict(stack.dataSource());
                 // Autovacuum analyses the freshly loaded tables within a minute or so; the latency loops start at once,
                 // so they would otherwise measure whatever plans the statistics of an empty database give.
                 try (Connection c = stack.dataSource().getConnection(); Statement s = c.createStatement()) {
@@ -116,13 +123,62 @@ public final class Benchmark {
                 }
                 latencies(stack);
                 redirects(stack);
+                publish(stack, verifyRate);
             }
         }
         lambdaColdStart();
-        double importRate = importDump(corpusFile);
+        Imported imported = importDump(corpusFile);
         rows.add(new Row("./run.sh import of the same corpus (file → SQS → functions → PostgreSQL), events/s",
-                format(importRate), "ElasticMQ send+receive " + format(sqsRate) + " msg/s; PostgreSQL batched inserts "
+                format(imported.rate()), "ElasticMQ send+receive " + format(sqsRate) + " msg/s; PostgreSQL batched inserts "
                 + format(insertRate) + " rows/s", ">= 6,500"));
+        Path lists = Files.createTempFile("bench-contact-lists", ".jsonl");
+        try {
+            Imported contacts = importDump(contactListsOf(corpusFile, lists));
+            rows.add(new Row("contact lists alone, imported into an empty database (" + format(contacts.stored())
+                    + " lists of 50-500 follows)", format(contacts.rate()) + " lists/s, " + format(contacts.follows()
+                    / contacts.seconds()) + " follows/s", "the whole corpus's import above: " + format(imported.rate())
+                    + " events/s", ">= 409 lists/s"));
+            rows.add(new Row("verify-stats: every count recomputed from the stored events", "after ingest: "
+                    + ingestVerdict + "; after import: " + imported.verdict() + "; after the contact lists alone: "
+                    + contacts.verdict(), "(exact)", "no mismatch"));
+        } finally {
+            Files.deleteIfExists(lists);
+        }
+    }
+
+    /** {@code verify-stats} on what is stored: its verdict in a few words. */
+    private static String verdict(javax.sql.DataSource dataSource) throws Exception {
+        StatsVerifier.Report report = new StatsVerifier(dataSource, 10).verify();
+        return (report.ok() ? "no mismatch" : report.mismatches().size() + "+ mismatches, first " + report.mismatches().getFirst())
+                + " (" + format(report.usersChecked()) + " users, " + format(report.eventsChecked()) + " events, "
+                + format(report.followsChecked()) + " follows)";
+    }
+
+    /** The corpus's contact lists, into {@code to}. */
+    private static Path contactListsOf(Path corpus, Path to) throws Exception {
+        EventParser parser = EventParser.forStoredEvents();
+        List<String> lists = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(corpus)) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (parser.parse(line).kind() == ContactList.KIND) {
+                    lists.add(line);
+                }
+            }
+        }
+        return Files.write(to, lists);
+    }
+
+    /**
+     * Publishing: one WebSocket, 500 {@code EVENT}s in flight, every {@code OK} awaited (the per-connection rate limit is
+     * raised for the benchmark: {@link #withUpstream}). The events are a corpus of their own shape, new to the database.
+     */
+    private void publish(LocalStack stack, double verifyRate) throws Exception {
+        int count = Math.min(20_000, Math.max(1_000, events / 5));
+        List<String> fresh = BenchCorpus.generate(count, 4242);
+        Latency.Stats stats = Latency.publish(stack.gatewayUrl(), fresh, 500);
+        out.printf("publish, one connection, 500 in flight: %s%n", stats.summary());
+        rows.add(new Row("publish (" + format(count) + " events, one WebSocket, 500 in flight, every OK awaited), events/s",
+                stats.summary(), "BIP-340 " + format(verifyRate) + "/s on one core", ">= 2,500"));
     }
 
     /**
@@ -145,17 +201,36 @@ public final class Benchmark {
                 "< 30 MB"));
     }
 
-    /** The import path into a database of its own, timed like the end-to-end figure. */
-    private double importDump(Path file) throws Exception {
+    /** What an import into an empty database gave: events stored, over how long, the follows, the verdict. */
+    private record Imported(long stored, double seconds, long follows, String verdict) {
+        double rate() {
+            return stored / seconds;
+        }
+    }
+
+    /** The import path into a database of its own, timed like the end-to-end figure, then verified. */
+    private Imported importDump(Path file) throws Exception {
+        long lines;
+        try (var all = Files.lines(file)) {
+            lines = all.count();
+        }
         Path database = Files.createTempDirectory("bench-import-db");
         try {
             CacheConfig fresh = withUpstream(List.of(), database.resolve("postgres"));
-            out.printf("importing the %,d events from a file into an empty database...%n", events);
+            out.printf("importing %,d events from a file into an empty database...%n", lines);
             try (LocalStack stack = LocalStack.start(fresh, LocalStack.Mode.PIPELINE);
                  BufferedReader in = Files.newBufferedReader(file)) {
                 new ImportCommand(stack.publisher()::submit).run(in, file.toString(),
                         new PrintStream(OutputStream.nullOutputStream()));
-                return endToEnd(stack, events);
+                double rate = endToEnd(stack, lines);
+                long stored = count(stack);
+                long follows;
+                try (Connection c = stack.dataSource().getConnection(); Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT count(*) FROM follows")) {
+                    rs.next();
+                    follows = rs.getLong(1);
+                }
+                return new Imported(stored, stored / rate, follows, verdict(stack.dataSource()));
             }
         } finally {
             try (var paths = Files.walk(database)) {
@@ -178,7 +253,8 @@ public final class Benchmark {
                 c.gatewayMaxConnectionSeconds(),
                 c.blockedSourceIps(), true, true, c.adminToken(), c.avatarUrlLifetimeSeconds(),
                 c.avatarOriginFailure(), c.avatarRetrySeconds(), c.avatarRedirectCacheSeconds(), c.upstreamQuerySeconds(),
-                c.sqsEndpoint(), c.s3Endpoint(), c.avatarObjectExpirationDays(), c.outageRetrySeconds());
+                c.sqsEndpoint(), c.s3Endpoint(), c.avatarObjectExpirationDays(), c.outageRetrySeconds(),
+                PUBLISH_RATE_LIMIT, PUBLISH_RATE_LIMIT);
     }
 
     /**
@@ -353,7 +429,7 @@ public final class Benchmark {
      * The figure: every corpus event stored, over the time from the first to the last one's arrival in the events
      * table (the worker starts with the runtime, so the clock of the database is the fair one).
      */
-    private double endToEnd(LocalStack stack, int expected) throws Exception {
+    private double endToEnd(LocalStack stack, long expected) throws Exception {
         long started = System.nanoTime();
         long deadline = started + Duration.ofMinutes(30).toNanos();
         long stored = count(stack);

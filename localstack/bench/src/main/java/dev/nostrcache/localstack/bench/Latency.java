@@ -69,6 +69,57 @@ final class Latency {
         }
     }
 
+    /**
+     * One WebSocket publishing {@code events} with up to {@code window} of them in flight, each {@code OK} awaited;
+     * the latency of each is from its send to its {@code OK}. A refusal ends the run with its reason.
+     */
+    static Stats publish(URI url, List<String> events, int window) throws Exception {
+        Client client = new Client(url);
+        try {
+            java.util.Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(window);
+            long[][] samples = new long[1][events.size()];
+            java.util.concurrent.atomic.AtomicReference<String> refused = new java.util.concurrent.atomic.AtomicReference<>();
+            long started = System.nanoTime();
+            Thread reader = Thread.startVirtualThread(() -> {
+                for (int answered = 0; answered < events.size() && refused.get() == null; ) {
+                    String m;
+                    try {
+                        m = client.frames.texts.poll(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    if (m == null) {
+                        refused.set("no OK within 30 s after " + answered + " of " + events.size());
+                    } else if (m.startsWith("[\"OK\"")) {
+                        if (!m.contains("\",true,")) {
+                            refused.set(m);
+                        }
+                        Long at = sentAt.remove(m.substring(7, 71));
+                        samples[0][answered++] = at == null ? 0 : System.nanoTime() - at;
+                        inFlight.release();
+                    }
+                }
+                inFlight.release(window);
+            });
+            for (String json : events) {
+                inFlight.acquire();
+                if (refused.get() != null) {
+                    break;
+                }
+                sentAt.put(json.substring(7, 71), System.nanoTime());
+                client.socket.sendText("[\"EVENT\"," + json + "]", true).join();
+            }
+            reader.join();
+            if (refused.get() != null) {
+                throw new IllegalStateException("publishing stopped: " + refused.get());
+            }
+            return stats(samples, System.nanoTime() - started);
+        } finally {
+            client.close();
+        }
+    }
+
     /** {@code clients} HTTP clients (keep-alive), {@code perClient} GETs each, redirects not followed. */
     static Stats http(URI url, int clients, int perClient, int expectedStatus) throws Exception {
         long[][] samples = new long[clients][perClient];
