@@ -14,8 +14,8 @@ import java.util.List;
 /**
  * Recomputes every maintained count from the stored events, in SQL, and lists where the maintained value differs.
  * What each kind contributes to which counter comes from the {@link KindRegistry}'s recounts.
- * The recomputation reads other data than the incremental path does: follows come from the {@code p} tags of the
- * current contact lists in {@code event_tags}, not from the {@code follows} table; notes and replies from the
+ * The recomputation reads other data than the incremental path does: follows come from the JSON of the current
+ * contact lists, not from the {@code follows} table; notes and replies from the
  * events' NIP-10 columns; reactions and reposts from the events' reference columns; zaps from the receipts
  * still stored. It runs in one repeatable-read transaction, so a consistent snapshot is compared.
  */
@@ -39,10 +39,15 @@ public final class StatsVerifier {
     private static final String[] USER_COUNTERS = names(StatDeltas.UserStat.values());
     private static final String[] EVENT_COUNTERS = names(StatDeltas.EventStat.values());
 
+    /**
+     * The follow graph read from the stored contact lists' JSON, as {@code ContactList.follows} reads an event: each
+     * {@code p} tag whose value is a lowercase hex pubkey. PostgreSQL's JSON functions refuse an escaped U+0000, which
+     * a hostile tag may hold, so it is read as U+FFFD (neither can be part of a pubkey).
+     */
     private static final String FOLLOWS = """
-            SELECT e.pubkey AS follower, decode(t.value, 'hex') AS followed
-            FROM events e JOIN event_tags t ON t.event_id = e.id
-            WHERE e.kind = 3 AND t.name = 'p' AND t.value ~ '^[0-9a-f]{64}$'""";
+            SELECT DISTINCT e.pubkey AS follower, decode(t.tag ->> 1, 'hex') AS followed
+            FROM events e CROSS JOIN LATERAL json_array_elements(replace(e.json, '\\u0000', '\\ufffd')::json -> 'tags') AS t(tag)
+            WHERE e.kind = 3 AND t.tag ->> 0 = 'p' AND t.tag ->> 1 ~ '^[0-9a-f]{64}$'""";
 
     private final DataSource dataSource;
     private final int maxReported;

@@ -2,6 +2,7 @@ package dev.nostrcache.infra.query;
 
 import dev.nostrcache.core.Hex;
 import dev.nostrcache.core.filter.Filter;
+import dev.nostrcache.core.nip.ContactList;
 
 import javax.sql.DataSource;
 import java.sql.Array;
@@ -18,8 +19,8 @@ import java.util.Set;
 
 /**
  * NIP-01 filters answered from PostgreSQL. Each filter becomes one statement over the indexes: exact ids,
- * authors and kinds, inclusive since/until, one {@code EXISTS} on {@code event_tags} per tag condition, and the
- * NIP-50 search on {@code note_search}; newest first, lowest id on ties, at most {@code limit} rows (a filter
+ * authors and kinds, inclusive since/until, one {@code EXISTS} on {@code event_tags} per tag condition (on
+ * {@code follows} for a contact list's {@code p} tags), and the NIP-50 search on {@code note_search}; newest first, lowest id on ties, at most {@code limit} rows (a filter
  * without a limit gets the default, the clamped maximum). Expired events are never served; superseded versions and
  * deleted events are not stored, so they cannot be. Results of several filters are merged without duplicates.
  *
@@ -47,9 +48,8 @@ public final class EventQueries {
                 if (filter.limit() != null && filter.limit() == 0) {
                     continue;
                 }
-                Sql sql = compile(filter, nowSeconds, "e.id, e.created_at, e.json");
-                sql.text.append(" ORDER BY e.created_at DESC, e.id ASC LIMIT ?");
-                sql.params.add(filter.limit() == null ? defaultLimit : filter.limit());
+                int limit = filter.limit() == null ? defaultLimit : filter.limit();
+                Sql sql = newest(compile(filter, nowSeconds, "e.id, e.created_at, e.json"), limit);
                 try (PreparedStatement ps = sql.prepare(c); ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String id = Hex.encode(rs.getBytes(1));
@@ -71,22 +71,69 @@ public final class EventQueries {
         if (filters.isEmpty()) {
             return 0;
         }
-        StringBuilder union = new StringBuilder("SELECT count(*) FROM (");
-        List<Object> params = new ArrayList<>();
-        for (int i = 0; i < filters.size(); i++) {
-            Sql sql = compile(filters.get(i), nowSeconds, "e.id");
-            union.append(i == 0 ? "" : " UNION ").append(sql.text);
-            params.addAll(sql.params);
+        List<Sql> branches = new ArrayList<>();
+        for (Filter filter : filters) {
+            branches.addAll(compile(filter, nowSeconds, "e.id"));
         }
-        union.append(") matching");
-        Sql all = new Sql(union, params);
+        Sql all = union(branches, "SELECT count(*) FROM (", " UNION ", ") matching");
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = all.prepare(c); ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    private static Sql compile(Filter f, long nowSeconds, String columns) {
+    /** The newest {@code limit} rows of the branches together (each branch limited first, so each uses its index). */
+    private static Sql newest(List<Sql> branches, int limit) {
+        String order = " ORDER BY e.created_at DESC, e.id ASC LIMIT ?";
+        if (branches.size() == 1) {
+            Sql sql = branches.getFirst();
+            sql.text.append(order);
+            sql.params.add(limit);
+            return sql;
+        }
+        for (Sql branch : branches) {
+            branch.text.insert(0, '(').append(order).append(')');
+            branch.params.add(limit);
+        }
+        Sql sql = union(branches, "SELECT * FROM (", " UNION ALL ", ") e");
+        sql.text.append(order);
+        sql.params.add(limit);
+        return sql;
+    }
+
+    private static Sql union(List<Sql> branches, String prefix, String separator, String suffix) {
+        Sql all = new Sql(new StringBuilder(prefix), new ArrayList<>());
+        for (int i = 0; i < branches.size(); i++) {
+            all.text.append(i == 0 ? "" : separator).append(branches.get(i).text);
+            all.params.addAll(branches.get(i).params);
+        }
+        all.text.append(suffix);
+        return all;
+    }
+
+    /**
+     * One statement per filter, or two when it has a {@code #p} condition and admits contact lists alongside other
+     * kinds: a contact list's {@code p} tags are not in {@code event_tags}, it matches when the {@code follows} of its
+     * author (exactly its follows, since only the current list is stored) hold one of the values. Two branches, each
+     * a plain semi-join, plan better than one {@code OR}.
+     */
+    private static List<Sql> compile(Filter f, long nowSeconds, String columns) {
+        Set<String> followed = f.tags().get("p");
+        boolean contactLists = f.kinds() == null || f.kinds().contains(ContactList.KIND);
+        if (followed == null || !contactLists) {
+            return List.of(compile(f, nowSeconds, columns, Kinds.AS_FILTERED));
+        }
+        if (f.kinds() != null && f.kinds().size() == 1) {
+            return List.of(compile(f, nowSeconds, columns, Kinds.CONTACT_LISTS));
+        }
+        return List.of(compile(f, nowSeconds, columns, Kinds.ALL_BUT_CONTACT_LISTS),
+                compile(f, nowSeconds, columns, Kinds.CONTACT_LISTS));
+    }
+
+    /** Which of a filter's kinds a statement covers, and so where its {@code #p} condition looks. */
+    private enum Kinds { AS_FILTERED, ALL_BUT_CONTACT_LISTS, CONTACT_LISTS }
+
+    private static Sql compile(Filter f, long nowSeconds, String columns, Kinds kinds) {
         Sql sql = new Sql(new StringBuilder("SELECT " + columns + " FROM events e WHERE (e.expires_at IS NULL OR e.expires_at > ?)"),
                 new ArrayList<>());
         sql.params.add(nowSeconds);
@@ -98,7 +145,12 @@ public final class EventQueries {
             sql.text.append(" AND e.pubkey = ANY (?)");
             sql.params.add(new ByteaArray(f.authors()));
         }
-        if (f.kinds() != null) {
+        switch (kinds) {
+            case CONTACT_LISTS -> sql.text.append(" AND e.kind = " + ContactList.KIND);
+            case ALL_BUT_CONTACT_LISTS -> sql.text.append(" AND e.kind <> " + ContactList.KIND);
+            case AS_FILTERED -> { }
+        }
+        if (f.kinds() != null && kinds != Kinds.CONTACT_LISTS) {
             sql.text.append(" AND e.kind = ANY (?)");
             sql.params.add(f.kinds().toArray(new Integer[0]));
         }
@@ -111,6 +163,11 @@ public final class EventQueries {
             sql.params.add(f.until());
         }
         for (Map.Entry<String, Set<String>> tag : f.tags().entrySet()) {
+            if (kinds == Kinds.CONTACT_LISTS && tag.getKey().equals("p")) {
+                sql.text.append(" AND EXISTS (SELECT 1 FROM follows f WHERE f.follower = e.pubkey AND f.followed = ANY (?))");
+                sql.params.add(new ByteaArray(tag.getValue().stream().filter(v -> Hex.isLowerHex(v, 64)).toList()));
+                continue;
+            }
             sql.text.append(" AND EXISTS (SELECT 1 FROM event_tags t WHERE t.event_id = e.id AND t.name = ? AND t.value = ANY (?))");
             sql.params.add(tag.getKey());
             sql.params.add(tag.getValue().stream().filter(v -> v.indexOf('\0') < 0).toArray(String[]::new));

@@ -6,6 +6,7 @@ import dev.nostrcache.core.event.Expiration;
 import dev.nostrcache.core.event.KindClass;
 import dev.nostrcache.core.event.ReplacementKey;
 import dev.nostrcache.core.event.ThreadRefs;
+import dev.nostrcache.core.nip.ContactList;
 import dev.nostrcache.core.nip.EventRefs;
 
 import javax.sql.DataSource;
@@ -148,12 +149,20 @@ public final class EventRepository {
         return true;
     }
 
+    /**
+     * A contact list's {@code p} tags are not written: they are most of the rows a cache would write (hundreds per
+     * list), and the {@code follows} table holds exactly the current lists' follows, which is what {@code #p} filters
+     * on kind 3 are answered from ({@link dev.nostrcache.infra.query.EventQueries}). Filters accept only pubkeys as
+     * {@code #p} values, so a list's malformed {@code p} values, which {@code follows} leaves out, could never match.
+     */
     private static void insertTags(Connection c, byte[] id, Event event) throws SQLException {
         Set<List<String>> seen = new HashSet<>();
+        boolean contactList = event.kind() == ContactList.KIND;
         try (PreparedStatement ps = c.prepareStatement(INSERT_TAG)) {
             int rows = 0;
             for (List<String> tag : event.tags()) {
-                if (!isIndexable(tag) || !seen.add(List.of(tag.get(0), tag.get(1)))) {
+                if (!isIndexable(tag) || (contactList && tag.get(0).equals("p"))
+                        || !seen.add(List.of(tag.get(0), tag.get(1)))) {
                     continue;
                 }
                 ps.setBytes(1, id);

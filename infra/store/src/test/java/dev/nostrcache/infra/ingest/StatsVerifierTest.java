@@ -1,6 +1,7 @@
 package dev.nostrcache.infra.ingest;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.nostrcache.core.testing.TestKeys;
 import dev.nostrcache.infra.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +21,12 @@ class StatsVerifierTest {
     @BeforeAll
     static void load() throws Exception {
         ds = TestDatabase.withWorkload(1_900_000_000L);
+        // A contact list the recomputation must read as ContactList.follows does: one follow (twice, once with a relay
+        // hint), the rest not follows: U+0000 (which PostgreSQL cannot extract as text), upper case, a capital P, no value.
+        String followed = "c".repeat(64);
+        new EventProcessor(ds).process(TestKeys.signer(77).sign(1_800_000_000L, 3, List.of(List.of("p", followed),
+                List.of("p", followed, "wss://relay.example"), List.of("p", "\0" + "d".repeat(63)),
+                List.of("p", "E".repeat(64)), List.of("P", "f".repeat(64)), List.of("p")), ""), 1_900_000_000L);
     }
 
     @AfterAll

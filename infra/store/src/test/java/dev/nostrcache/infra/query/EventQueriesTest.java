@@ -6,6 +6,7 @@ import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.event.EventParser;
 import dev.nostrcache.core.event.Expiration;
 import dev.nostrcache.core.filter.Filter;
+import dev.nostrcache.core.nip.ContactList;
 import dev.nostrcache.core.testing.TestKeys;
 import dev.nostrcache.infra.ingest.EventProcessor;
 import dev.nostrcache.infra.testing.RandomFilters;
@@ -18,12 +19,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -108,5 +111,38 @@ class EventQueriesTest {
         long both = queries.count(List.of(notes, reactions, notes), NOW);
         assertThat(both).isEqualTo(queries.count(List.of(notes), NOW) + queries.count(List.of(reactions), NOW));
         assertThat(queries.find(List.of(new Filter(null, null, null, null, null, null, null, null)), NOW)).hasSize(DEFAULT_LIMIT);
+    }
+
+    /**
+     * A contact list's p tags live in follows only: #p filters on kind 3, alone and beside other kinds, still give
+     * exactly what the matcher gives, for the most-followed pubkey and one followed once.
+     */
+    @Test
+    void contactListsMatchPFiltersThroughTheirFollows() throws Exception {
+        Map<String, Long> followers = stored.stream().filter(e -> e.kind() == 3)
+                .flatMap(e -> ContactList.follows(e).stream())
+                .collect(Collectors.groupingBy(p -> p, Collectors.counting()));
+        String popular = followers.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        String once = followers.entrySet().stream().filter(f -> f.getValue() == 1).findFirst().orElseThrow().getKey();
+        assertThat(followers.get(popular)).as("a pubkey several stored lists follow").isGreaterThan(2);
+        for (String pubkey : List.of(popular, once)) {
+            for (Set<Integer> kinds : Arrays.asList(null, Set.of(3), Set.of(1, 3), Set.of(3, 7, 9735), Set.of(1))) {
+                for (Integer limit : Arrays.asList(null, 2)) {
+                    List<Filter> filters = List.of(new Filter(null, null, kinds, Map.of("p", Set.of(pubkey)), null, null, limit, null));
+                    assertThat(queries.find(filters, NOW).stream().map(EventQueries.Row::id).toList())
+                            .as("filters %s", filters).isEqualTo(expected(filters));
+                    if (limit == null) {
+                        assertThat(queries.count(filters, NOW)).as("COUNT %s", filters).isEqualTo(expected(filters).size());
+                    }
+                }
+            }
+            Filter lists = new Filter(null, null, Set.of(3), Map.of("p", Set.of(pubkey)), null, null, null, null);
+            assertThat(queries.find(List.of(lists), NOW)).hasSize(followers.get(pubkey).intValue());
+        }
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM event_tags WHERE kind = 3 AND name = 'p'"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("p tag rows of contact lists").isZero();
+        }
     }
 }

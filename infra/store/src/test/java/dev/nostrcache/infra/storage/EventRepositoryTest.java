@@ -80,8 +80,8 @@ class EventRepositoryTest {
     @Test
     void reportsReplacedAndStaleVersions() throws Exception {
         EventSigner signer = TestKeys.signer(101);
-        Event old = signer.sign(100, 3, List.of(List.of("p", "a".repeat(64))), "");
-        Event newer = signer.sign(200, 3, List.of(List.of("p", "b".repeat(64))), "");
+        Event old = signer.sign(100, 3, List.of(List.of("p", "a".repeat(64)), List.of("t", "old")), "");
+        Event newer = signer.sign(200, 3, List.of(List.of("p", "b".repeat(64)), List.of("t", "new")), "");
         assertThat(TestDatabase.storeRow(ds, old).outcome()).isEqualTo(Outcome.STORED);
         StoreResult replaced = TestDatabase.storeRow(ds, newer);
         assertThat(replaced.outcome()).isEqualTo(Outcome.REPLACED);
@@ -89,7 +89,7 @@ class EventRepositoryTest {
         assertThat(TestDatabase.storeRow(ds, old).outcome()).isEqualTo(Outcome.STALE);
         assertThat(events.findJson(old.id())).isEmpty();
         assertThat(tagRows(old.id())).isZero();
-        assertThat(tagRows(newer.id())).isEqualTo(1);
+        assertThat(tagRows(newer.id())).as("its t tag; a contact list's p tags are its follows").isEqualTo(1);
     }
 
     @Test
