@@ -47,8 +47,21 @@ final class ContactListProjection implements KindProjection {
         added.removeAll(old);
         Set<String> removed = new TreeSet<>(old);
         removed.removeAll(follows);
-        batch(c, "DELETE FROM follows WHERE follower = ? AND followed = ?", followerBytes, removed);
-        batch(c, "INSERT INTO follows (follower, followed) VALUES (?, ?) ON CONFLICT DO NOTHING", followerBytes, added);
+        if (!removed.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM follows WHERE follower = ? AND followed = ANY (?)")) {
+                ps.setBytes(1, followerBytes);
+                ps.setArray(2, pubkeys(c, removed));
+                ps.executeUpdate();
+            }
+        }
+        if (!added.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO follows (follower, followed) SELECT ?, unnest(?::bytea[]) ON CONFLICT DO NOTHING")) {
+                ps.setBytes(1, followerBytes);
+                ps.setArray(2, pubkeys(c, added));
+                ps.executeUpdate();
+            }
+        }
         for (String pubkey : added) {
             tx.deltas().user(pubkey, UserStat.followers_count, 1);
         }
@@ -58,17 +71,7 @@ final class ContactListProjection implements KindProjection {
         tx.deltas().user(follower, UserStat.follows_count, (long) follows.size() - old.size());
     }
 
-    private static void batch(Connection c, String sql, byte[] first, Set<String> seconds) throws SQLException {
-        if (seconds.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (String second : seconds) {
-                ps.setBytes(1, first);
-                ps.setBytes(2, Hex.decode(second));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+    private static java.sql.Array pubkeys(Connection c, Set<String> hex) throws SQLException {
+        return c.createArrayOf("bytea", hex.stream().map(Hex::decode).toArray(byte[][]::new));
     }
 }

@@ -104,10 +104,7 @@ public final class EventProcessor {
                 List<ProcessResult> results = inTransaction(c -> {
                     Tx tx = new Tx(c);
                     tx.lockAll(chunk.stream().flatMap(e -> lockKeys(e).stream()).toList());
-                    List<ProcessResult> done = new ArrayList<>(chunk.size());
-                    for (Event e : chunk) {
-                        done.add(process(tx, e, nowSeconds));
-                    }
+                    List<ProcessResult> done = process(tx, chunk, nowSeconds);
                     tx.deltas.write(c);
                     return done;
                 });
@@ -206,6 +203,82 @@ public final class EventProcessor {
             }
         }
         return false;
+    }
+
+    /**
+     * Stores {@code chunk} in {@code tx}: its regular events with one statement per table ({@link #storeRegular}),
+     * the others (replaceable, addressable, ephemeral, expired) one by one. A chunk with a deletion request goes one by
+     * one in its order, so that the events after the request see it.
+     */
+    private List<ProcessResult> process(Tx tx, List<Event> chunk, long nowSeconds) throws SQLException {
+        ProcessResult[] results = new ProcessResult[chunk.size()];
+        if (chunk.stream().allMatch(e -> kinds.projectionOf(e.kind()).deletable())) {
+            List<Integer> regular = new ArrayList<>();
+            for (int i = 0; i < chunk.size(); i++) {
+                Event e = chunk.get(i);
+                if (e.kindClass() == KindClass.REGULAR && !Expiration.isExpired(e, nowSeconds)) {
+                    regular.add(i);
+                }
+            }
+            if (regular.size() > 1) {
+                storeRegular(tx, chunk, regular, results);
+            }
+        }
+        for (int i = 0; i < chunk.size(); i++) {
+            if (results[i] == null) {
+                results[i] = process(tx, chunk.get(i), nowSeconds);
+            }
+        }
+        return List.of(results);
+    }
+
+    /**
+     * The set-based path for the regular events of a chunk (their locks already held): the deletion requests that
+     * keep some of them out in one query, the rows in one statement per table, then each stored event's projection
+     * (counts gathered in the transaction's deltas). Equal in effect to {@link #process(Tx, Event, long)} on each.
+     */
+    private void storeRegular(Tx tx, List<Event> chunk, List<Integer> regular, ProcessResult[] results) throws SQLException {
+        Set<String> deleted = deletedById(tx.connection, regular.stream().map(chunk::get).toList());
+        List<Integer> candidates = new ArrayList<>();
+        List<Reading> readings = new ArrayList<>();
+        for (int i : regular) {
+            Event e = chunk.get(i);
+            if (deleted.contains(e.id())) {
+                results[i] = ProcessResult.of(ProcessResult.Outcome.DELETED);
+            } else {
+                candidates.add(i);
+                readings.add(kinds.projectionOf(e.kind()).read(e));
+            }
+        }
+        List<StoreResult> stored = events.storeRegular(tx.connection, candidates.stream().map(chunk::get).toList(),
+                readings.stream().map(Reading::columns).toList());
+        for (int k = 0; k < candidates.size(); k++) {
+            int i = candidates.get(k);
+            if (stored.get(k).outcome() != StoreResult.Outcome.STORED) {
+                results[i] = ProcessResult.of(ProcessResult.Outcome.DUPLICATE);
+                continue;
+            }
+            Event e = chunk.get(i);
+            KindProjection.Applied applied = kinds.projectionOf(e.kind()).apply(tx, e, readings.get(k), null);
+            results[i] = new ProcessResult(ProcessResult.Outcome.STORED, applied.newPicture(), applied.notCounted());
+        }
+    }
+
+    /** Which of {@code events} a stored deletion request of their own author names by id. */
+    private static Set<String> deletedById(Connection c, List<Event> events) throws SQLException {
+        Set<String> deleted = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT encode(d.target_id, 'hex') FROM deletions_by_id d
+                JOIN unnest(?::bytea[], ?::bytea[]) AS u(id, pubkey) ON d.target_id = u.id AND d.pubkey = u.pubkey""")) {
+            ps.setArray(1, c.createArrayOf("bytea", events.stream().map(e -> Hex.decode(e.id())).toArray(byte[][]::new)));
+            ps.setArray(2, c.createArrayOf("bytea", events.stream().map(e -> Hex.decode(e.pubkey())).toArray(byte[][]::new)));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    deleted.add(rs.getString(1));
+                }
+            }
+        }
+        return deleted;
     }
 
     /** Stores {@code event} in {@code tx}, its counter changes added to the transaction's deltas. */

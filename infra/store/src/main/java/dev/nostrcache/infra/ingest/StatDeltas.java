@@ -2,10 +2,10 @@ package dev.nostrcache.infra.ingest;
 
 import dev.nostrcache.core.Hex;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,51 +52,59 @@ final class StatDeltas {
 
     void write(Connection c) throws SQLException {
         if (!users.isEmpty()) {
-            write(c, "user_stats", "pubkey", List.of(), UserStat.values(), users, (ps, key) -> { });
+            write(c, "user_stats", "pubkey", List.of(), UserStat.values(), users);
         }
         if (!events.isEmpty()) {
-            write(c, "event_stats", "event_id", List.of("author", "created_at"), EventStat.values(), events, (ps, key) -> {
-                Note note = notes.get(key);
-                ps.setBytes(2, note == null ? null : Hex.decode(note.author()));
-                if (note == null) {
-                    ps.setNull(3, Types.BIGINT);
-                } else {
-                    ps.setLong(3, note.createdAt());
-                }
-            });
+            byte[][] authors = new byte[events.size()][];
+            Long[] times = new Long[events.size()];
+            int i = 0;
+            for (String id : events.keySet()) {
+                Note note = notes.get(id);
+                authors[i] = note == null ? null : Hex.decode(note.author());
+                times[i++] = note == null ? null : note.createdAt();
+            }
+            write(c, "event_stats", "event_id", List.of(new Attribute("author", "bytea", c.createArrayOf("bytea", authors)),
+                    new Attribute("created_at", "bigint", c.createArrayOf("bigint", times))), EventStat.values(), events);
         }
     }
 
-    private interface Attributes {
-        void set(PreparedStatement ps, String key) throws SQLException;
+    /** A column set when given, else kept: its SQL type and its values in the order of the keys. */
+    private record Attribute(String name, String type, Array values) {
     }
 
-    /** One batched upsert: {@code attributes} (set when given, else kept), then the counters, added. */
-    private static void write(Connection c, String table, String key, List<String> attributes, Enum<?>[] counters,
-                              Map<String, long[]> rows, Attributes setAttributes) throws SQLException {
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" (").append(key);
-        attributes.forEach(name -> sql.append(", ").append(name));
-        for (Enum<?> column : counters) {
-            sql.append(", ").append(column.name());
-        }
-        sql.append(") VALUES (?").append(", ?".repeat(attributes.size() + counters.length)).append(") ON CONFLICT (")
-                .append(key).append(") DO UPDATE SET ");
+    /**
+     * One set-based upsert of every row, keys in sorted order (unnest keeps the order of its arrays): the attributes,
+     * then the counters, added.
+     */
+    private static void write(Connection c, String table, String key, List<Attribute> attributes, Enum<?>[] counters,
+                              Map<String, long[]> rows) throws SQLException {
+        List<String> columns = new ArrayList<>(List.of(key));
+        List<String> types = new ArrayList<>(List.of("bytea"));
         List<String> sets = new ArrayList<>();
-        attributes.forEach(name -> sets.add(name + " = coalesce(EXCLUDED." + name + ", " + table + '.' + name + ')'));
+        for (Attribute a : attributes) {
+            columns.add(a.name());
+            types.add(a.type());
+            sets.add(a.name() + " = coalesce(EXCLUDED." + a.name() + ", " + table + '.' + a.name() + ')');
+        }
         for (Enum<?> column : counters) {
+            columns.add(column.name());
+            types.add("bigint");
             sets.add(column.name() + " = " + table + '.' + column.name() + " + EXCLUDED." + column.name());
         }
-        sql.append(String.join(", ", sets));
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (Map.Entry<String, long[]> row : rows.entrySet()) {
-                ps.setBytes(1, Hex.decode(row.getKey()));
-                setAttributes.set(ps, row.getKey());
-                for (int i = 0; i < counters.length; i++) {
-                    ps.setLong(i + 2 + attributes.size(), row.getValue()[i]);
-                }
-                ps.addBatch();
+        String sql = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") SELECT * FROM unnest("
+                + String.join(", ", types.stream().map(t -> "?::" + t + "[]").toList()) + ") ON CONFLICT (" + key
+                + ") DO UPDATE SET " + String.join(", ", sets);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("bytea", rows.keySet().stream().map(Hex::decode).toArray(byte[][]::new)));
+            for (int a = 0; a < attributes.size(); a++) {
+                ps.setArray(2 + a, attributes.get(a).values());
             }
-            ps.executeBatch();
+            for (int i = 0; i < counters.length; i++) {
+                int counter = i;
+                ps.setArray(2 + attributes.size() + i, c.createArrayOf("bigint",
+                        rows.values().stream().map(v -> v[counter]).toArray(Long[]::new)));
+            }
+            ps.executeUpdate();
         }
     }
 }

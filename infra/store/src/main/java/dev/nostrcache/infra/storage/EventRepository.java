@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -33,10 +34,19 @@ public final class EventRepository {
             INSERT INTO events (id, pubkey, created_at, kind, d_tag, json, expires_at, reply_to, root_id,
                                 ref_event, ref_pubkey)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""";
-    private static final String INSERT_TAG = """
-            INSERT INTO event_tags (event_id, name, value, kind, created_at) VALUES (?, ?, ?, ?, ?)""";
+    private static final String INSERT_EVENTS = """
+            INSERT INTO events (id, pubkey, created_at, kind, json, expires_at, reply_to, root_id, ref_event, ref_pubkey)
+            SELECT * FROM unnest(?::bytea[], ?::bytea[], ?::bigint[], ?::integer[], ?::text[], ?::bigint[], ?::bytea[],
+                                 ?::bytea[], ?::bytea[], ?::bytea[])
+            ON CONFLICT DO NOTHING RETURNING id""";
+    private static final String INSERT_TAGS = """
+            INSERT INTO event_tags (event_id, name, value, kind, created_at)
+            SELECT * FROM unnest(?::bytea[], ?::text[], ?::text[], ?::integer[], ?::bigint[])""";
     private static final String INSERT_SEARCH = """
             INSERT INTO note_search (event_id, document) VALUES (?, to_tsvector('simple', ?))""";
+    private static final String INSERT_SEARCHES = """
+            INSERT INTO note_search (event_id, document)
+            SELECT id, to_tsvector('simple', document) FROM unnest(?::bytea[], ?::text[]) AS d(id, document)""";
 
     private final DataSource dataSource;
 
@@ -77,6 +87,92 @@ public final class EventRepository {
             }
             return new StoreResult(StoreResult.Outcome.REPLACED, head.id(), head.json());
         }
+    }
+
+    /**
+     * Stores regular events (neither replaceable, addressable nor ephemeral) inside the caller's transaction with one
+     * statement per table, whatever their number: the set-based path of a batch, equal in effect to {@link #store}
+     * for each in turn. Returns, in order, whether each was stored now ({@link StoreResult#STORED}) or was already
+     * there, possibly earlier in the same list ({@link StoreResult#DUPLICATE}).
+     */
+    public List<StoreResult> storeRegular(Connection c, List<Event> events, List<EventColumns> columns) throws SQLException {
+        int n = events.size();
+        byte[][] ids = new byte[n][];
+        byte[][] pubkeys = new byte[n][];
+        Long[] createdAt = new Long[n];
+        Integer[] kinds = new Integer[n];
+        String[] json = new String[n];
+        Long[] expiresAt = new Long[n];
+        byte[][] replyTo = new byte[n][];
+        byte[][] root = new byte[n][];
+        byte[][] refEvent = new byte[n][];
+        byte[][] refPubkey = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            Event e = events.get(i);
+            if (e.kindClass() != KindClass.REGULAR) {
+                throw new IllegalArgumentException("not a regular event: kind " + e.kind());
+            }
+            ThreadRefs thread = columns.get(i).thread();
+            EventRefs refs = columns.get(i).refs();
+            ids[i] = Hex.decode(e.id());
+            pubkeys[i] = Hex.decode(e.pubkey());
+            createdAt[i] = e.createdAt();
+            kinds[i] = e.kind();
+            json[i] = e.toJson();
+            expiresAt[i] = Expiration.of(e);
+            replyTo[i] = bytesOrNull(thread.replyTo());
+            root[i] = bytesOrNull(thread.root());
+            refEvent[i] = bytesOrNull(refs.event());
+            refPubkey[i] = bytesOrNull(refs.author());
+        }
+        Set<String> inserted = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(INSERT_EVENTS)) {
+            ps.setArray(1, c.createArrayOf("bytea", ids));
+            ps.setArray(2, c.createArrayOf("bytea", pubkeys));
+            ps.setArray(3, c.createArrayOf("bigint", createdAt));
+            ps.setArray(4, c.createArrayOf("integer", kinds));
+            ps.setArray(5, c.createArrayOf("text", json));
+            ps.setArray(6, c.createArrayOf("bigint", expiresAt));
+            ps.setArray(7, c.createArrayOf("bytea", replyTo));
+            ps.setArray(8, c.createArrayOf("bytea", root));
+            ps.setArray(9, c.createArrayOf("bytea", refEvent));
+            ps.setArray(10, c.createArrayOf("bytea", refPubkey));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(Hex.encode(rs.getBytes(1)));
+                }
+            }
+        }
+        List<StoreResult> results = new ArrayList<>(n);
+        TagRows tags = new TagRows();
+        List<byte[]> searchIds = new ArrayList<>();
+        List<String> searchTexts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Event e = events.get(i);
+            if (!inserted.remove(e.id())) {
+                results.add(StoreResult.DUPLICATE);
+                continue;
+            }
+            results.add(StoreResult.STORED);
+            tags.add(ids[i], e);
+            if (columns.get(i).searchable()) {
+                searchIds.add(ids[i]);
+                searchTexts.add(withoutNul(e.content()));
+            }
+        }
+        tags.insert(c);
+        if (!searchIds.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(INSERT_SEARCHES)) {
+                ps.setArray(1, c.createArrayOf("bytea", searchIds.toArray(byte[][]::new)));
+                ps.setArray(2, c.createArrayOf("text", searchTexts.toArray(String[]::new)));
+                ps.executeUpdate();
+            }
+        }
+        return results;
+    }
+
+    private static byte[] bytesOrNull(String hex) {
+        return hex == null ? null : Hex.decode(hex);
     }
 
     /** The stored wire JSON of an event, if present. */
@@ -149,32 +245,54 @@ public final class EventRepository {
         return true;
     }
 
-    /**
-     * A contact list's {@code p} tags are not written: they are most of the rows a cache would write (hundreds per
-     * list), and the {@code follows} table holds exactly the current lists' follows, which is what {@code #p} filters
-     * on kind 3 are answered from ({@link dev.nostrcache.infra.query.EventQueries}). Filters accept only pubkeys as
-     * {@code #p} values, so a list's malformed {@code p} values, which {@code follows} leaves out, could never match.
-     */
     private static void insertTags(Connection c, byte[] id, Event event) throws SQLException {
-        Set<List<String>> seen = new HashSet<>();
-        boolean contactList = event.kind() == ContactList.KIND;
-        try (PreparedStatement ps = c.prepareStatement(INSERT_TAG)) {
-            int rows = 0;
+        TagRows rows = new TagRows();
+        rows.add(id, event);
+        rows.insert(c);
+    }
+
+    /**
+     * The {@code event_tags} rows of some events, written in one statement: each event's indexable tags, once per
+     * name and value. A contact list's {@code p} tags are not written: they are most of the rows a cache would write
+     * (hundreds per list), and the {@code follows} table holds exactly the current lists' follows, which is what
+     * {@code #p} filters on kind 3 are answered from ({@link dev.nostrcache.infra.query.EventQueries}). Filters accept
+     * only pubkeys as {@code #p} values, so a list's malformed {@code p} values, which {@code follows} leaves out,
+     * could never match.
+     */
+    private static final class TagRows {
+        private final List<byte[]> ids = new ArrayList<>();
+        private final List<String> names = new ArrayList<>();
+        private final List<String> values = new ArrayList<>();
+        private final List<Integer> kinds = new ArrayList<>();
+        private final List<Long> times = new ArrayList<>();
+
+        void add(byte[] id, Event event) {
+            Set<List<String>> seen = new HashSet<>();
+            boolean contactList = event.kind() == ContactList.KIND;
             for (List<String> tag : event.tags()) {
                 if (!isIndexable(tag) || (contactList && tag.get(0).equals("p"))
                         || !seen.add(List.of(tag.get(0), tag.get(1)))) {
                     continue;
                 }
-                ps.setBytes(1, id);
-                ps.setString(2, tag.get(0));
-                ps.setString(3, tag.get(1));
-                ps.setInt(4, event.kind());
-                ps.setLong(5, event.createdAt());
-                ps.addBatch();
-                rows++;
+                ids.add(id);
+                names.add(tag.get(0));
+                values.add(tag.get(1));
+                kinds.add(event.kind());
+                times.add(event.createdAt());
             }
-            if (rows > 0) {
-                ps.executeBatch();
+        }
+
+        void insert(Connection c) throws SQLException {
+            if (ids.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement ps = c.prepareStatement(INSERT_TAGS)) {
+                ps.setArray(1, c.createArrayOf("bytea", ids.toArray(byte[][]::new)));
+                ps.setArray(2, c.createArrayOf("text", names.toArray(String[]::new)));
+                ps.setArray(3, c.createArrayOf("text", values.toArray(String[]::new)));
+                ps.setArray(4, c.createArrayOf("integer", kinds.toArray(Integer[]::new)));
+                ps.setArray(5, c.createArrayOf("bigint", times.toArray(Long[]::new)));
+                ps.executeUpdate();
             }
         }
     }

@@ -294,6 +294,41 @@ class EventProcessorTest {
         assertStatsExact();
     }
 
+    /**
+     * A batch's regular events are stored together (one statement per table): each still gets the outcome, rows and
+     * counts storing it alone gives, beside the replaceable and ephemeral events of the same batch.
+     */
+    @Test
+    void regularEventsStoredTogetherGetTheOutcomesRowsAndCountsOfOneByOne() throws Exception {
+        EventSigner alice = TestKeys.signer(1);
+        EventSigner bob = TestKeys.signer(2);
+        Event note = alice.sign(100, 1, List.of(List.of("t", "nostr")), "hello world");
+        Event reply = bob.sign(101, 1, List.of(List.of("e", note.id(), "", "reply"), List.of("p", alice.pubkey())), "hi");
+        Event reaction = bob.sign(102, 7, List.of(List.of("e", note.id()), List.of("p", alice.pubkey())), "+");
+        Event deletedEarlier = bob.sign(103, 1, List.of(), "regretted");
+        processor.process(bob.sign(104, 5, List.of(List.of("e", deletedEarlier.id())), ""), NOW);
+        Event expired = bob.sign(105, 1, List.of(List.of("expiration", Long.toString(NOW - 1))), "gone");
+        Event ephemeral = bob.sign(106, 20001, List.of(), "now only");
+        Event profile = bob.sign(107, 0, List.of(), "{\"name\":\"bob\"}");
+
+        List<EventProcessor.Processed> processed = processor.processAll(List.of(note, reply, reaction, note,
+                deletedEarlier, expired, ephemeral, profile, reply), NOW);
+
+        assertThat(processed).extracting(p -> p.result().outcome()).containsExactly(Outcome.STORED, Outcome.STORED,
+                Outcome.STORED, Outcome.DUPLICATE, Outcome.DELETED, Outcome.EXPIRED, Outcome.EPHEMERAL, Outcome.STORED,
+                Outcome.DUPLICATE);
+        assertThat(scalar("SELECT count(*) FROM events WHERE kind IN (1, 7)", null)).isEqualTo(3);
+        assertThat(scalar("SELECT count(*) FROM event_tags WHERE event_id = ?", Hex.decode(reply.id()))).isEqualTo(2);
+        assertThat(scalar("SELECT count(*) FROM note_search WHERE document @@ plainto_tsquery('simple', 'world')", null))
+                .isEqualTo(1);
+        assertThat(scalar("SELECT count(*) FROM events WHERE reply_to = ?", Hex.decode(note.id()))).isEqualTo(1);
+        assertThat(eventStat(note.id(), "replies")).isEqualTo(1);
+        assertThat(eventStat(note.id(), "reactions")).isEqualTo(1);
+        assertThat(userStat(alice.pubkey(), "note_count")).isEqualTo(1);
+        assertThat(userStat(bob.pubkey(), "reply_count")).isEqualTo(1);
+        assertStatsExact();
+    }
+
     @Test
     void anEventTheDatabaseRefusesKeepsOnlyItselfOutOfItsBatch() throws Exception {
         TestDatabase.refuseEventsWhere(ds, "NEW.json LIKE '%poison%'");
