@@ -85,7 +85,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<QueueGroup, SqsEventSourceMapping> mappings = new EnumMap<>(QueueGroup.class);
     private SqsEventSourceMapping avatarMapping;
     private LocalFunctions functions;
-    private SqsEventPublisher publisher;
+    private volatile SqsEventPublisher publisher;
     private IngestWorker worker;
     private LocalGateway gateway;
     private PrometheusMeterRegistry metrics;
@@ -190,8 +190,9 @@ public final class LocalStack implements AutoCloseable {
         // only way on AWS, served here too for any other client) taking over half of the runtime's CPU.
         ConnectionMessenger messenger = (endpoint, connectionId, text) -> gateway.post(connectionId, text);
         String profilesQueue = sqs.queueUrls().get(QueueGroup.PROFILES.spec().queueName(config.stackName()));
-        EventSubmitter submitter = new SqsEventSubmitter(() -> sqsClient,
-                profilesQueue.substring(0, profilesQueue.length() - QueueGroup.PROFILES.spec().name().length()));
+        EventSubmitter submitter = new LocalEventSubmitter(new SqsEventSubmitter(() -> sqsClient,
+                profilesQueue.substring(0, profilesQueue.length() - QueueGroup.PROFILES.spec().name().length())),
+                () -> publisher);
         Map<String, Object> adapters = new LinkedHashMap<>();
         adapters.put("dataSource", dataSource);
         adapters.put("avatarQueue", avatars);

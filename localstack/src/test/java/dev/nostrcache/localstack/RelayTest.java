@@ -117,6 +117,36 @@ class RelayTest {
         }
     }
 
+    /**
+     * Events published together over one connection: each is answered OK once queued, they travel through the
+     * runtime's publisher in bundles rather than a message each, and every one is stored.
+     */
+    @Test
+    void eventsPublishedTogetherAreQueuedInBundlesAndEachAnswered() throws Exception {
+        EventSigner author = TestKeys.signer(4711);
+        long now = System.currentTimeMillis() / 1000;
+        Set<String> ids = new java.util.HashSet<>();
+        long sentBefore = stack.publisher().sent();
+        try (RelayClient client = new RelayClient(stack.gatewayUrl())) {
+            for (int i = 0; i < 300; i++) {
+                Event note = author.sign(now - i, 1, List.of(), "published together " + i);
+                ids.add(note.id());
+                client.send("[\"EVENT\"," + note.toJson() + "]");
+            }
+            Set<String> answered = new java.util.HashSet<>();
+            while (answered.size() < ids.size()) {
+                String ok = client.until("[\"OK\"", WAIT).getLast();
+                assertThat(ok).endsWith("\",true,\"\"]");
+                answered.add(ok.substring(7, 71));
+            }
+            assertThat(answered).isEqualTo(ids);
+        }
+        assertThat(stack.publisher().sent() - sentBefore).as("sent in the publisher's bundles").isEqualTo(ids.size());
+        assertThat(stack.awaitDrained(WAIT)).isTrue();
+        assertThat(sql("SELECT count(*) FROM events WHERE pubkey = decode('" + author.pubkey() + "', 'hex')"))
+                .isEqualTo(ids.size());
+    }
+
     @Test
     void everyBadEventIsRefusedWithOkFalseAndAReason() throws Exception {
         try (RelayClient client = new RelayClient(stack.gatewayUrl())) {

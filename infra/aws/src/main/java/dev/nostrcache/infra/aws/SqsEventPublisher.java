@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,6 +71,7 @@ public final class SqsEventPublisher implements AutoCloseable {
     private final Condition work = lock.newCondition();
     private final AtomicInteger pending = new AtomicInteger();
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> waiting = new ConcurrentLinkedQueue<>();
+    private final Map<OutboundEvent, CompletableFuture<Void>> confirmations = new ConcurrentHashMap<>();
     private final List<Thread> senders = new ArrayList<>();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
@@ -131,6 +133,21 @@ public final class SqsEventPublisher implements AutoCloseable {
         waiting.add(room);
         releaseWaiters();
         return room;
+    }
+
+    /**
+     * Accepts one event and answers when it is on its queue: the future completes once SQS has the message that carries
+     * it, and fails if SQS refuses the event itself. It travels in a bundle like any other (after at most the linger),
+     * so a client publishing many events costs a message per bundle, not per event. No backpressure: the caller bounds
+     * how many it has pending.
+     */
+    public CompletableFuture<Void> submitConfirmed(String json, int kind, String source) {
+        CompletableFuture<Void> queued = new CompletableFuture<>();
+        OutboundEvent event = new OutboundEvent(json, kind, source, System.currentTimeMillis(), () -> queued.complete(null));
+        confirmations.put(event, queued);
+        queued.whenComplete((ok, failure) -> confirmations.remove(event));
+        submit(event);
+        return queued;
     }
 
     /** Events accepted but not yet on a queue. */
@@ -313,6 +330,11 @@ public final class SqsEventPublisher implements AutoCloseable {
                     OutboundEvent e = m.events().getFirst();
                     rejected.incrementAndGet();
                     LOG.warn("SQS refused an event from {}: {} {}", e.relay(), failed.code(), failed.message());
+                    CompletableFuture<Void> confirmation = confirmations.get(e);
+                    if (confirmation != null) {
+                        confirmation.completeExceptionally(new IllegalStateException("the queue refused the event: "
+                                + failed.code() + " " + failed.message()));
+                    }
                     done(e);
                 }
             }

@@ -146,8 +146,15 @@ public final class RelayConnections {
             reply.send(RelayFrames.ok(event.id(), true, "duplicate: already have this event"));
             return;
         }
-        submitter.submit(event.toJson(), event.kind(), "client:" + reply.connectionId());
-        reply.send(RelayFrames.ok(event.id(), true, ""));
+        // OK once the queue has it: locally the next message need not wait for that (events travel in bundles).
+        submitter.submitAsync(event.toJson(), event.kind(), "client:" + reply.connectionId()).whenComplete((queued, failure) -> {
+            if (failure == null) {
+                reply.send(RelayFrames.ok(event.id(), true, ""));
+            } else {
+                LOG.warn("an event of connection {} could not be queued: {}", reply.connectionId(), failure.toString());
+                reply.send(RelayFrames.ok(event.id(), false, "error: the event could not be queued, try again"));
+            }
+        });
     }
 
     /** A refused message is answered in its own terms: OK for an event, CLOSED for a request, NOTICE otherwise. */

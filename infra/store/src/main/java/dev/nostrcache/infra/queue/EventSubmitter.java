@@ -2,6 +2,7 @@ package dev.nostrcache.infra.queue;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Puts events on their kind-group queues outside the worker's publisher: one published by a client, the same way
@@ -12,6 +13,20 @@ public interface EventSubmitter {
 
     /** Queues one event's {@code json} on the group of its {@code kind}, {@code source} naming where it came from. */
     void submit(String json, int kind, String source);
+
+    /**
+     * {@link #submit}, answered by a future that completes once the queue has the event and fails if it could not be
+     * queued; the caller may go on meanwhile. This default sends at once (a Lambda function must not return while a
+     * send is pending); the local runtime gathers a connection's events into bundles instead.
+     */
+    default CompletableFuture<Void> submitAsync(String json, int kind, String source) {
+        try {
+            submit(json, kind, source);
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * Sends {@code body} (a message of {@code group}'s queue, as it was received) to that queue again as a new
