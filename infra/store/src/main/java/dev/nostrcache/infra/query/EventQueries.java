@@ -20,9 +20,10 @@ import java.util.Set;
 /**
  * NIP-01 filters answered from PostgreSQL. Each filter becomes one statement over the indexes: exact ids,
  * authors and kinds, inclusive since/until, one {@code EXISTS} on {@code event_tags} per tag condition (on
- * {@code follows} for a contact list's {@code p} tags), and the NIP-50 search on {@code note_search}; newest first, lowest id on ties, at most {@code limit} rows (a filter
- * without a limit gets the default, the clamped maximum). Expired events are never served; superseded versions and
- * deleted events are not stored, so they cannot be. Results of several filters are merged without duplicates.
+ * {@code follows} for a contact list's {@code p} tags), and the NIP-50 search on {@code note_search}; newest first,
+ * lowest id on ties, at most {@code limit} rows (a filter without a limit gets the default, the clamped maximum).
+ * Expired events are never served; superseded versions and deleted events are not stored, so they cannot be. Results
+ * of several filters are merged without duplicates.
  *
  * <p>{@code search} is answered by PostgreSQL's full-text match on whole words, which differs from the in-memory
  * matcher's substring test; tag values over 1,024 characters or with U+0000 are not indexed and so never match.
@@ -118,9 +119,8 @@ public final class EventQueries {
      * a plain semi-join, plan better than one {@code OR}.
      */
     private static List<Sql> compile(Filter f, long nowSeconds, String columns) {
-        Set<String> followed = f.tags().get("p");
         boolean contactLists = f.kinds() == null || f.kinds().contains(ContactList.KIND);
-        if (followed == null || !contactLists) {
+        if (!f.tags().containsKey("p") || !contactLists) {
             return List.of(compile(f, nowSeconds, columns, Kinds.AS_FILTERED));
         }
         if (f.kinds() != null && f.kinds().size() == 1) {
