@@ -9,7 +9,9 @@ package dev.nostrcache.core;
  * @param maxFutureSeconds           how far created_at may lie in the future
  * @param maxSubscriptions           open subscriptions per connection (answered one-shot requests do not count)
  * @param maxLimit                   a filter's {@code limit} is clamped to this
- * @param maxSubscriptionIdLength    longest subscription id
+ * @param maxSubscriptionIdLength    longest subscription id: 256, above NIP-01's 64, since Primal's clients name their
+ *                                   cache requests {@code <name>_<app id>}, 98 to 142 characters (Primal's server
+ *                                   takes them); still short enough to echo in every refusal
  * @param maxFiltersPerRequest       filters in one REQ or COUNT
  * @param maxFilterValues            values in one filter list (ids, authors, kinds, one tag)
  * @param messagesPerSecond          client messages per second a connection may send in the long run
@@ -27,7 +29,7 @@ public record Limits(
         int messagesPerSecond,
         int messageBurst) {
 
-    public static final Limits DEFAULTS = new Limits(64 * 1024, 128 * 1024, 600, 200, 500, 64, 20, 5000, 50, 500);
+    public static final Limits DEFAULTS = new Limits(64 * 1024, 128 * 1024, 600, 200, 500, 256, 20, 5000, 50, 500);
 
     public Limits {
         requirePositive("maxEventBytes", maxEventBytes);

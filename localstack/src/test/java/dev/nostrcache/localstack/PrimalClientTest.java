@@ -188,6 +188,18 @@ class PrimalClientTest {
                 .contains("nostr_cache_events_total{function=\"ingestProfiles\",outcome=\"stored\"}");
     }
 
+    /** Logged in, Primal's web client names its requests {@code <name>_<app id>}: up to about 142 characters. */
+    @Test
+    void theLoggedInClientsLongSubscriptionIdsAreAnswered() throws Exception {
+        String sub = "user_profile_" + "a1b2c3d4".repeat(16);
+        try (RelayClient client = new RelayClient(stack.gatewayUrl())) {
+            client.send("[\"REQ\",\"" + sub + "\",{\"cache\":[\"user_profile\",{\"pubkey\":\"" + s.bob.pubkey() + "\"}]}]");
+            List<String> answer = client.until("[\"EOSE\",\"" + sub + "\"]", WAIT);
+            assertThat(answer).anyMatch(m -> m.startsWith("[\"EVENT\",\"" + sub + "\",{"));
+            assertThat(answer).noneMatch(m -> m.startsWith("[\"NOTICE\""));
+        }
+    }
+
     @Test
     void refusalsAreThreeElementNoticesThenEose() throws Exception {
         try (RelayClient client = new RelayClient(stack.gatewayUrl())) {

@@ -51,7 +51,12 @@ class ClientMessageParserTest {
         String many = "{}," .repeat(21);
         assertThat(parser.parse("[\"REQ\",\"s\"," + many.substring(0, many.length() - 1) + "]"))
                 .isEqualTo(new ClientMessage.RefusedSubscription("s", "invalid: 21 filters, the limit is 20"));
-        assertThat(parser.parse("[\"REQ\",\"" + "x".repeat(65) + "\",{}]")).isInstanceOf(ClientMessage.Unintelligible.class);
+        assertThat(parser.parse("[\"REQ\",\"" + "x".repeat(257) + "\",{}]")).isInstanceOf(ClientMessage.Unintelligible.class);
+        // Primal's web client names its cache requests <name>_<app id>: 98 to 142 characters when logged in.
+        String primal = "notification_counts_" + "0123456789abcdef".repeat(7) + "0123456789ab";
+        assertThat(primal).hasSize(144);
+        assertThat(parser.parse("[\"REQ\",\"" + primal + "\",{\"cache\":[\"notification_counts\"]}]"))
+                .isEqualTo(new ClientMessage.CacheRequest(primal, "notification_counts", null));
         assertThat(parser.parse("[\"REQ\",\"\",{}]")).isInstanceOf(ClientMessage.Unintelligible.class);
         assertThat(parser.parse("[\"AUTH\",\"x\"]")).isEqualTo(new ClientMessage.Unintelligible("invalid: unknown message type 'AUTH'"));
         assertThat(parser.parse("{}")).isInstanceOf(ClientMessage.Unintelligible.class);
