@@ -118,6 +118,37 @@ final class Params {
         return v.asLong();
     }
 
+    /** A required event kind. */
+    int requiredKind(String name) throws PrimalException {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            throw new PrimalException("missing " + name);
+        }
+        if (!v.isIntegralNumber() || v.asLong() < 0 || v.asLong() > 65535) {
+            throw new PrimalException("invalid " + name);
+        }
+        return v.asInt();
+    }
+
+    /** The objects of a list parameter, each read as parameters of its own. */
+    List<Params> objects(String name) throws PrimalException {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            throw new PrimalException("missing " + name);
+        }
+        if (!v.isArray()) {
+            throw new PrimalException("invalid " + name);
+        }
+        List<Params> out = new ArrayList<>();
+        for (JsonNode item : v.values()) {
+            if (!item.isObject()) {
+                throw new PrimalException("invalid " + name);
+            }
+            out.add(new Params(item, now));
+        }
+        return out;
+    }
+
     boolean bool(String name, boolean fallback) throws PrimalException {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {

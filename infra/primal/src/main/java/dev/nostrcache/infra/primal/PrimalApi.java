@@ -68,6 +68,10 @@ public final class PrimalApi {
     static final List<Integer> NOTE_KINDS = List.of(1, 6);
     private static final String DEFAULT_CLIENT = "Primal-Web App";
 
+    /** How far back {@code explore_topics} looks, widened in turn while nothing was tagged (0: all stored notes). */
+    private static final long[] TOPIC_WINDOWS_DAYS = {7, 30, 0};
+    private static final int TOPICS = 100;
+
     private final DataSource dataSource;
     private final PrimalQueries queries;
     private final Bundle bundle;
@@ -151,6 +155,7 @@ public final class PrimalApi {
         ops.put("feed", this::feed);
         ops.put("scored", this::scored);
         ops.put("explore", this::explore);
+        ops.put("explore_topics", this::exploreTopics);
         // Profile.
         ops.put("user_profile", this::userProfile);
         ops.put("user_profile_scored_content", this::userProfileScoredContent);
@@ -170,6 +175,11 @@ public final class PrimalApi {
         ops.put("user_search", this::userSearch);
         ops.put("search", this::search);
         ops.put("mutelist", p -> list(p, PrimalKinds.MUTE_LIST, ""));
+        ops.put("mutelists", p -> list(p, PrimalKinds.FOLLOW_SETS, "mutelists"));
+        ops.put("allowlist", p -> list(p, PrimalKinds.FOLLOW_SETS, "allowlist"));
+        ops.put("replaceable_event", p -> list(p, p.requiredKind("kind"), ""));
+        ops.put("parametrized_replaceable_event", p -> list(p, p.requiredKind("kind"), p.requiredString("identifier")));
+        ops.put("parametrized_replaceable_events", this::addressableEvents);
         ops.put("get_bookmarks", p -> list(p, PrimalKinds.BOOKMARKS, ""));
         ops.put("get_notifications", p -> Notifications.page(dataSource, queries, bundle, p));
         ops.put("notification_counts", p -> new Answer().raw(Notifications.summary(dataSource, p.requiredHex("pubkey"), p.now())));
@@ -371,6 +381,23 @@ public final class PrimalApi {
             }
         }
         return answer;
+    }
+
+    /**
+     * The hashtags of recent notes with their note counts (Primal precomputes them; a cache counts its own). The window
+     * widens while it is empty: Primal's web client asks again at once, forever, while the answer holds no topic.
+     */
+    private Answer exploreTopics(Params p) throws SQLException {
+        Map<String, Long> topics = Map.of();
+        for (long days : TOPIC_WINDOWS_DAYS) {
+            topics = queries.hashtags(days == 0 ? 0 : p.now() - days * 86_400, TOPICS);
+            if (!topics.isEmpty()) {
+                break;
+            }
+        }
+        ObjectNode content = JSON.createObjectNode();
+        topics.forEach(content::put);
+        return new Answer().synthetic(PrimalKinds.TOPIC_STATS, content.toString());
     }
 
     private Answer explore(Params p) throws PrimalException, SQLException {
@@ -583,6 +610,17 @@ public final class PrimalApi {
     }
 
     /** {@code mutelist} and {@code get_bookmarks}: the list event, plus (extended) the profiles it names. */
+    /** {@code parametrized_replaceable_events}: each {@code {pubkey, kind, identifier}} as its own request, in turn. */
+    private Answer addressableEvents(Params p) throws PrimalException, SQLException {
+        Answer all = new Answer();
+        for (Params address : p.objects("events")) {
+            Optional<Row> event = queries.replaceable(address.requiredHex("pubkey"), address.requiredKind("kind"),
+                    address.requiredString("identifier"), p.now());
+            event.ifPresent(e -> all.event(e.id(), e.json()));
+        }
+        return all;
+    }
+
     private Answer list(Params p, int kind, String dTag) throws PrimalException, SQLException {
         String pubkey = p.requiredHex("pubkey");
         Answer answer = new Answer();
@@ -591,7 +629,7 @@ public final class PrimalApi {
             return answer;
         }
         answer.event(list.get().id(), list.get().json());
-        if (kind == PrimalKinds.MUTE_LIST && p.bool("extended_response", true)) {
+        if ((kind == PrimalKinds.MUTE_LIST || kind == PrimalKinds.FOLLOW_SETS) && p.bool("extended_response", true)) {
             Set<String> named = new LinkedHashSet<>();
             for (JsonNode tag : JSON.readTree(list.get().json()).path("tags").values()) {
                 if (tag.size() >= 2 && "p".equals(tag.get(0).asString()) && Hex.isLowerHex(tag.get(1).asString(), 64)) {

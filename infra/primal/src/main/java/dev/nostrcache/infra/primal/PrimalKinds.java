@@ -8,6 +8,8 @@ package dev.nostrcache.infra.primal;
 public final class PrimalKinds {
     /** NIP-51 mute list: {@code mutelist} and {@code replaceable_event} answer it with the muted profiles. */
     public static final int MUTE_LIST = 10000;
+    /** NIP-51 follow sets: {@code mutelists} and {@code allowlist} are the ones with those {@code d} tags. */
+    public static final int FOLLOW_SETS = 30000;
     /** NIP-51 bookmarks: {@code get_bookmarks}. */
     public static final int BOOKMARKS = 10003;
     /** NIP-78 application data: the signed request of Primal's settings ops. */
@@ -34,6 +36,8 @@ public final class PrimalKinds {
     public static final int READS_FEEDS = 10000152;
     public static final int HOME_FEEDS = 10000153;
     public static final int USER_PRIMAL_NAMES = 10000158;
+    /** {@code explore_topics}: {@code {hashtag: notes}}. */
+    public static final int TOPIC_STATS = 10000160;
     public static final int MEMBERSHIP_LEGEND_CUSTOMIZATION = 10000168;
     public static final int MEMBERSHIP_COHORTS = 10000169;
     public static final int RECOMMENDED_BLOSSOM_SERVERS = 10000175;

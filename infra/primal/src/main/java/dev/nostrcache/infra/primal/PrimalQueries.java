@@ -371,6 +371,21 @@ final class PrimalQueries {
                 rs.getLong(6), rs.getString(7)));
     }
 
+    /** Hashtags ({@code t} tags, lower-cased) of the notes since {@code since}, by how many notes carry them, most first. */
+    Map<String, Long> hashtags(long since, int limit) throws SQLException {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Object[] r : list("""
+                SELECT lower(t.value), count(DISTINCT t.event_id) FROM event_tags t
+                WHERE t.name = 't' AND t.kind = 1 AND t.created_at >= ?
+                GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?""", (ps, c) -> {
+            ps.setLong(1, since);
+            ps.setInt(2, limit);
+        }, rs -> new Object[]{rs.getString(1), rs.getLong(2)})) {
+            out.put((String) r[0], (Long) r[1]);
+        }
+        return out;
+    }
+
     /** Notes that quote the event ({@code q} tags), Primal's "mentions". */
     long mentionsCount(String eventId) throws SQLException {
         return list("""
