@@ -25,12 +25,15 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 
 import static dev.nostrcache.infra.primal.Bundle.JSON;
 
@@ -169,6 +172,7 @@ public final class PrimalApi {
         // Thread.
         ops.put("thread_view", this::threadView);
         ops.put("event_zaps_by_satszapped", this::eventZaps);
+        ops.put("user_zaps_sent", this::userZapsSent);
         ops.put("note_mentions_count", this::mentionsCount);
         ops.put("events", this::events);
         // Search, lists, notifications, settings, network.
@@ -518,10 +522,34 @@ public final class PrimalApi {
         long maxSats = p.number("until", Long.MAX_VALUE / 1000);
         List<PrimalQueries.Zap> zaps = queries.zapsOf(eventId, minSats * 1000, maxSats * 1000, limit,
                 (int) Math.max(0, p.number("offset", 0)));
+        return zapBundle(zaps, Map.of(), "amount_sats", z -> z.amountMsats() / 1000);
+    }
+
+    /** The profile's "zaps" tab: the zaps a pubkey sent, newest first, each with the event it zapped. */
+    private Answer userZapsSent(Params p) throws PrimalException, SQLException {
+        List<PrimalQueries.Zap> zaps = queries.zapsSentBy(p.requiredHex("sender"), p.number("since", 0),
+                p.number("until", Long.MAX_VALUE), p.limit(20, 1000), (int) Math.max(0, p.number("offset", 0)));
+        Set<String> targets = new LinkedHashSet<>();
+        zaps.stream().map(PrimalQueries.Zap::targetEvent).filter(Objects::nonNull).forEach(targets::add);
+        Map<String, Row> zapped = new HashMap<>();
+        queries.byIds(targets, p.now()).forEach(r -> zapped.put(r.id(), r));
+        return zapBundle(zaps, zapped, "created_at", PrimalQueries.Zap::createdAt);
+    }
+
+    /**
+     * Primal's zap bundle: for each zap its receipt, the zapped event when given, and a {@code 10000129} summary; then
+     * the profiles and follower counts of senders and receivers, and the RANGE in the order the zaps came.
+     */
+    private Answer zapBundle(List<PrimalQueries.Zap> zaps, Map<String, Row> zapped, String orderBy,
+                             ToLongFunction<PrimalQueries.Zap> rangeValue) throws SQLException {
         Answer answer = new Answer();
         Set<String> people = new LinkedHashSet<>();
         for (PrimalQueries.Zap z : zaps) {
             answer.event(z.receiptId(), z.receiptJson());
+            Row target = z.targetEvent() == null ? null : zapped.get(z.targetEvent());
+            if (target != null) {
+                answer.event(target.id(), target.json());
+            }
             ObjectNode content = JSON.createObjectNode();
             content.put("event_id", z.targetEvent());
             content.put("created_at", z.createdAt());
@@ -542,10 +570,10 @@ public final class PrimalApi {
             range.putNull("since");
             range.putNull("until");
         } else {
-            range.put("since", zaps.getLast().amountMsats() / 1000);
-            range.put("until", zaps.getFirst().amountMsats() / 1000);
+            range.put("since", rangeValue.applyAsLong(zaps.getLast()));
+            range.put("until", rangeValue.applyAsLong(zaps.getFirst()));
         }
-        range.put("order_by", "amount_sats");
+        range.put("order_by", orderBy);
         ArrayNode elements = range.putArray("elements");
         zaps.forEach(z -> elements.add(z.receiptId()));
         answer.synthetic(PrimalKinds.RANGE, range.toString());

@@ -356,19 +356,35 @@ final class PrimalQueries {
 
     /** Zap receipts for an event, largest first, amounts in msats within [minMsats, maxMsats]. */
     List<Zap> zapsOf(String eventId, long minMsats, long maxMsats, int limit, int offset) throws SQLException {
-        return list("""
-                SELECT encode(z.receipt_id, 'hex'), e.json, z.created_at, encode(z.sender, 'hex'),
-                       encode(z.recipient, 'hex'), z.amount_msats, encode(z.target_event, 'hex')
-                FROM zaps z JOIN events e ON e.id = z.receipt_id
-                WHERE z.target_event = ? AND z.amount_msats BETWEEN ? AND ?
-                ORDER BY z.amount_msats DESC, z.receipt_id LIMIT ? OFFSET ?""", (ps, c) -> {
+        return zaps("z.target_event = ? AND z.amount_msats BETWEEN ? AND ? ORDER BY z.amount_msats DESC", (ps, c) -> {
             ps.setBytes(1, Hex.decode(eventId));
             ps.setLong(2, minMsats);
             ps.setLong(3, maxMsats);
             ps.setInt(4, limit);
             ps.setInt(5, offset);
-        }, rs -> new Zap(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
-                rs.getLong(6), rs.getString(7)));
+        });
+    }
+
+    /** The zaps {@code sender} sent between {@code since} and {@code until}, newest first. */
+    List<Zap> zapsSentBy(String sender, long since, long until, int limit, int offset) throws SQLException {
+        return zaps("z.sender = ? AND z.created_at BETWEEN ? AND ? ORDER BY z.created_at DESC", (ps, c) -> {
+            ps.setBytes(1, Hex.decode(sender));
+            ps.setLong(2, since);
+            ps.setLong(3, until);
+            ps.setInt(4, limit);
+            ps.setInt(5, offset);
+        });
+    }
+
+    /** Zaps with their receipts: {@code condition} ends in its ORDER BY; LIMIT and OFFSET are the last two parameters. */
+    private List<Zap> zaps(String condition, Binder binder) throws SQLException {
+        return list("""
+                SELECT encode(z.receipt_id, 'hex'), e.json, z.created_at, encode(z.sender, 'hex'),
+                       encode(z.recipient, 'hex'), z.amount_msats, encode(z.target_event, 'hex')
+                FROM zaps z JOIN events e ON e.id = z.receipt_id
+                WHERE\s""" + condition + ", z.receipt_id LIMIT ? OFFSET ?", binder,
+                rs -> new Zap(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+                        rs.getLong(6), rs.getString(7)));
     }
 
     /** Hashtags ({@code t} tags, lower-cased) of the notes since {@code since}, by how many notes carry them, most first. */

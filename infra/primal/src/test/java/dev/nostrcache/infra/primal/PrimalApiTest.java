@@ -449,6 +449,46 @@ class PrimalApiTest {
         }
     }
 
+    /** The profile's "zaps" tab: what a pubkey sent, newest first, each receipt beside the event it zapped. */
+    @Test
+    void zapsSentComeNewestFirstWithTheEventsTheyZapped() throws Exception {
+        try (HikariDataSource workload = TestDatabase.withWorkload(1_800_000_000L)) {
+            PrimalApi real = new PrimalApi(workload, null, List.of(), null, Clock.fixed(Instant.ofEpochSecond(1_800_000_000L), ZoneOffset.UTC));
+            String sender;
+            try (Connection c = workload.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                    SELECT encode(z.sender, 'hex') FROM zaps z JOIN events e ON e.id = z.target_event
+                    GROUP BY z.sender ORDER BY count(*) DESC, z.sender LIMIT 1"""); ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("the workload has senders of zaps whose events are stored").isTrue();
+                sender = rs.getString(1);
+            }
+            List<String> receipts = new ArrayList<>();
+            List<String> zapped = new ArrayList<>();
+            try (Connection c = workload.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                    SELECT encode(z.receipt_id, 'hex'), encode(e.id, 'hex') FROM zaps z LEFT JOIN events e ON e.id = z.target_event
+                    WHERE z.sender = decode(?, 'hex') ORDER BY z.created_at DESC, z.receipt_id""")) {
+                ps.setString(1, sender);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        receipts.add(rs.getString(1));
+                        if (rs.getString(2) != null) {
+                            zapped.add(rs.getString(2));
+                        }
+                    }
+                }
+            }
+            assertThat(zapped).as("some zapped events are stored").isNotEmpty();
+            List<JsonNode> out = objects(real, "user_zaps_sent", params("sender", sender, "limit", 50));
+            assertThat(ids(out, o -> o.get("kind").asInt() == 9735)).isEqualTo(receipts);
+            assertThat(ids(out, o -> o.get("kind").asInt() != 9735 && o.has("id"))).as("the zapped events that are stored")
+                    .containsAll(zapped);
+            assertThat(ofKind(out, PrimalKinds.ZAP_EVENT).stream().map(z -> content(z).get("sender").asString()))
+                    .hasSize(receipts.size()).containsOnly(sender);
+            JsonNode range = content(out.getLast());
+            assertThat(range.get("order_by").asString()).isEqualTo("created_at");
+            assertThatThrownBy(() -> real.answer("user_zaps_sent", JSON.readTree("{}"))).hasMessage("missing sender");
+        }
+    }
+
     @Test
     void appSettingsFallBackToTheDefaultsWithZeroIds() throws Exception {
         Event request = s.alice.sign(NOW, 30078, List.of(List.of("d", "Primal-Web App")), "{\"description\":\"Sync app settings\"}");
