@@ -171,6 +171,7 @@ public final class PrimalApi {
         ops.put("get_user_relays", this::userRelays);
         // Thread.
         ops.put("thread_view", this::threadView);
+        ops.put("long_form_content_thread_view", this::articleThread);
         ops.put("event_zaps_by_satszapped", this::eventZaps);
         ops.put("user_zaps_sent", this::userZapsSent);
         ops.put("note_mentions_count", this::mentionsCount);
@@ -511,6 +512,25 @@ public final class PrimalApi {
         bundle.add(answer, queries.replies(eventId, page, limit, p.now()), viewer, "created_at", p.now());
         if (p.bool("include_parent_posts", true)) {
             bundle.add(answer, queries.parentChain(eventId, p.now()), viewer, "created_at", p.now());
+        }
+        return answer;
+    }
+
+    /**
+     * An article's page: the notes answering it (by its id or its address), then the article, each enriched as in
+     * {@code thread_view}; nothing when the article is not stored.
+     */
+    private Answer articleThread(Params p) throws PrimalException, SQLException {
+        String pubkey = p.requiredHex("pubkey");
+        int kind = p.requiredKind("kind");
+        String identifier = p.requiredString("identifier");
+        String viewer = p.hex("user_pubkey");
+        Answer answer = new Answer();
+        Optional<Row> article = queries.replaceable(pubkey, kind, identifier, p.now());
+        if (article.isPresent()) {
+            bundle.add(answer, queries.articleReplies(article.get(), kind + ":" + pubkey + ":" + identifier, p.page(),
+                    p.limit(20, 1000), p.now()), viewer, "created_at", p.now());
+            bundle.add(answer, List.of(article.get()), viewer, "created_at", p.now());
         }
         return answer;
     }

@@ -242,6 +242,24 @@ final class PrimalQueries {
         }, PrimalQueries::row);
     }
 
+    /**
+     * Notes answering an article, newest first: NIP-10 replies to its id, or notes naming its address in an {@code a}
+     * tag ({@code kind:pubkey:identifier}).
+     */
+    List<Row> articleReplies(Row article, String address, Params.Page page, int limit, long now) throws SQLException {
+        return list("SELECT " + COLUMNS + " FROM events e WHERE e.kind = 1 AND e.created_at BETWEEN ? AND ? AND" + LIVE
+                + "AND (e.reply_to = ? OR EXISTS (SELECT 1 FROM event_tags t WHERE t.event_id = e.id AND t.name = 'a'"
+                + " AND t.value = ?)) ORDER BY e.created_at DESC, e.id LIMIT ? OFFSET ?", (ps, c) -> {
+            ps.setLong(1, page.since());
+            ps.setLong(2, page.until());
+            ps.setLong(3, now);
+            ps.setBytes(4, Hex.decode(article.id()));
+            ps.setString(5, address);
+            ps.setInt(6, limit);
+            ps.setInt(7, page.offset());
+        }, PrimalQueries::row);
+    }
+
     /** The event and the chain of events it replies to, root first; stops where a parent is not stored. */
     List<Row> parentChain(String eventId, long now) throws SQLException {
         List<Row> chain = list("""

@@ -1,0 +1,47 @@
+package dev.nostrcache.infra.primal;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.nostrcache.core.event.Event;
+import dev.nostrcache.core.event.EventSigner;
+import dev.nostrcache.core.testing.TestKeys;
+import dev.nostrcache.infra.ingest.EventProcessor;
+import dev.nostrcache.infra.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code long_form_content_thread_view}: an article's page, the notes answering it by id or by address, then the article. */
+class ArticleThreadTest {
+    private static final long NOW = 1_900_000_000L;
+
+    @Test
+    void repliesByIdOrAddressThenTheArticleEnriched() throws Exception {
+        try (HikariDataSource ds = TestDatabase.fresh()) {
+            EventSigner alice = TestKeys.signer(1);
+            EventSigner bob = TestKeys.signer(2);
+            Event article = alice.sign(NOW - 100, 30023, List.of(List.of("d", "first-post"), List.of("title", "Hello")), "# Hello");
+            String address = "30023:" + alice.pubkey() + ":first-post";
+            Event reply = bob.sign(NOW - 50, 1, List.of(List.of("e", article.id(), "", "root")), "nice post");
+            Event comment = bob.sign(NOW - 40, 1, List.of(List.of("a", address)), "commenting by address");
+            Event elsewhere = bob.sign(NOW - 30, 1, List.of(List.of("a", "30023:" + alice.pubkey() + ":other")), "another article");
+            Event like = bob.sign(NOW - 20, 7, List.of(List.of("e", article.id()), List.of("p", alice.pubkey())), "+");
+            new EventProcessor(ds).processAll(List.of(alice.sign(NOW - 200, 0, List.of(), "{\"name\":\"alice\"}"),
+                    article, reply, comment, elsewhere, like), NOW);
+            PrimalApi api = TestApis.over(ds, NOW);
+
+            List<JsonNode> page = TestApis.call(api, "long_form_content_thread_view", "{\"pubkey\":\"" + alice.pubkey()
+                    + "\",\"kind\":30023,\"identifier\":\"first-post\",\"limit\":20,\"user_pubkey\":\"" + bob.pubkey() + "\"}");
+            List<String> notes = page.stream().filter(o -> o.get("kind").asInt() == 1 || o.get("kind").asInt() == 30023)
+                    .map(o -> o.get("id").asString()).toList();
+            assertThat(notes).containsExactly(comment.id(), reply.id(), article.id());
+            assertThat(page).as("enriched: the authors' profiles and the events' statistics")
+                    .anyMatch(o -> o.get("kind").asInt() == 0)
+                    .anyMatch(o -> o.get("kind").asInt() == PrimalKinds.EVENT_STATS);
+            assertThat(TestApis.call(api, "long_form_content_thread_view", "{\"pubkey\":\"" + alice.pubkey()
+                    + "\",\"kind\":30023,\"identifier\":\"never-written\"}")).isEmpty();
+        }
+    }
+}
