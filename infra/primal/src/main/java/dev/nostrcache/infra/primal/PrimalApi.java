@@ -74,6 +74,8 @@ public final class PrimalApi {
     /** How far back {@code explore_topics} looks, widened in turn while nothing was tagged (0: all stored notes). */
     private static final long[] TOPIC_WINDOWS_DAYS = {7, 30, 0};
     private static final int TOPICS = 100;
+    /** Highlights of one article answered at most (Primal answers all; an article rarely has more). */
+    private static final int MAX_HIGHLIGHTS = 500;
 
     private final DataSource dataSource;
     private final PrimalQueries queries;
@@ -172,6 +174,7 @@ public final class PrimalApi {
         // Thread.
         ops.put("thread_view", this::threadView);
         ops.put("long_form_content_thread_view", this::articleThread);
+        ops.put("get_highlights", this::highlights);
         ops.put("event_zaps_by_satszapped", this::eventZaps);
         ops.put("user_zaps_sent", this::userZapsSent);
         ops.put("note_mentions_count", this::mentionsCount);
@@ -532,6 +535,22 @@ public final class PrimalApi {
                     p.limit(20, 1000), p.now()), viewer, "created_at", p.now());
             bundle.add(answer, List.of(article.get()), viewer, "created_at", p.now());
         }
+        return answer;
+    }
+
+    /**
+     * The highlights (NIP-84) of an article, newest first, with their authors' profiles. Kind 9802 is stored when it
+     * is in {@code ingest_kinds} or published to the cache; without any, the answer is empty.
+     */
+    private Answer highlights(Params p) throws PrimalException, SQLException {
+        String address = p.requiredKind("kind") + ":" + p.requiredHex("pubkey") + ":" + p.requiredString("identifier");
+        Answer answer = new Answer();
+        Set<String> authors = new LinkedHashSet<>();
+        for (Row highlight : queries.addressing(PrimalKinds.HIGHLIGHT, address, MAX_HIGHLIGHTS, p.now())) {
+            answer.event(highlight.id(), highlight.json());
+            authors.add(highlight.pubkey());
+        }
+        bundle.profiles(answer, authors);
         return answer;
     }
 

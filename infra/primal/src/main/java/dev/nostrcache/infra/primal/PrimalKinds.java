@@ -10,6 +10,8 @@ public final class PrimalKinds {
     public static final int MUTE_LIST = 10000;
     /** NIP-51 follow sets: {@code mutelists} and {@code allowlist} are the ones with those {@code d} tags. */
     public static final int FOLLOW_SETS = 30000;
+    /** NIP-84 highlights: {@code get_highlights}. */
+    public static final int HIGHLIGHT = 9802;
     /** NIP-51 bookmarks: {@code get_bookmarks}. */
     public static final int BOOKMARKS = 10003;
     /** NIP-78 application data: the signed request of Primal's settings ops. */

@@ -260,6 +260,17 @@ final class PrimalQueries {
         }, PrimalQueries::row);
     }
 
+    /** Events of {@code kind} naming an address in an {@code a} tag, newest first. */
+    List<Row> addressing(int kind, String address, int limit, long now) throws SQLException {
+        return list("SELECT " + COLUMNS + " FROM events e WHERE e.kind = ? AND" + LIVE + "AND EXISTS (SELECT 1 FROM event_tags t"
+                + " WHERE t.event_id = e.id AND t.name = 'a' AND t.value = ?) ORDER BY e.created_at DESC, e.id LIMIT ?", (ps, c) -> {
+            ps.setInt(1, kind);
+            ps.setLong(2, now);
+            ps.setString(3, address);
+            ps.setInt(4, limit);
+        }, PrimalQueries::row);
+    }
+
     /** The event and the chain of events it replies to, root first; stops where a parent is not stored. */
     List<Row> parentChain(String eventId, long now) throws SQLException {
         List<Row> chain = list("""

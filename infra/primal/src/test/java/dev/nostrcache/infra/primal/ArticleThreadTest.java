@@ -13,7 +13,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code long_form_content_thread_view}: an article's page, the notes answering it by id or by address, then the article. */
+/**
+ * An article's page: {@code long_form_content_thread_view} (the notes answering it by id or by address, then the
+ * article) and {@code get_highlights} (its NIP-84 highlights with their authors).
+ */
 class ArticleThreadTest {
     private static final long NOW = 1_900_000_000L;
 
@@ -28,8 +31,11 @@ class ArticleThreadTest {
             Event comment = bob.sign(NOW - 40, 1, List.of(List.of("a", address)), "commenting by address");
             Event elsewhere = bob.sign(NOW - 30, 1, List.of(List.of("a", "30023:" + alice.pubkey() + ":other")), "another article");
             Event like = bob.sign(NOW - 20, 7, List.of(List.of("e", article.id()), List.of("p", alice.pubkey())), "+");
+            Event highlight = bob.sign(NOW - 10, 9802, List.of(List.of("a", address)), "the best sentence");
+            Event otherHighlight = bob.sign(NOW - 10, 9802, List.of(List.of("a", "30023:" + alice.pubkey() + ":other")), "elsewhere");
+            Event bobProfile = bob.sign(NOW - 200, 0, List.of(), "{\"name\":\"bob\"}");
             new EventProcessor(ds).processAll(List.of(alice.sign(NOW - 200, 0, List.of(), "{\"name\":\"alice\"}"),
-                    article, reply, comment, elsewhere, like), NOW);
+                    bobProfile, article, reply, comment, elsewhere, like, highlight, otherHighlight), NOW);
             PrimalApi api = TestApis.over(ds, NOW);
 
             List<JsonNode> page = TestApis.call(api, "long_form_content_thread_view", "{\"pubkey\":\"" + alice.pubkey()
@@ -42,6 +48,11 @@ class ArticleThreadTest {
                     .anyMatch(o -> o.get("kind").asInt() == PrimalKinds.EVENT_STATS);
             assertThat(TestApis.call(api, "long_form_content_thread_view", "{\"pubkey\":\"" + alice.pubkey()
                     + "\",\"kind\":30023,\"identifier\":\"never-written\"}")).isEmpty();
+
+            List<JsonNode> highlights = TestApis.call(api, "get_highlights", "{\"pubkey\":\"" + alice.pubkey()
+                    + "\",\"kind\":30023,\"identifier\":\"first-post\",\"user_pubkey\":\"" + bob.pubkey() + "\"}");
+            assertThat(highlights.stream().map(o -> o.get("id").asString()).toList())
+                    .containsExactly(highlight.id(), bobProfile.id());
         }
     }
 }
