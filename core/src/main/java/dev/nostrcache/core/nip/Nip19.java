@@ -3,12 +3,15 @@ package dev.nostrcache.core.nip;
 import dev.nostrcache.core.Hex;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * NIP-19's bare keys: {@code npub} (bech32 of a 32-byte public key) to and from hex. Only what the HTTP API needs to
- * accept a pubkey in either form; the TLV forms ({@code nprofile}, {@code nevent}) are not needed there.
+ * NIP-19: {@code npub} (bech32 of a 32-byte public key) to and from hex, as the HTTP API accepts a pubkey in either
+ * form; and {@code naddr} (an addressable event's kind, author and identifier, as TLV), as Primal's clients ask for
+ * articles by it. The other TLV forms ({@code nprofile}, {@code nevent}) are not needed.
  */
 public final class Nip19 {
     private static final String CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
@@ -28,8 +31,58 @@ public final class Nip19 {
         if (value.length() == 64 && Hex.isLowerHex(value, 64)) {
             return value;
         }
-        byte[] key = decode("npub", value);
+        byte[] key = decode("npub", value, 90);
         return key == null || key.length != 32 ? null : Hex.encode(key);
+    }
+
+    /** An addressable event's coordinate: {@code kind:pubkey:identifier}, as {@code a} tags write it. */
+    public record Address(int kind, String pubkey, String identifier) {
+        public String coordinate() {
+            return kind + ":" + pubkey + ":" + identifier;
+        }
+    }
+
+    /** The longest naddr read: an identifier of a few hundred bytes and some relay hints; bech32's 90 is for keys. */
+    private static final int MAX_TLV_CHARS = 2_000;
+    private static final int TLV_IDENTIFIER = 0;
+    private static final int TLV_AUTHOR = 2;
+    private static final int TLV_KIND = 3;
+
+    /** The address an {@code naddr} names; null when {@code value} is not one (bad checksum, no author or kind). */
+    public static Address address(String value) {
+        byte[] tlv = decode("naddr", value, MAX_TLV_CHARS);
+        if (tlv == null) {
+            return null;
+        }
+        String identifier = null;
+        String author = null;
+        Integer kind = null;
+        for (int i = 0; i + 2 <= tlv.length; ) {
+            int type = tlv[i] & 0xff;
+            int length = tlv[i + 1] & 0xff;
+            if (i + 2 + length > tlv.length) {
+                return null;
+            }
+            byte[] field = Arrays.copyOfRange(tlv, i + 2, i + 2 + length);
+            switch (type) {
+                case TLV_IDENTIFIER -> identifier = identifier == null ? new String(field, StandardCharsets.UTF_8) : identifier;
+                case TLV_AUTHOR -> author = author == null && length == 32 ? Hex.encode(field) : author;
+                case TLV_KIND -> kind = kind == null && length == 4 ? ByteBuffer.wrap(field).getInt() : kind;
+                default -> { } // relay hints, and types a later NIP may add
+            }
+            i += 2 + length;
+        }
+        return identifier == null || author == null || kind == null || kind < 0 ? null : new Address(kind, author, identifier);
+    }
+
+    /** The {@code naddr} of an address, without relay hints. */
+    public static String naddr(Address address) {
+        byte[] identifier = address.identifier().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer tlv = ByteBuffer.allocate(2 + identifier.length + 2 + 32 + 2 + 4);
+        tlv.put((byte) TLV_IDENTIFIER).put((byte) identifier.length).put(identifier);
+        tlv.put((byte) TLV_AUTHOR).put((byte) 32).put(Hex.decode(address.pubkey()));
+        tlv.put((byte) TLV_KIND).put((byte) 4).putInt(address.kind());
+        return encode("naddr", tlv.array());
     }
 
     /** The {@code npub} of a hex public key. */
@@ -51,8 +104,8 @@ public final class Nip19 {
     }
 
     /** The payload of a bech32 string with this human-readable part, or null when it is not one. */
-    static byte[] decode(String prefix, String value) {
-        if (value.length() > 90 || !value.equals(value.toLowerCase(Locale.ROOT))) {
+    static byte[] decode(String prefix, String value, int maxLength) {
+        if (value.length() > maxLength || !value.equals(value.toLowerCase(Locale.ROOT))) {
             return null;
         }
         int separator = value.lastIndexOf('1');

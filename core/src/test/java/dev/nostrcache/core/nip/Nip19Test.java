@@ -29,4 +29,18 @@ class Nip19Test {
         assertThat(Nip19.pubkeyFrom("../../etc/passwd")).isNull();
         assertThat(Nip19.pubkeyFrom(null)).isNull();
     }
+
+    /** A real naddr from the workload (a repost of Primal's article), beside the {@code a} tag of the same event. */
+    @Test
+    void naddrNamesAnAddressAndRoundTrips() {
+        String real = "naddr1qvzqqqr4gupzqtknt9htteh8crt0nts6q89dreqt45pwm83zy87ryvtzf2vtfnrcqq45smmh946x7t2ygdqj6cnfw33k76tw"
+                + "945kuar094ek2mrx943h2um5daj8jtt8xeuhqcn4xdxn83";
+        Nip19.Address address = Nip19.address(real);
+        assertThat(address.coordinate()).isEqualTo(
+                "30023:2ed3596eb5e6e7c0d6f9ae1a01cad1e40bad02ed9e2221fc3231624a98b4cc78:How-to-DCA-bitcoin-into-self-custody-g6ypbu");
+        assertThat(Nip19.address(Nip19.naddr(address))).isEqualTo(address);
+        assertThat(Nip19.address(real.substring(0, real.length() - 1) + "q")).as("bad checksum").isNull();
+        assertThat(Nip19.address(Nip19.npub("a".repeat(64)))).as("not an naddr").isNull();
+        assertThat(Nip19.address("naddr1")).isNull();
+    }
 }

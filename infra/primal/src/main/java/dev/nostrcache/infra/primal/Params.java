@@ -1,6 +1,7 @@
 package dev.nostrcache.infra.primal;
 
 import dev.nostrcache.core.Hex;
+import dev.nostrcache.core.nip.Nip19;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -67,6 +68,44 @@ final class Params {
             throw new PrimalException("missing " + name);
         }
         return s;
+    }
+
+    /**
+     * Event references: 64-character hex ids, or NIP-19 {@code naddr}s (Primal's web client asks for an article by
+     * its naddr), each once; anything else is "invalid event id".
+     */
+    EventRefs eventRefs(String name) throws PrimalException {
+        JsonNode v = node.get(name);
+        EventRefs refs = new EventRefs(new ArrayList<>(), new ArrayList<>());
+        if (v == null || v.isNull()) {
+            return refs;
+        }
+        if (!v.isArray()) {
+            throw new PrimalException("invalid " + name);
+        }
+        for (JsonNode item : v.values()) {
+            String ref = item.isString() ? item.asString() : "";
+            Nip19.Address address = ref.startsWith("naddr1") ? Nip19.address(ref) : null;
+            if (address != null) {
+                if (!refs.addresses().contains(address)) {
+                    refs.addresses().add(address);
+                }
+            } else if (Hex.isLowerHex(ref, 64)) {
+                if (!refs.ids().contains(ref)) {
+                    refs.ids().add(ref);
+                }
+            } else {
+                throw new PrimalException("invalid event id");
+            }
+        }
+        return refs;
+    }
+
+    /** Event ids and addresses, in the order asked. */
+    record EventRefs(List<String> ids, List<Nip19.Address> addresses) {
+        boolean isEmpty() {
+            return ids.isEmpty() && addresses.isEmpty();
+        }
     }
 
     List<String> hexList(String name) throws PrimalException {

@@ -628,16 +628,21 @@ public final class PrimalApi {
     }
 
     private Answer events(Params p) throws PrimalException, SQLException {
-        List<String> ids = p.hexList("event_ids");
+        Params.EventRefs refs = p.eventRefs("event_ids");
         boolean extended = p.bool("extended_response", false);
         int limit = p.limit(20, 1000);
         List<Row> rows;
-        if (ids.isEmpty()) {
+        if (refs.isEmpty()) {
             Params.Page page = p.page();
             rows = queries.between(page.since(), page.until(), limit, page.offset(), p.now());
         } else {
-            rows = new ArrayList<>(queries.byIds(ids, p.now()));
-            rows.sort(Comparator.comparingLong(Row::createdAt).thenComparing(Row::id));
+            List<Row> found = new ArrayList<>(queries.byIds(refs.ids(), p.now()));
+            for (Nip19.Address address : refs.addresses()) {
+                queries.replaceable(address.pubkey(), address.kind(), address.identifier(), p.now())
+                        .filter(r -> found.stream().noneMatch(known -> known.id().equals(r.id()))).ifPresent(found::add);
+            }
+            found.sort(Comparator.comparingLong(Row::createdAt).thenComparing(Row::id));
+            rows = found;
         }
         Answer answer = new Answer();
         if (p.bool("idsonly", false)) {

@@ -3,6 +3,7 @@ package dev.nostrcache.infra.primal;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.event.EventSigner;
+import dev.nostrcache.core.nip.Nip19;
 import dev.nostrcache.core.testing.TestKeys;
 import dev.nostrcache.infra.ingest.EventProcessor;
 import dev.nostrcache.infra.testing.TestDatabase;
@@ -12,10 +13,11 @@ import tools.jackson.databind.JsonNode;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * An article's page: {@code long_form_content_thread_view} (the notes answering it by id or by address, then the
- * article) and {@code get_highlights} (its NIP-84 highlights with their authors).
+ * An article's page: {@code events} by its naddr, {@code long_form_content_thread_view} (the notes answering it by id
+ * or by address, then the article) and {@code get_highlights} (its NIP-84 highlights with their authors).
  */
 class ArticleThreadTest {
     private static final long NOW = 1_900_000_000L;
@@ -53,6 +55,13 @@ class ArticleThreadTest {
                     + "\",\"kind\":30023,\"identifier\":\"first-post\",\"user_pubkey\":\"" + bob.pubkey() + "\"}");
             assertThat(highlights.stream().map(o -> o.get("id").asString()).toList())
                     .containsExactly(highlight.id(), bobProfile.id());
+
+            // Opening /a/<naddr>: the client asks `events` for the article by its naddr (beside a plain id).
+            String naddr = Nip19.naddr(new Nip19.Address(30023, alice.pubkey(), "first-post"));
+            assertThat(TestApis.call(api, "events", "{\"event_ids\":[\"" + naddr + "\",\"" + reply.id() + "\"]}").stream()
+                    .map(o -> o.get("id").asString())).containsExactly(article.id(), reply.id());
+            assertThatThrownBy(() -> api.answer("events", TestApis.JSON.readTree("{\"event_ids\":[\"naddr1qqqq\"]}")))
+                    .hasMessage("invalid event id");
         }
     }
 }
