@@ -66,7 +66,7 @@ public final class PrimalApi {
     }
 
     /** Primal's async ops: EOSE at once, the answer after it. */
-    static final Set<String> ASYNC = Set.of("notification_counts", "net_stats");
+    static final Set<String> ASYNC = Set.of("notification_counts", "net_stats", "directmsg_count");
 
     static final List<Integer> NOTE_KINDS = List.of(1, 6);
     private static final String DEFAULT_CLIENT = "Primal-Web App";
@@ -191,6 +191,9 @@ public final class PrimalApi {
         ops.put("get_bookmarks", p -> list(p, PrimalKinds.BOOKMARKS, ""));
         ops.put("get_notifications", p -> Notifications.page(dataSource, queries, bundle, p));
         ops.put("notification_counts", p -> new Answer().raw(Notifications.summary(dataSource, p.requiredHex("pubkey"), p.now())));
+        // Unread direct messages: the cache keeps no read state (Primal's reset_directmsg_count is not served) and
+        // does not ingest kind 4 by default, so the count is zero rather than every message ever received.
+        ops.put("directmsg_count", p -> new Answer().raw("{\"kind\":" + PrimalKinds.MESSAGE_STATS + ",\"cnt\":\"0\"}"));
         ops.put("get_notifications_seen", p -> new Answer().synthetic(PrimalKinds.NOTIFICATIONS_SEEN_UNTIL,
                 Long.toString(Notifications.seenUntil(dataSource, p.requiredHex("pubkey")))));
         ops.put("set_notifications_seen", p -> {

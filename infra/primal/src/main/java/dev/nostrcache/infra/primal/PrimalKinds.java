@@ -27,6 +27,8 @@ public final class PrimalKinds {
     public static final int NOTIFICATIONS_SUMMARY = 10000112;
     public static final int RANGE = 10000113;
     public static final int EVENT_ACTIONS_COUNT = 10000115;
+    /** {@code directmsg_count}: {@code {"kind":10000117,"cnt":"N"}}. */
+    public static final int MESSAGE_STATS = 10000117;
     public static final int MEDIA_METADATA = 10000119;
     public static final int DEFAULT_RELAYS = 10000124;
     public static final int IS_USER_FOLLOWING = 10000125;

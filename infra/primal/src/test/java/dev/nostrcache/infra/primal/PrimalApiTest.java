@@ -359,6 +359,10 @@ class PrimalApiTest {
                 "any", "zaps", "satszapped");
         assertThat(net.get("pubnotes").asLong()).isEqualTo(sql("SELECT count(*) FROM events WHERE kind = 1"));
         assertThat(api.answer("no_such_op", null)).isInstanceOf(PrimalApi.Result.Unknown.class);
+        PrimalApi.Result.Objects dms = (PrimalApi.Result.Objects) api.answer("directmsg_count",
+                JSON.readTree(params("pubkey", s.bob.pubkey())));
+        assertThat(dms.eoseFirst()).as("async: EOSE first, the subscription stays open").isTrue();
+        assertThat(dms.objects()).containsExactly("{\"kind\":10000117,\"cnt\":\"0\"}");
     }
 
     @Test
