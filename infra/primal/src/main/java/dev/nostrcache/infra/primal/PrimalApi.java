@@ -76,6 +76,8 @@ public final class PrimalApi {
     private static final int TOPICS = 100;
     /** Highlights of one article answered at most (Primal answers all; an article rarely has more). */
     private static final int MAX_HIGHLIGHTS = 500;
+    /** Live streams of followed accounts looked at, newest first (ended ones among them are left out). */
+    private static final int MAX_LIVE_EVENTS = 100;
 
     private final DataSource dataSource;
     private final PrimalQueries queries;
@@ -175,6 +177,7 @@ public final class PrimalApi {
         ops.put("thread_view", this::threadView);
         ops.put("long_form_content_thread_view", this::articleThread);
         ops.put("get_highlights", this::highlights);
+        ops.put("live_events_from_follows", this::liveEventsFromFollows);
         ops.put("event_zaps_by_satszapped", this::eventZaps);
         ops.put("user_zaps_sent", this::userZapsSent);
         ops.put("note_mentions_count", this::mentionsCount);
@@ -555,6 +558,36 @@ public final class PrimalApi {
         }
         bundle.profiles(answer, authors);
         return answer;
+    }
+
+    /**
+     * The live streams (NIP-53, kind 30311 with status {@code live}) of the accounts {@code user_pubkey} follows, newest
+     * first, with their hosts' profiles. Primal keeps the request open and pushes new ones; here it is answered once
+     * (the client's later CLOSE is accepted as for any finished request). Kind 30311 is stored when it is in
+     * {@code ingest_kinds} (not by default).
+     */
+    private Answer liveEventsFromFollows(Params p) throws PrimalException, SQLException {
+        Answer answer = new Answer();
+        Set<String> hosts = new LinkedHashSet<>();
+        for (Row stream : queries.feed(PrimalQueries.Authors.FOLLOWS_OF, p.requiredHex("user_pubkey"),
+                List.of(PrimalKinds.LIVE_EVENT), PrimalQueries.Replies.INCLUDE, new Params.Page(0, p.now(), 0),
+                MAX_LIVE_EVENTS, p.now())) {
+            if (isLive(stream.json())) {
+                answer.event(stream.id(), stream.json());
+                hosts.add(stream.pubkey());
+            }
+        }
+        bundle.profiles(answer, hosts);
+        return answer;
+    }
+
+    private static boolean isLive(String json) {
+        for (JsonNode tag : JSON.readTree(json).path("tags").values()) {
+            if (tag.size() >= 2 && "status".equals(tag.get(0).asString())) {
+                return "live".equals(tag.get(1).asString());
+            }
+        }
+        return false;
     }
 
     private Answer eventZaps(Params p) throws PrimalException, SQLException {

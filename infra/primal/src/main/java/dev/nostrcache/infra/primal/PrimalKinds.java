@@ -12,6 +12,8 @@ public final class PrimalKinds {
     public static final int FOLLOW_SETS = 30000;
     /** NIP-84 highlights: {@code get_highlights}. */
     public static final int HIGHLIGHT = 9802;
+    /** NIP-53 live events: {@code live_events_from_follows}. */
+    public static final int LIVE_EVENT = 30311;
     /** NIP-51 bookmarks: {@code get_bookmarks}. */
     public static final int BOOKMARKS = 10003;
     /** NIP-78 application data: the signed request of Primal's settings ops. */

@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The ops the logged-in web client asks for one replaceable or addressable event: {@code mutelists} and
  * {@code allowlist} (NIP-51 follow sets, with the profiles they name), {@code replaceable_event},
- * {@code parametrized_replaceable_event} and {@code parametrized_replaceable_events}.
+ * {@code parametrized_replaceable_event} and {@code parametrized_replaceable_events}; and the live streams
+ * (addressable kind 30311) of followed accounts.
  */
 class ReplaceableOpsTest {
     private static final long NOW = 1_900_000_000L;
@@ -61,6 +62,25 @@ class ReplaceableOpsTest {
     }
 
     /** The ids of the events among {@code objects} (synthetic objects have none). */
+    @Test
+    void liveStreamsOfFollowedAccountsThatAreStillLive() throws Exception {
+        try (HikariDataSource ds = TestDatabase.fresh()) {
+            EventSigner viewer = TestKeys.signer(1);
+            EventSigner host = TestKeys.signer(2);
+            EventSigner stranger = TestKeys.signer(3);
+            Event live = host.sign(NOW - 60, 30311, List.of(List.of("d", "show"), List.of("status", "live")), "");
+            Event ended = host.sign(NOW - 50, 30311, List.of(List.of("d", "yesterday"), List.of("status", "ended")), "");
+            Event notFollowed = stranger.sign(NOW - 40, 30311, List.of(List.of("d", "other"), List.of("status", "live")), "");
+            Event hostProfile = host.sign(NOW - 100, 0, List.of(), "{\"name\":\"host\"}");
+            new EventProcessor(ds).processAll(List.of(viewer.sign(NOW - 200, 3, List.of(List.of("p", host.pubkey())), ""),
+                    hostProfile, live, ended, notFollowed), NOW);
+
+            List<JsonNode> answer = TestApis.call(TestApis.over(ds, NOW), "live_events_from_follows",
+                    "{\"user_pubkey\":\"" + viewer.pubkey() + "\"}");
+            assertThat(ids(answer)).containsExactly(live.id(), hostProfile.id());
+        }
+    }
+
     private static List<String> ids(List<JsonNode> objects) {
         return objects.stream().filter(o -> o.has("id")).map(o -> o.get("id").asString()).toList();
     }
