@@ -308,6 +308,8 @@ public final class PrimalApi {
             case "authored" -> queries.feed(Authors.AUTHOR, pubkey, kinds,
                     includeReplies ? Replies.INCLUDE : Replies.EXCLUDE, page, limit, p.now());
             case "replies" -> queries.feed(Authors.AUTHOR, pubkey, List.of(1), Replies.ONLY, page, limit, p.now());
+            case "most-followed" -> queries.feed(Authors.MOST_FOLLOWED, null, kinds,
+                    includeReplies ? Replies.INCLUDE : Replies.EXCLUDE, page, limit, p.now());
             default -> throw new PrimalException("unsupported notes: " + notes);
         };
         Answer answer = new Answer();
@@ -336,7 +338,10 @@ public final class PrimalApi {
                 if (viewer == null) {
                     throw new PrimalException("the latest feed needs user_pubkey");
                 }
-                yield feedOf(p, viewer, "follows", spec.path("include_replies").asBoolean(false));
+                // Logged out, Primal's client asks for the follows of Primal's own account, which a self-hosted cache
+                // does not hold: a viewer without a stored contact list gets the most-followed accounts instead.
+                yield feedOf(p, viewer, queries.followsAnyone(viewer) ? "follows" : "most-followed",
+                        spec.path("include_replies").asBoolean(false));
             }
             case "feed" -> {
                 String pubkey = spec.path("pubkey").asString("");
@@ -370,11 +375,27 @@ public final class PrimalApi {
         return answer;
     }
 
+    /**
+     * A precomputed ranking's page. A first page that would be empty (nothing was engaged with in the window) widens to
+     * the family's wider windows, then to the newest notes, so a quiet self-hosted cache still opens on notes.
+     */
     private Answer ranked(Params p, String selector, String orderBy) throws PrimalException, SQLException {
         int limit = p.cappedLimit(20, 100);
-        List<Row> rows = queries.ranked(selector, limit, (int) Math.max(0, p.number("offset", 0)), p.now());
+        int offset = (int) Math.max(0, p.number("offset", 0));
+        List<Row> rows = List.of();
+        for (String window : offset == 0 ? TrendingScores.widening(selector) : List.of(selector)) {
+            rows = queries.ranked(window, limit, offset, p.now());
+            if (!rows.isEmpty()) {
+                break;
+            }
+        }
+        String order = orderBy;
+        if (rows.isEmpty() && offset == 0) {
+            rows = queries.feed(Authors.ANYONE, null, List.of(1), Replies.EXCLUDE, p.page(), limit, p.now());
+            order = "created_at";
+        }
         Answer answer = new Answer();
-        bundle.add(answer, rows, p.hex("user_pubkey"), orderBy, p.now());
+        bundle.add(answer, rows, p.hex("user_pubkey"), order, p.now());
         return answer;
     }
 

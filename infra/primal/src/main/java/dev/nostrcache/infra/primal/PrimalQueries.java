@@ -40,8 +40,13 @@ final class PrimalQueries {
                String targetEvent) {
     }
 
-    /** Which events a feed takes: by the follows of a pubkey, or by one author; replies in, out, or only. */
-    enum Authors { FOLLOWS_OF, AUTHOR, ANYONE }
+    /**
+     * Which events a feed takes: by the follows of a pubkey, by one author, by the {@value #MOST_FOLLOWED_ACCOUNTS}
+     * most-followed accounts the cache holds, or by anyone; replies in, out, or only.
+     */
+    enum Authors { FOLLOWS_OF, AUTHOR, MOST_FOLLOWED, ANYONE }
+
+    static final int MOST_FOLLOWED_ACCOUNTS = 100;
 
     enum Replies { EXCLUDE, INCLUDE, ONLY }
 
@@ -207,6 +212,8 @@ final class PrimalQueries {
         String who = switch (authors) {
             case FOLLOWS_OF -> "e.pubkey IN (SELECT followed FROM follows WHERE follower = ?) AND ";
             case AUTHOR -> "e.pubkey = ? AND ";
+            case MOST_FOLLOWED -> "e.pubkey IN (SELECT pubkey FROM user_stats ORDER BY followers_count DESC, pubkey LIMIT "
+                    + MOST_FOLLOWED_ACCOUNTS + ") AND ";
             case ANYONE -> "";
         };
         String replyClause = switch (replies) {
@@ -217,7 +224,7 @@ final class PrimalQueries {
         return list("SELECT " + COLUMNS + " FROM events e WHERE " + who + "e.kind = ANY (?) AND e.created_at BETWEEN ? AND ?"
                 + replyClause + " AND" + LIVE + "ORDER BY e.created_at DESC, e.id LIMIT ? OFFSET ?", (ps, c) -> {
             int i = 1;
-            if (authors != Authors.ANYONE) {
+            if (authors == Authors.FOLLOWS_OF || authors == Authors.AUTHOR) {
                 ps.setBytes(i++, Hex.decode(pubkey));
             }
             ps.setArray(i++, c.createArrayOf("integer", kinds.toArray()));
@@ -227,6 +234,12 @@ final class PrimalQueries {
             ps.setInt(i++, limit);
             ps.setInt(i, page.offset());
         }, PrimalQueries::row);
+    }
+
+    /** Whether the cache holds a contact list of {@code pubkey} that follows anyone. */
+    boolean followsAnyone(String pubkey) throws SQLException {
+        return !list("SELECT 1 FROM follows WHERE follower = ? LIMIT 1", (ps, c) -> ps.setBytes(1, Hex.decode(pubkey)),
+                rs -> 1).isEmpty();
     }
 
     /** Direct replies to an event, newest first. */

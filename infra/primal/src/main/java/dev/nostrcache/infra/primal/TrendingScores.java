@@ -45,6 +45,14 @@ public final class TrendingScores {
         return "mostzapped_" + (hours <= 4 ? 4 : 24) + "h";
     }
 
+    /** {@code selector}, then the selectors of its family with wider windows, narrowest first. */
+    static List<String> widening(String selector) {
+        String family = selector.substring(0, selector.indexOf('_') + 1);
+        int hours = WINDOWS.getOrDefault(selector, 0);
+        return WINDOWS.entrySet().stream().filter(w -> w.getKey().startsWith(family) && w.getValue() >= hours)
+                .map(Map.Entry::getKey).toList();
+    }
+
     /** Recomputes every ranking as of {@code nowSeconds}, each in its own transaction; returns rows written. */
     public int recompute(long nowSeconds) throws SQLException {
         int written = 0;
