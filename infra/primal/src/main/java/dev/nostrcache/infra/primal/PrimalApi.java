@@ -78,6 +78,11 @@ public final class PrimalApi {
     private static final int MAX_HIGHLIGHTS = 500;
     /** Live streams of followed accounts looked at, newest first (ended ones among them are left out). */
     private static final int MAX_LIVE_EVENTS = 100;
+    private static final int NOTE = 1;
+    private static final int LONG_FORM = 30023;
+    private static final int RECOMMENDED_READS = 10;
+    private static final int READS_TOPICS = 20;
+    private static final int FEATURED_AUTHORS = 20;
 
     private final DataSource dataSource;
     private final PrimalQueries queries;
@@ -163,6 +168,12 @@ public final class PrimalApi {
         ops.put("scored", this::scored);
         ops.put("explore", this::explore);
         ops.put("explore_topics", this::exploreTopics);
+        // The reads page's sidebar and recommendations, from the stored articles.
+        ops.put("get_recommended_reads", this::recommendedReads);
+        ops.put("get_reads_topics", p -> new Answer().synthetic(PrimalKinds.READS_TOPICS,
+                JSON.writeValueAsString(List.copyOf(queries.hashtags(LONG_FORM, 0, READS_TOPICS).keySet()))));
+        ops.put("get_featured_authors", p -> new Answer().synthetic(PrimalKinds.FEATURED_AUTHORS,
+                JSON.writeValueAsString(queries.articleAuthors(FEATURED_AUTHORS))));
         // Profile.
         ops.put("user_profile", this::userProfile);
         ops.put("user_profile_scored_content", this::userProfileScoredContent);
@@ -425,7 +436,7 @@ public final class PrimalApi {
     private Answer exploreTopics(Params p) throws SQLException {
         Map<String, Long> topics = Map.of();
         for (long days : TOPIC_WINDOWS_DAYS) {
-            topics = queries.hashtags(days == 0 ? 0 : p.now() - days * 86_400, TOPICS);
+            topics = queries.hashtags(NOTE, days == 0 ? 0 : p.now() - days * 86_400, TOPICS);
             if (!topics.isEmpty()) {
                 break;
             }
@@ -433,6 +444,34 @@ public final class PrimalApi {
         ObjectNode content = JSON.createObjectNode();
         topics.forEach(content::put);
         return new Answer().synthetic(PrimalKinds.TOPIC_STATS, content.toString());
+    }
+
+    /**
+     * {@code {"reads": [[naddr, title], ...]}}: the most engaged-with articles of the last 30 days (all stored ones when
+     * there are none), which the client then asks {@code events} for by their naddrs.
+     */
+    private Answer recommendedReads(Params p) throws SQLException {
+        List<Row> articles = queries.engagingArticles(p.now() - 30 * 86_400L, RECOMMENDED_READS, p.now());
+        if (articles.isEmpty()) {
+            articles = queries.engagingArticles(0, RECOMMENDED_READS, p.now());
+        }
+        ObjectNode content = JSON.createObjectNode();
+        ArrayNode reads = content.putArray("reads");
+        for (Row article : articles) {
+            JsonNode event = JSON.readTree(article.json());
+            String title = "";
+            String identifier = null;
+            for (JsonNode tag : event.path("tags").values()) {
+                if (tag.size() >= 2 && "title".equals(tag.get(0).asString()) && title.isEmpty()) {
+                    title = tag.get(1).asString();
+                } else if (tag.size() >= 2 && "d".equals(tag.get(0).asString()) && identifier == null) {
+                    identifier = tag.get(1).asString();
+                }
+            }
+            reads.addArray().add(Nip19.naddr(new Nip19.Address(LONG_FORM, article.pubkey(),
+                    identifier == null ? "" : identifier))).add(title);
+        }
+        return new Answer().synthetic(PrimalKinds.RECOMMENDED_READS, content.toString());
     }
 
     private Answer explore(Params p) throws PrimalException, SQLException {

@@ -39,6 +39,12 @@ public final class PrimalKinds {
     public static final int APP_RELEASES = 10000138;
     public static final int USER_RELAYS = 10000139;
     public static final int NOTE_MENTIONS_COUNT = 10000143;
+    /** {@code get_recommended_reads}: {@code {"reads": [[naddr, title], ...]}}. */
+    public static final int RECOMMENDED_READS = 10000145;
+    /** {@code get_reads_topics}: an array of hashtags. */
+    public static final int READS_TOPICS = 10000146;
+    /** {@code get_featured_authors}: an array of pubkeys. */
+    public static final int FEATURED_AUTHORS = 10000148;
     public static final int READS_FEEDS = 10000152;
     public static final int HOME_FEEDS = 10000153;
     public static final int USER_PRIMAL_NAMES = 10000158;

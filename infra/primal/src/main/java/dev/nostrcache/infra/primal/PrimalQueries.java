@@ -429,19 +429,47 @@ final class PrimalQueries {
                         rs.getLong(6), rs.getString(7)));
     }
 
-    /** Hashtags ({@code t} tags, lower-cased) of the notes since {@code since}, by how many notes carry them, most first. */
-    Map<String, Long> hashtags(long since, int limit) throws SQLException {
+    /**
+     * Hashtags ({@code t} tags, lower-cased) of the events of {@code kind} since {@code since}, by how many events carry
+     * them, most first.
+     */
+    Map<String, Long> hashtags(int kind, long since, int limit) throws SQLException {
         Map<String, Long> out = new LinkedHashMap<>();
         for (Object[] r : list("""
                 SELECT lower(t.value), count(DISTINCT t.event_id) FROM event_tags t
-                WHERE t.name = 't' AND t.kind = 1 AND t.created_at >= ?
+                WHERE t.name = 't' AND t.kind = ? AND t.created_at >= ?
                 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?""", (ps, c) -> {
-            ps.setLong(1, since);
-            ps.setInt(2, limit);
+            ps.setInt(1, kind);
+            ps.setLong(2, since);
+            ps.setInt(3, limit);
         }, rs -> new Object[]{rs.getString(1), rs.getLong(2)})) {
             out.put((String) r[0], (Long) r[1]);
         }
         return out;
+    }
+
+    /**
+     * Articles since {@code since}, most engaged with first (the trending weights: replies 3, reposts 2, zaps 2,
+     * reactions 1), newest on ties.
+     */
+    List<Row> engagingArticles(long since, int limit, long now) throws SQLException {
+        return list("SELECT " + COLUMNS + " FROM events e LEFT JOIN event_stats s ON s.event_id = e.id"
+                + " WHERE e.kind = 30023 AND e.created_at >= ? AND" + LIVE + "ORDER BY 3 * coalesce(s.replies, 0)"
+                + " + 2 * coalesce(s.reposts, 0) + 2 * coalesce(s.zaps, 0) + coalesce(s.reactions, 0) DESC,"
+                + " e.created_at DESC, e.id LIMIT ?", (ps, c) -> {
+            ps.setLong(1, since);
+            ps.setLong(2, now);
+            ps.setInt(3, limit);
+        }, PrimalQueries::row);
+    }
+
+    /** Authors of articles, most followed first. */
+    List<String> articleAuthors(int limit) throws SQLException {
+        return list("""
+                SELECT encode(a.pubkey, 'hex') FROM (SELECT DISTINCT pubkey FROM events WHERE kind = 30023) a
+                LEFT JOIN user_stats s ON s.pubkey = a.pubkey
+                ORDER BY coalesce(s.followers_count, 0) DESC, a.pubkey LIMIT ?""", (ps, c) -> ps.setInt(1, limit),
+                rs -> rs.getString(1));
     }
 
     /** Notes that quote the event ({@code q} tags), Primal's "mentions". */

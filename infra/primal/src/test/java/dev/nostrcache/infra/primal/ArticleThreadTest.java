@@ -17,17 +17,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * An article's page: {@code events} by its naddr, {@code long_form_content_thread_view} (the notes answering it by id
- * or by address, then the article) and {@code get_highlights} (its NIP-84 highlights with their authors).
+ * or by address, then the article) and {@code get_highlights} (its NIP-84 highlights with their authors); and the
+ * reads page's recommendations, topics and featured authors.
  */
 class ArticleThreadTest {
     private static final long NOW = 1_900_000_000L;
+
+    /** The content of the one object of {@code kind} an answer holds. */
+    private static JsonNode content(List<JsonNode> objects, int kind) {
+        assertThat(objects).hasSize(1);
+        assertThat(objects.getFirst().get("kind").asInt()).isEqualTo(kind);
+        return TestApis.JSON.readTree(objects.getFirst().get("content").asString());
+    }
 
     @Test
     void repliesByIdOrAddressThenTheArticleEnriched() throws Exception {
         try (HikariDataSource ds = TestDatabase.fresh()) {
             EventSigner alice = TestKeys.signer(1);
             EventSigner bob = TestKeys.signer(2);
-            Event article = alice.sign(NOW - 100, 30023, List.of(List.of("d", "first-post"), List.of("title", "Hello")), "# Hello");
+            Event article = alice.sign(NOW - 100, 30023, List.of(List.of("d", "first-post"), List.of("title", "Hello"),
+                    List.of("t", "Nostr")), "# Hello");
             String address = "30023:" + alice.pubkey() + ":first-post";
             Event reply = bob.sign(NOW - 50, 1, List.of(List.of("e", article.id(), "", "root")), "nice post");
             Event comment = bob.sign(NOW - 40, 1, List.of(List.of("a", address)), "commenting by address");
@@ -62,6 +71,16 @@ class ArticleThreadTest {
                     .map(o -> o.get("id").asString())).containsExactly(article.id(), reply.id());
             assertThatThrownBy(() -> api.answer("events", TestApis.JSON.readTree("{\"event_ids\":[\"naddr1qqqq\"]}")))
                     .hasMessage("invalid event id");
+
+            // The reads page: recommendations as [naddr, title] (then asked for by naddr), topics, featured authors.
+            JsonNode reads = content(TestApis.call(api, "get_recommended_reads", "{}"), PrimalKinds.RECOMMENDED_READS);
+            assertThat(reads.get("reads").size()).isEqualTo(1);
+            assertThat(Nip19.address(reads.get("reads").get(0).get(0).asString()).coordinate()).isEqualTo(address);
+            assertThat(reads.get("reads").get(0).get(1).asString()).isEqualTo("Hello");
+            assertThat(content(TestApis.call(api, "get_reads_topics", "{}"), PrimalKinds.READS_TOPICS).toString())
+                    .isEqualTo("[\"nostr\"]");
+            assertThat(content(TestApis.call(api, "get_featured_authors", "{}"), PrimalKinds.FEATURED_AUTHORS).toString())
+                    .isEqualTo("[\"" + alice.pubkey() + "\"]");
         }
     }
 }
