@@ -191,6 +191,7 @@ public final class PrimalApi {
         ops.put("live_events_from_follows", this::liveEventsFromFollows);
         ops.put("event_zaps_by_satszapped", this::eventZaps);
         ops.put("user_zaps_sent", this::userZapsSent);
+        ops.put("explore_zaps", this::exploreZaps);
         ops.put("note_mentions_count", this::mentionsCount);
         ops.put("events", this::events);
         // Search, lists, notifications, settings, network.
@@ -664,11 +665,26 @@ public final class PrimalApi {
     private Answer userZapsSent(Params p) throws PrimalException, SQLException {
         List<PrimalQueries.Zap> zaps = queries.zapsSentBy(p.requiredHex("sender"), p.number("since", 0),
                 p.number("until", Long.MAX_VALUE), p.limit(20, 1000), (int) Math.max(0, p.number("offset", 0)));
+        return zapBundle(zaps, zappedEvents(zaps, p.now()), "created_at", PrimalQueries.Zap::createdAt);
+    }
+
+    /**
+     * Explore's "zaps" tab: the largest zaps of the last day ({@code created_after}), {@code since}/{@code until} a range
+     * of sats, each with the event it zapped.
+     */
+    private Answer exploreZaps(Params p) throws PrimalException, SQLException {
+        List<PrimalQueries.Zap> zaps = queries.largestZaps(p.number("created_after", p.now() - 86_400),
+                p.number("since", 0) * 1000, p.number("until", Long.MAX_VALUE / 1000) * 1000, p.limit(20, 50),
+                (int) Math.max(0, p.number("offset", 0)));
+        return zapBundle(zaps, zappedEvents(zaps, p.now()), "amount_sats", z -> z.amountMsats() / 1000);
+    }
+
+    private Map<String, Row> zappedEvents(List<PrimalQueries.Zap> zaps, long now) throws SQLException {
         Set<String> targets = new LinkedHashSet<>();
         zaps.stream().map(PrimalQueries.Zap::targetEvent).filter(Objects::nonNull).forEach(targets::add);
         Map<String, Row> zapped = new HashMap<>();
-        queries.byIds(targets, p.now()).forEach(r -> zapped.put(r.id(), r));
-        return zapBundle(zaps, zapped, "created_at", PrimalQueries.Zap::createdAt);
+        queries.byIds(targets, now).forEach(r -> zapped.put(r.id(), r));
+        return zapped;
     }
 
     /**

@@ -418,6 +418,17 @@ final class PrimalQueries {
         });
     }
 
+    /** The zaps received since {@code createdAfter} between two amounts, largest first (Primal's explore "zaps"). */
+    List<Zap> largestZaps(long createdAfter, long minMsats, long maxMsats, int limit, int offset) throws SQLException {
+        return zaps("z.created_at >= ? AND z.amount_msats BETWEEN ? AND ? ORDER BY z.amount_msats DESC", (ps, c) -> {
+            ps.setLong(1, createdAfter);
+            ps.setLong(2, minMsats);
+            ps.setLong(3, maxMsats);
+            ps.setInt(4, limit);
+            ps.setInt(5, offset);
+        });
+    }
+
     /** Zaps with their receipts: {@code condition} ends in its ORDER BY; LIMIT and OFFSET are the last two parameters. */
     private List<Zap> zaps(String condition, Binder binder) throws SQLException {
         return list("""

@@ -453,7 +453,10 @@ class PrimalApiTest {
         }
     }
 
-    /** The profile's "zaps" tab: what a pubkey sent, newest first, each receipt beside the event it zapped. */
+    /**
+     * The profile's "zaps" tab: what a pubkey sent, newest first, each receipt beside the event it zapped; and explore's
+     * "zaps" tab, the largest.
+     */
     @Test
     void zapsSentComeNewestFirstWithTheEventsTheyZapped() throws Exception {
         try (HikariDataSource workload = TestDatabase.withWorkload(1_800_000_000L)) {
@@ -490,6 +493,20 @@ class PrimalApiTest {
             JsonNode range = content(out.getLast());
             assertThat(range.get("order_by").asString()).isEqualTo("created_at");
             assertThatThrownBy(() -> real.answer("user_zaps_sent", JSON.readTree("{}"))).hasMessage("missing sender");
+
+            // Explore's zaps tab: the largest of the last day (here: since the workload's oldest zap), largest first.
+            List<Long> largest = new ArrayList<>();
+            try (Connection c = workload.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT amount_msats / 1000 FROM zaps ORDER BY amount_msats DESC, receipt_id LIMIT 5");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    largest.add(rs.getLong(1));
+                }
+            }
+            List<JsonNode> explored = objects(real, "explore_zaps", params("created_after", 0, "limit", 5));
+            assertThat(ofKind(explored, PrimalKinds.ZAP_EVENT).stream().map(z -> content(z).get("amount_sats").asLong()).toList())
+                    .isEqualTo(largest);
+            assertThat(content(explored.getLast()).get("order_by").asString()).isEqualTo("amount_sats");
         }
     }
 
