@@ -23,13 +23,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ArticleThreadTest {
     private static final long NOW = 1_900_000_000L;
 
-    /** The content of the one object of {@code kind} an answer holds. */
-    private static JsonNode content(List<JsonNode> objects, int kind) {
-        assertThat(objects).hasSize(1);
-        assertThat(objects.getFirst().get("kind").asInt()).isEqualTo(kind);
-        return TestApis.JSON.readTree(objects.getFirst().get("content").asString());
-    }
-
     @Test
     void repliesByIdOrAddressThenTheArticleEnriched() throws Exception {
         try (HikariDataSource ds = TestDatabase.fresh()) {
@@ -73,13 +66,13 @@ class ArticleThreadTest {
                     .hasMessage("invalid event id");
 
             // The reads page: recommendations as [naddr, title] (then asked for by naddr), topics, featured authors.
-            JsonNode reads = content(TestApis.call(api, "get_recommended_reads", "{}"), PrimalKinds.RECOMMENDED_READS);
+            JsonNode reads = TestApis.onlyContent(TestApis.call(api, "get_recommended_reads", "{}"), PrimalKinds.RECOMMENDED_READS);
             assertThat(reads.get("reads").size()).isEqualTo(1);
             assertThat(Nip19.address(reads.get("reads").get(0).get(0).asString()).coordinate()).isEqualTo(address);
             assertThat(reads.get("reads").get(0).get(1).asString()).isEqualTo("Hello");
-            assertThat(content(TestApis.call(api, "get_reads_topics", "{}"), PrimalKinds.READS_TOPICS).toString())
+            assertThat(TestApis.onlyContent(TestApis.call(api, "get_reads_topics", "{}"), PrimalKinds.READS_TOPICS).toString())
                     .isEqualTo("[\"nostr\"]");
-            assertThat(content(TestApis.call(api, "get_featured_authors", "{}"), PrimalKinds.FEATURED_AUTHORS).toString())
+            assertThat(TestApis.onlyContent(TestApis.call(api, "get_featured_authors", "{}"), PrimalKinds.FEATURED_AUTHORS).toString())
                     .isEqualTo("[\"" + alice.pubkey() + "\"]");
         }
     }

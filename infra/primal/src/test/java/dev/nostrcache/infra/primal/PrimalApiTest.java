@@ -2,8 +2,6 @@ package dev.nostrcache.infra.primal;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.nostrcache.core.event.Event;
-import dev.nostrcache.infra.queue.EventSubmitter;
-import dev.nostrcache.infra.queue.QueueGroup;
 import dev.nostrcache.infra.testing.SocialScenario;
 import dev.nostrcache.infra.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -16,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -52,18 +49,7 @@ class PrimalApiTest {
             ps.executeUpdate();
         }
         new TrendingScores(ds).recompute(NOW);
-        EventSubmitter unused = new EventSubmitter() {
-            @Override
-            public void submit(String json, int kind, String source) {
-                throw new AssertionError("nothing is submitted in these tests");
-            }
-
-            @Override
-            public void requeue(QueueGroup group, String body, Map<String, String> attributes, Duration delay) {
-                throw new AssertionError("nothing is requeued in these tests");
-            }
-        };
-        api = new PrimalApi(ds, unused, List.of("wss://relay.example"), MEDIA, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
+        api = new PrimalApi(ds, TestApis.NOTHING_SUBMITTED, List.of("wss://relay.example"), MEDIA, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
     }
 
     @AfterAll
