@@ -192,6 +192,7 @@ public final class PrimalApi {
         ops.put("event_zaps_by_satszapped", this::eventZaps);
         ops.put("user_zaps_sent", this::userZapsSent);
         ops.put("explore_zaps", this::exploreZaps);
+        ops.put("scored_users_24h", this::scoredUsers);
         ops.put("note_mentions_count", this::mentionsCount);
         ops.put("events", this::events);
         // Search, lists, notifications, settings, network.
@@ -649,6 +650,19 @@ public final class PrimalApi {
             }
         }
         return false;
+    }
+
+    /**
+     * Explore's "trending people": the authors of the day's trending notes, each scored by its best note, as their
+     * profiles and one {@code 10000108} {@code {pubkey: score}} (Primal's shape).
+     */
+    private Answer scoredUsers(Params p) throws PrimalException, SQLException {
+        Map<String, Double> scores = queries.rankedAuthors(TrendingScores.trendingSelector(24), p.limit(20, 100));
+        Answer answer = new Answer();
+        bundle.profiles(answer, scores.keySet());
+        ObjectNode content = JSON.createObjectNode();
+        scores.forEach(content::put);
+        return answer.synthetic(PrimalKinds.USER_SCORES, content.toString());
     }
 
     private Answer eventZaps(Params p) throws PrimalException, SQLException {

@@ -396,6 +396,20 @@ final class PrimalQueries {
         }, PrimalQueries::row);
     }
 
+    /** Authors of a ranking's notes by their best note's score, best first. */
+    Map<String, Double> rankedAuthors(String selector, int limit) throws SQLException {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Object[] r : list("""
+                SELECT encode(e.pubkey, 'hex'), max(t.score) FROM trending t JOIN events e ON e.id = t.event_id
+                WHERE t.selector = ? GROUP BY e.pubkey ORDER BY 2 DESC, 1 LIMIT ?""", (ps, c) -> {
+            ps.setString(1, selector);
+            ps.setInt(2, limit);
+        }, rs -> new Object[]{rs.getString(1), rs.getDouble(2)})) {
+            out.put((String) r[0], (Double) r[1]);
+        }
+        return out;
+    }
+
     /** Zap receipts for an event, largest first, amounts in msats within [minMsats, maxMsats]. */
     List<Zap> zapsOf(String eventId, long minMsats, long maxMsats, int limit, int offset) throws SQLException {
         return zaps("z.target_event = ? AND z.amount_msats BETWEEN ? AND ? ORDER BY z.amount_msats DESC", (ps, c) -> {

@@ -355,6 +355,10 @@ class PrimalApiTest {
     void trendingAndExploreComeFromTheScheduledRanking() throws Exception {
         List<JsonNode> scored = call("scored", params("selector", "trending_24h"));
         assertThat(ids(scored, o -> o.get("kind").asInt() == 1).getFirst()).as("n1 has the most engagement").isEqualTo(s.n1.id());
+        List<JsonNode> people = call("scored_users_24h", params("user_pubkey", s.bob.pubkey()));
+        JsonNode scores = content(only(people, PrimalKinds.USER_SCORES));
+        assertThat(scores.propertyNames().iterator().next()).as("the author of the best note first").isEqualTo(s.n1.pubkey());
+        assertThat(ofKind(people, 0)).extracting(o -> o.get("pubkey").asString()).contains(s.n1.pubkey());
         assertThat(kinds(scored)).allMatch(k -> List.of(0, 1, PrimalKinds.REFERENCED_EVENT, PrimalKinds.MEDIA_METADATA).contains(k));
         List<JsonNode> explore = call("explore", params("timeframe", "trending", "scope", "global", "limit", 5));
         assertThat(ids(explore, o -> o.get("kind").asInt() == 1).getFirst()).isEqualTo(s.n1.id());
