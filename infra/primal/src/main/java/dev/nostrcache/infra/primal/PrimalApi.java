@@ -193,6 +193,12 @@ public final class PrimalApi {
         ops.put("user_zaps_sent", this::userZapsSent);
         ops.put("explore_zaps", this::exploreZaps);
         ops.put("scored_users_24h", this::scoredUsers);
+        ops.put("explore_media", p -> {
+            Answer answer = new Answer();
+            bundle.add(answer, queries.mediaNotes(p.page(), p.limit(20, 100), p.now()), p.hex("user_pubkey"), "created_at",
+                    p.now());
+            return answer;
+        });
         ops.put("note_mentions_count", this::mentionsCount);
         ops.put("events", this::events);
         // Search, lists, notifications, settings, network.

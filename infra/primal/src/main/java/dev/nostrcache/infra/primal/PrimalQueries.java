@@ -396,6 +396,22 @@ final class PrimalQueries {
         }, PrimalQueries::row);
     }
 
+    /** A note's content links a picture or a video (by the file's extension, as clients recognise them). */
+    static final String MEDIA_LINK = "https?://[^\\s\"]+\\.(jpe?g|png|gif|webp|avif|mp4|mov|webm)";
+
+    /** Notes linking pictures or videos, newest first. */
+    List<Row> mediaNotes(Params.Page page, int limit, long now) throws SQLException {
+        return list("SELECT " + COLUMNS + " FROM events e WHERE e.kind = 1 AND e.created_at BETWEEN ? AND ? AND" + LIVE
+                + "AND e.json ~* ? ORDER BY e.created_at DESC, e.id LIMIT ? OFFSET ?", (ps, c) -> {
+            ps.setLong(1, page.since());
+            ps.setLong(2, page.until());
+            ps.setLong(3, now);
+            ps.setString(4, MEDIA_LINK);
+            ps.setInt(5, limit);
+            ps.setInt(6, page.offset());
+        }, PrimalQueries::row);
+    }
+
     /** Authors of a ranking's notes by their best note's score, best first. */
     Map<String, Double> rankedAuthors(String selector, int limit) throws SQLException {
         Map<String, Double> out = new LinkedHashMap<>();

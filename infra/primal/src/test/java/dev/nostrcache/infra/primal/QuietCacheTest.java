@@ -69,4 +69,19 @@ class QuietCacheTest {
             }
         }
     }
+
+    /** Explore's media tab: notes linking pictures or videos, newest first. */
+    @Test
+    void exploreMediaIsTheNotesLinkingPicturesOrVideos() throws Exception {
+        try (HikariDataSource ds = TestDatabase.fresh()) {
+            EventSigner author = TestKeys.signer(1);
+            Event picture = author.sign(NOW - 3 * HOUR, 1, List.of(), "look https://pictures.example/cat.JPG nice");
+            Event video = author.sign(NOW - 2 * HOUR, 1, List.of(), "https://videos.example/clip.mp4");
+            Event text = author.sign(NOW - HOUR, 1, List.of(), "just words, and a page https://example.com/post.html");
+            new EventProcessor(ds).processAll(List.of(picture, video, text), NOW);
+            List<String> media = TestApis.call(TestApis.over(ds, NOW), "explore_media", "{\"limit\":20}").stream()
+                    .filter(o -> o.get("kind").asInt() == 1).map(o -> o.get("id").asString()).toList();
+            assertThat(media).containsExactly(video.id(), picture.id());
+        }
+    }
 }
