@@ -372,6 +372,13 @@ public final class PrimalApi {
             case "global-trending" -> ranked(p, TrendingScores.trendingSelector(spec.path("hours").asInt(24)), "score");
             case "most-zapped" -> ranked(p, TrendingScores.mostZappedSelector(spec.path("hours").asInt(4)), "satszapped");
             case "all-notes" -> global(p);
+            case "advsearch" -> {
+                Answer answer = new Answer();
+                SearchQuery query = SearchQuery.parse(spec.path("query").asString(""), p.now());
+                bundle.add(answer, queries.advancedSearch(query, p.page(), p.limit(20, 100), p.now()), viewer, "created_at",
+                        p.now());
+                yield answer;
+            }
             default -> throw new PrimalException("feed spec not served here: " + spec);
         };
     }

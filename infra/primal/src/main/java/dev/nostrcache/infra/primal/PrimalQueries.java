@@ -314,6 +314,45 @@ final class PrimalQueries {
         }, PrimalQueries::row);
     }
 
+    /** Events matching a search in Primal's syntax within the page's times, newest first. */
+    List<Row> advancedSearch(SearchQuery q, Params.Page page, int limit, long now) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM events e WHERE e.kind = ANY (?)"
+                + " AND e.created_at BETWEEN ? AND ? AND" + LIVE);
+        if (!q.authors().isEmpty()) {
+            sql.append("AND e.pubkey = ANY (?) ");
+        }
+        q.hashtags().forEach(tag -> sql.append("AND EXISTS (SELECT 1 FROM event_tags t WHERE t.event_id = e.id"
+                + " AND t.name = 't' AND lower(t.value) = ?) "));
+        if (!q.words().isEmpty()) {
+            sql.append("AND EXISTS (SELECT 1 FROM note_search s WHERE s.event_id = e.id"
+                    + " AND s.document @@ plainto_tsquery('simple', ?)) ");
+        }
+        q.excluded().forEach(word -> sql.append("AND NOT EXISTS (SELECT 1 FROM note_search s WHERE s.event_id = e.id"
+                + " AND s.document @@ plainto_tsquery('simple', ?)) "));
+        sql.append("ORDER BY e.created_at DESC, e.id LIMIT ? OFFSET ?");
+        return list(sql.toString(), (ps, c) -> {
+            int i = 1;
+            ps.setArray(i++, c.createArrayOf("integer", q.kinds().toArray()));
+            ps.setLong(i++, Math.max(page.since(), q.since() == null ? 0 : q.since()));
+            ps.setLong(i++, Math.min(page.until(), q.until() == null ? Long.MAX_VALUE : q.until()));
+            ps.setLong(i++, now);
+            if (!q.authors().isEmpty()) {
+                ps.setArray(i++, bytes(c, q.authors()));
+            }
+            for (String tag : q.hashtags()) {
+                ps.setString(i++, tag);
+            }
+            if (!q.words().isEmpty()) {
+                ps.setString(i++, String.join(" ", q.words()).replace("\0", " "));
+            }
+            for (String word : q.excluded()) {
+                ps.setString(i++, word.replace("\0", " "));
+            }
+            ps.setInt(i++, limit);
+            ps.setInt(i, page.offset());
+        }, PrimalQueries::row);
+    }
+
     /** Pubkeys whose profile matches {@code query}, most followed first; optionally only among someone's follows. */
     List<String> searchUsers(String query, int limit, String withinFollowsOf) throws SQLException {
         String within = withinFollowsOf == null ? "" : " AND p.pubkey IN (SELECT followed FROM follows WHERE follower = ?)";
