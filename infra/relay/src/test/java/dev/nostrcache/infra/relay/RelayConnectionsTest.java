@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,10 +46,17 @@ class RelayConnectionsTest {
         frames.add(frame);
         return true;
     };
+    /** When set, what the submitter answers instead of queueing at once (the local runtime's bundled path). */
+    private CompletableFuture<Void> queuedLater;
     private final EventSubmitter submitter = new EventSubmitter() {
         @Override
         public void submit(String json, int kind, String source) {
             submitted.add(json);
+        }
+
+        @Override
+        public CompletableFuture<Void> submitAsync(String json, int kind, String source) {
+            return queuedLater != null ? queuedLater : EventSubmitter.super.submitAsync(json, kind, source);
         }
 
         @Override
@@ -135,6 +143,26 @@ class RelayConnectionsTest {
         assertThat(answers()).containsExactly(new RelayMessage.Ok(stored.id(), true, "duplicate: already have this event"));
         assertThat(submitted).as("only the new valid event is queued").hasSize(1);
         relay.disconnect("c2");
+    }
+
+    /** The OK follows the queue: sent once the event is queued, OK false with a reason if it could not be. */
+    @Test
+    void anEventIsAnsweredOnceQueuedOrRefusedWhenItCannotBe() {
+        RelayConnections relay = relay(Limits.DEFAULTS);
+        relay.connect("c5", ENDPOINT, null, null);
+        long now = System.currentTimeMillis() / 1000;
+        Event queued = TestKeys.signer(8).sign(now, 1, List.of(), "queued later");
+        queuedLater = new CompletableFuture<>();
+        relay.message(ENDPOINT, "c5", "[\"EVENT\"," + queued.toJson() + "]");
+        assertThat(answers()).as("no OK before the queue has it").isEmpty();
+        queuedLater.complete(null);
+        assertThat(answers()).containsExactly(new RelayMessage.Ok(queued.id(), true, ""));
+
+        Event lost = TestKeys.signer(8).sign(now, 1, List.of(), "the queue refuses this one");
+        queuedLater = CompletableFuture.failedFuture(new IllegalStateException("the queue refused the event"));
+        relay.message(ENDPOINT, "c5", "[\"EVENT\"," + lost.toJson() + "]");
+        assertThat(answers()).containsExactly(new RelayMessage.Ok(lost.id(), false, "error: the event could not be queued, try again"));
+        relay.disconnect("c5");
     }
 
     @Test
