@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -52,6 +53,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class EmbeddedSqsService implements SqsService {
     private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a stop waits for the store to write what it was sent before it (a backlog of seconds under load). */
+    private static final Duration STORE_DRAIN_TIMEOUT = Duration.ofSeconds(60);
     /**
      * ElasticMQ's SQL store reaches its database through scalikejdbc's one global connection pool, so one process
      * can hold one embedded ElasticMQ at a time: this is the store of the running one, if any.
@@ -59,10 +62,26 @@ final class EmbeddedSqsService implements SqsService {
     private static final AtomicReference<Path> RUNNING_STORE = new AtomicReference<>();
 
     /** One running ElasticMQ: its actors (message store and queue manager) and its HTTP server. */
-    private record Running(ActorSystem actors, SQSRestServer server) {
+    private record Running(ActorSystem actors, ActorRef store, SQSRestServer server) {
+        /**
+         * Stops taking requests, lets the store write what its mailbox still holds (under load ElasticMQ's queues run
+         * seconds ahead of their H2 store: stopping the actors at once would drop those writes, a message moved to a
+         * dead-letter queue among them), then stops the actors.
+         */
         void stop() {
             if (server != null) {
                 server.stopAndWait();
+            }
+            if (store != null) {
+                try {
+                    Patterns.gracefulStop(store, STORE_DRAIN_TIMEOUT).toCompletableFuture()
+                            .get(STORE_DRAIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    LoggerFactory.getLogger(EmbeddedSqsService.class).warn("ElasticMQ's store did not finish its writes: {}",
+                            e.toString());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             actors.terminate();
             try {
@@ -120,9 +139,9 @@ final class EmbeddedSqsService implements SqsService {
                 ConnectionPool$.MODULE$.singleton$default$5(url, "", "", ConnectionPool$.MODULE$.singleton$default$4()));
         ActorSystem actors = ActorSystem.create("elasticmq-" + port);
         SQSRestServer server = null;
+        ActorRef store = actors.actorOf(Props.create(SqlQueuePersistenceActor.class,
+                () -> new SqlQueuePersistenceActor(storage, List$.MODULE$.empty())));
         try {
-            ActorRef store = actors.actorOf(Props.create(SqlQueuePersistenceActor.class,
-                    () -> new SqlQueuePersistenceActor(storage, List$.MODULE$.empty())));
             ActorRef manager = actors.actorOf(Props.create(QueueManagerActor.class,
                     () -> new QueueManagerActor(new NowProvider(), StrictSQSLimits$.MODULE$, Option.apply(store))));
             Patterns.ask(store, new QueueEvent.Restore(manager), RESTORE_TIMEOUT).toCompletableFuture()
@@ -137,9 +156,9 @@ final class EmbeddedSqsService implements SqsService {
                     .withAWSAccountId(LocalAws.ACCOUNT_ID)
                     .start();
             server.waitUntilStarted();
-            return new Running(actors, server);
+            return new Running(actors, store, server);
         } catch (Exception e) {
-            new Running(actors, server).stop();
+            new Running(actors, store, server).stop();
             if (e instanceof RuntimeException runtime) {
                 throw runtime;
             }
