@@ -7,6 +7,8 @@ import dev.nostrcache.infra.config.ConfigLoader;
 import dev.nostrcache.infra.primal.PrimalKinds;
 import dev.nostrcache.infra.queue.OutboundEvent;
 import dev.nostrcache.infra.testing.SocialScenario;
+import dev.nostrcache.core.testing.TestKeys;
+import dev.nostrcache.worker.testing.TestRelay;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,11 +36,16 @@ class PrimalClientTest {
     private static final AtomicInteger SUBS = new AtomicInteger();
     private static LocalStack stack;
     private static SocialScenario s;
+    /** Holds the one profile the cache lacks: a page naming its pubkey gets it from here. */
+    private static TestRelay upstream;
+    private static Event upstreamProfile;
 
     @BeforeAll
     static void start() throws Exception {
+        upstreamProfile = TestKeys.signer(70).sign(1_700_000_000L, 0, List.of(), "{\"name\":\"only upstream\"}");
+        upstream = TestRelay.serving(List.of(upstreamProfile.toJson()));
         Path dir = Files.createTempDirectory("primal-test");
-        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"avatar_cache\": false, "
+        Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [\"" + upstream.url() + "\"], \"avatar_cache\": false, "
                 + "\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0}");
         stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE);
         s = new SocialScenario();
@@ -52,6 +59,7 @@ class PrimalClientTest {
     @AfterAll
     static void stop() throws Exception {
         stack.close();
+        upstream.close();
     }
 
     /** Sends one cache request and returns the objects of its EVENTs, checking the envelope on the way. */
@@ -151,6 +159,36 @@ class PrimalClientTest {
                     .get("content").asString()).get("count").asLong()).isEqualTo(1);
             assertThat(idsOfKind(ask(client, "events", params("event_ids", List.of(s.n1.id()), "extended_response", true,
                     "user_pubkey", viewer)), 1)).containsExactly(s.n1.id());
+        }
+    }
+
+    /**
+     * A profile the cache lacks is asked of the upstream relays while the answer waits (the web client's start-up asks
+     * for ten fixed accounts and breaks on any missing one), answered, and stored through the ingest queue; a pubkey
+     * no relay has is not asked again at once.
+     */
+    @Test
+    void profilesTheCacheLacksAreLookedUpUpstreamAnsweredAndStored() throws Exception {
+        String nowhere = TestKeys.signer(71).pubkey();
+        String params = "{\"pubkeys\":[\"" + upstreamProfile.pubkey() + "\",\"" + nowhere + "\"]}";
+        try (RelayClient client = new RelayClient(stack.gatewayUrl())) {
+            int before = upstream.connections();
+            List<JsonNode> answer = ask(client, "user_infos", JSON.readTree(params));
+            assertThat(idsOfKind(answer, 0)).containsExactly(upstreamProfile.id());
+            assertThat(upstream.connections()).as("one question for both").isEqualTo(before + 1);
+            assertThat(stack.awaitDrained(Duration.ofSeconds(30))).isTrue();
+            try (var c = stack.dataSource().getConnection();
+                 var ps = c.prepareStatement("SELECT count(*) FROM profiles WHERE pubkey = decode(?, 'hex')")) {
+                ps.setString(1, upstreamProfile.pubkey());
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as("stored through the ingest queue").isEqualTo(1);
+                }
+            }
+            assertThat(idsOfKind(ask(client, "user_profile", params("pubkey", nowhere)), 0)).isEmpty();
+            assertThat(idsOfKind(ask(client, "user_infos", JSON.readTree(params)), 0)).containsExactly(upstreamProfile.id());
+            assertThat(upstream.connections()).as("stored now, and the missing one remembered as missing")
+                    .isEqualTo(before + 1);
         }
     }
 

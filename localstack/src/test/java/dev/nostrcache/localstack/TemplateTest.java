@@ -376,6 +376,8 @@ class TemplateTest {
         readers.put("HTTP_API_URL", Set.of("wsDefault"));
         readers.put("CLIENT_MESSAGES_PER_SECOND", Set.of("wsDefault"));
         readers.put("CLIENT_MESSAGE_BURST", Set.of("wsDefault"));
+        readers.put("PROFILE_LOOKUP_MS", Set.of("wsDefault"));
+        readers.put("HOME_LATEST_OF", Set.of("wsDefault"));
         // Only where the template does not use a secret (the local runtime, LocalStack users), or set locally.
         Set<String> localOnly = Set.of("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD", "MANAGEMENT_API_ENDPOINT",
                 // set by Lambda itself: the metrics go out as EMF log lines there

@@ -6,6 +6,7 @@ import dev.nostrcache.core.Limits;
 import dev.nostrcache.infra.config.CacheConfig;
 import dev.nostrcache.infra.primal.PrimalApi;
 import dev.nostrcache.infra.primal.PrimalRequests;
+import dev.nostrcache.infra.net.UpstreamQuery;
 import dev.nostrcache.infra.query.EventQueries;
 import dev.nostrcache.infra.queue.EventSubmitter;
 import dev.nostrcache.infra.storage.EventRepository;
@@ -20,6 +21,7 @@ import org.springframework.core.env.Environment;
 
 import javax.sql.DataSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -41,14 +43,18 @@ public class RelayFunctions {
     }
 
     /**
-     * Primal's cache API. Its default relays are the upstream relays; profile pictures in its media metadata link
+     * Primal's cache API. Its default relays are the upstream relays, which it also asks for the profiles an answer
+     * names that the cache lacks (within {@code profile_lookup_ms}); profile pictures in its media metadata link
      * to {@code HTTP_API_URL}{@code profile-pic/...} (none when unset).
      */
     @Bean
     PrimalApi primalApi(DataSource dataSource, EventSubmitter submitter, Clock clock, CacheConfig config, Environment env) {
         String httpApi = env.getProperty("HTTP_API_URL", "");
+        UpstreamQuery profileLookup = config.profileLookupMs() == 0 ? null
+                : new UpstreamQuery(config.upstreamRelays(), Duration.ofMillis(config.profileLookupMs()));
         return new PrimalApi(dataSource, submitter, config.upstreamRelays(),
-                httpApi.isBlank() ? null : (httpApi.endsWith("/") ? httpApi : httpApi + "/"), clock);
+                httpApi.isBlank() ? null : (httpApi.endsWith("/") ? httpApi : httpApi + "/"), clock, profileLookup,
+                config.homeLatestOf());
     }
 
     @Bean

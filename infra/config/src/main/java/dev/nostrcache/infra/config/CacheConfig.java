@@ -52,6 +52,9 @@ import java.util.List;
  * @param outageRetrySeconds   AWS: how long a message waits on its queue while the database is away (doubled per retry)
  * @param clientMessagesPerSecond  WebSocket messages per second a client connection may send in the long run
  * @param clientMessageBurst   WebSocket messages a client connection may send at once
+ * @param profileLookupMs      Primal API: how long an answer waits for the upstream relays' profiles (0: none)
+ * @param homeLatestOf         Primal API: hex pubkey whose follows "Latest" shows a viewer without a stored contact
+ *                             list; null: the most-followed accounts
  */
 public record CacheConfig(
         String listenAddr,
@@ -91,7 +94,9 @@ public record CacheConfig(
         int avatarObjectExpirationDays,
         int outageRetrySeconds,
         int clientMessagesPerSecond,
-        int clientMessageBurst) {
+        int clientMessageBurst,
+        int profileLookupMs,
+        String homeLatestOf) {
 
     public CacheConfig {
         blockedSourceIps = List.copyOf(blockedSourceIps);

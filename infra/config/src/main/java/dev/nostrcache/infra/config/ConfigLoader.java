@@ -190,7 +190,9 @@ public final class ConfigLoader {
                 (int) c.get(Setting.AVATAR_OBJECT_EXPIRATION_DAYS),
                 (int) c.get(Setting.OUTAGE_RETRY_SECONDS),
                 (int) c.get(Setting.CLIENT_MESSAGES_PER_SECOND),
-                (int) c.get(Setting.CLIENT_MESSAGE_BURST));
+                (int) c.get(Setting.CLIENT_MESSAGE_BURST),
+                (int) c.get(Setting.PROFILE_LOOKUP_MS),
+                (String) c.get(Setting.HOME_LATEST_OF));
     }
 
 }

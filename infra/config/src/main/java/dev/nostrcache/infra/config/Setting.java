@@ -1,5 +1,7 @@
 package dev.nostrcache.infra.config;
 
+import dev.nostrcache.core.nip.Nip19;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -124,6 +126,12 @@ public enum Setting {
     CLIENT_MESSAGE_BURST("client_message_burst", Type.INT, Scope.BOTH, "500", 1, 1000000, List.of(),
             "ClientMessageBurst",
             "WebSocket messages one client connection may send at once before `client_messages_per_second` applies (a client's page load) (AWS: `ClientMessageBurst`)"),
+    PROFILE_LOOKUP_MS("profile_lookup_ms", Type.INT, Scope.BOTH, "1500", 0, 10000, List.of(),
+            "ProfileLookupMs",
+            "Primal API: how long an answer waits for `upstream_relays` to send the profiles it names that the cache lacks (found ones are answered and stored through the ingest queue; a pubkey found nowhere is not asked again for 10 minutes); 0 asks nobody (AWS: `ProfileLookupMs`)"),
+    HOME_LATEST_OF("home_latest_of", Type.PUBKEY, Scope.BOTH, "", 0, 0, List.of(),
+            "HomeLatestOf",
+            "Primal API: whose follows the home page's \"Latest\" shows to a visitor the cache has no contact list for (logged out, Primal's web client asks for the follows of Primal's own account): a pubkey, hex or npub; empty: the 100 most-followed accounts the cache holds (AWS: `HomeLatestOf`)"),
     OUTAGE_RETRY_SECONDS("outage_retry_seconds", Type.INT, Scope.AWS, "30", 1, 900, List.of(),
             null,
             "while the database is away, an ingest message waits on its queue this long, doubled per retry up to SQS's 15 minutes (no receive is counted, so an outage never dead-letters events)");
@@ -147,7 +155,7 @@ public enum Setting {
     }
 
     /** How a value is read and checked; every refusal names the key. */
-    public enum Type { SECRET, INT, BOOL, LIST, RELAYS, KINDS, PATH, ADDRESS, JDBC_URL, STACK_NAME, HTTP_URL, CHOICE }
+    public enum Type { SECRET, INT, BOOL, LIST, RELAYS, KINDS, PATH, ADDRESS, JDBC_URL, STACK_NAME, HTTP_URL, CHOICE, PUBKEY }
 
     private final String key;
     private final Type type;
@@ -234,7 +242,7 @@ public enum Setting {
 
     /**
      * Reads {@code value} (text as in the file or the environment; lists comma-separated): an Integer, Boolean,
-     * String, {@code List<String>}, {@code List<Integer>} or URI by its type, null for an empty optional value.
+     * String (a pubkey in hex for {@link Type#PUBKEY}), {@code List<String>}, {@code List<Integer>} or URI by its type, null for an empty optional value.
      *
      * @throws ConfigException naming the key, when the value does not fit
      */
@@ -282,6 +290,16 @@ public enum Setting {
                             + " starting with a letter; got \"" + value + "\"");
                 }
                 yield value;
+            }
+            case PUBKEY -> {
+                if (value == null || value.isBlank()) {
+                    yield null;
+                }
+                String hex = Nip19.pubkeyFrom(value.strip());
+                if (hex == null) {
+                    throw refused("expected a pubkey (64 hex characters or an npub), got \"" + value + "\"");
+                }
+                yield hex;
             }
             case CHOICE -> {
                 if (!choices.contains(value.strip())) {

@@ -119,6 +119,18 @@ class ConfigLoaderTest {
                 .hasMessageContaining("client_message_burst");
     }
 
+    /** {@code home_latest_of} takes a pubkey as hex or npub and holds it as hex; anything else names the key. */
+    @Test
+    void aPubkeySettingTakesHexOrNpub() {
+        String hex = "3bf0c63fcb93463407af97a5e5ee64fa883d107ef9e558472c4eb9aaaefa459d";
+        String npub = "npub180cvv07tjdrrgpa0j7j7tmnyl2yr6yr7l8j4s3evf6u64th6gkwsyjh6w6";
+        assertThat(ConfigLoader.load(List.of(), Map.of(), dir).homeLatestOf()).isNull();
+        assertThat(ConfigLoader.load(List.of(), Map.of("NOSTR_CACHE_HOME_LATEST_OF", npub), dir).homeLatestOf()).isEqualTo(hex);
+        assertThat(ConfigLoader.load(List.of(), Map.of("NOSTR_CACHE_HOME_LATEST_OF", hex), dir).homeLatestOf()).isEqualTo(hex);
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("NOSTR_CACHE_HOME_LATEST_OF", "npub1nope"), dir))
+                .hasMessageContaining("'home_latest_of'").hasMessageContaining("npub1nope");
+    }
+
     @Test
     void theAdminTokenIsReadButNeverPrinted() throws IOException {
         assertThat(ConfigLoader.load(List.of(), Map.of(), dir).adminToken()).as("no token: purges refused").isNull();

@@ -20,16 +20,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One-shot questions to the upstream relays, for a replaceable event the database does not have yet (a profile
- * before the worker has seen it, a contact list for a follows job). Every relay is asked at once; each answer is
+ * One-shot questions to the upstream relays, for replaceable events the database does not have yet (a profile
+ * before the worker has seen it, a contact list for a follows job, the profiles a Primal page names). Every relay is asked at once; each answer is
  * parsed and its signature verified; the newest by NIP-01's replacement rule wins, whichever relay sent it, within
  * one deadline for all of them. A relay that fails or stays silent only costs its share of the deadline.
  */
@@ -59,15 +62,24 @@ public final class UpstreamQuery {
 
     /** The newest valid event of {@code kind} (replaceable) by {@code pubkey} that any relay has. */
     public Optional<Found> newestReplaceable(String pubkey, int kind) {
-        if (relays.isEmpty()) {
-            return Optional.empty();
+        return Optional.ofNullable(newestReplaceables(Set.of(pubkey), kind).get(pubkey));
+    }
+
+    /**
+     * The newest valid event of {@code kind} (replaceable) of each of {@code pubkeys} that any relay has, asked in
+     * one request per relay; pubkeys no relay answered for within the deadline are absent from the map.
+     */
+    public Map<String, Found> newestReplaceables(Set<String> pubkeys, int kind) {
+        if (relays.isEmpty() || pubkeys.isEmpty()) {
+            return Map.of();
         }
-        String request = "[\"REQ\",\"q\",{\"authors\":[\"" + pubkey + "\"],\"kinds\":[" + kind + "],\"limit\":1}]";
+        String request = "[\"REQ\",\"q\",{\"authors\":" + JSON.writeValueAsString(pubkeys) + ",\"kinds\":[" + kind
+                + "],\"limit\":" + pubkeys.size() + "}]";
         CountDownLatch finished = new CountDownLatch(relays.size());
         List<Found> found = Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<WebSocket>> sockets = new ArrayList<>();
         for (String relay : relays) {
-            Listener listener = new Listener(relay, pubkey, kind, found, finished);
+            Listener listener = new Listener(relay, pubkeys, kind, found, finished);
             CompletableFuture<WebSocket> socket = http.newWebSocketBuilder().connectTimeout(deadline)
                     .buildAsync(URI.create(relay), listener);
             socket.whenComplete((ws, error) -> {
@@ -89,30 +101,29 @@ public final class UpstreamQuery {
             socket.cancel(true);
             socket.thenAccept(WebSocket::abort);
         }
+        Map<String, Found> newest = new HashMap<>();
         synchronized (found) {
-            Found best = null;
             for (Found f : found) {
-                if (best == null || ReplacementKey.supersedes(f.event(), best.event())) {
-                    best = f;
-                }
+                newest.merge(f.event().pubkey(), f,
+                        (a, b) -> ReplacementKey.supersedes(b.event(), a.event()) ? b : a);
             }
-            return Optional.ofNullable(best);
         }
+        return newest;
     }
 
     /** Collects one relay's answer until its EOSE, CLOSED, an error or the close of the socket. */
     private final class Listener implements WebSocket.Listener {
         private final String relay;
-        private final String pubkey;
+        private final Set<String> pubkeys;
         private final int kind;
         private final List<Found> found;
         private final CountDownLatch finished;
         private final StringBuilder partial = new StringBuilder();
         private boolean done;
 
-        Listener(String relay, String pubkey, int kind, List<Found> found, CountDownLatch finished) {
+        Listener(String relay, Set<String> pubkeys, int kind, List<Found> found, CountDownLatch finished) {
             this.relay = relay;
-            this.pubkey = pubkey;
+            this.pubkeys = pubkeys;
             this.kind = kind;
             this.found = found;
             this.finished = finished;
@@ -164,7 +175,7 @@ public final class UpstreamQuery {
                 String json = node.get(2).toString();
                 try {
                     Event event = parser.parse(json);
-                    if (event.pubkey().equals(pubkey) && event.kind() == kind) {
+                    if (pubkeys.contains(event.pubkey()) && event.kind() == kind) {
                         verifier.verify(event);
                         found.add(new Found(event, json, relay));
                     }

@@ -35,12 +35,17 @@ final class Bundle {
     private final PrimalQueries queries;
     private final DataSource dataSource;
     private final String mediaBaseUrl;
+    private final MissingProfiles missing;
 
-    /** @param mediaBaseUrl the HTTP API's base URL for avatar links, or null to send no media metadata */
-    Bundle(PrimalQueries queries, DataSource dataSource, String mediaBaseUrl) {
+    /**
+     * @param mediaBaseUrl the HTTP API's base URL for avatar links, or null to send no media metadata
+     * @param missing      where profiles the cache lacks are looked for
+     */
+    Bundle(PrimalQueries queries, DataSource dataSource, String mediaBaseUrl, MissingProfiles missing) {
         this.queries = queries;
         this.dataSource = dataSource;
         this.mediaBaseUrl = mediaBaseUrl;
+        this.missing = missing;
     }
 
     /** Adds the bundle of {@code events} (in their order) with its range ({@code orderBy} names the sort). */
@@ -83,7 +88,7 @@ final class Bundle {
 
     /** Kind 0s of {@code pubkeys} that have one, each with the media metadata of its picture. */
     void profiles(Answer answer, Collection<String> pubkeys) throws SQLException {
-        Map<String, Row> profiles = queries.profiles(pubkeys);
+        Map<String, Row> profiles = profileRows(pubkeys);
         for (Row profile : profiles.values()) {
             answer.event(profile.id(), profile.json());
         }
@@ -94,7 +99,7 @@ final class Bundle {
     Map<String, List<String>> profileObjects(Collection<String> pubkeys) throws SQLException {
         Map<String, List<String>> out = new LinkedHashMap<>();
         pubkeys.forEach(pk -> out.put(pk, new ArrayList<>()));
-        Map<String, Row> profiles = queries.profiles(pubkeys);
+        Map<String, Row> profiles = profileRows(pubkeys);
         profiles.forEach((pk, row) -> out.get(pk).add(row.json()));
         Answer media = new Answer();
         media(media, profiles.values());
@@ -104,6 +109,17 @@ final class Bundle {
                     .ifPresent(r -> out.get(r.pubkey()).add(object));
         }
         return out;
+    }
+
+    /** The stored kind 0s of {@code pubkeys}, and for those the cache lacks, what the upstream relays sent in time. */
+    private Map<String, Row> profileRows(Collection<String> pubkeys) throws SQLException {
+        Map<String, Row> profiles = queries.profiles(pubkeys);
+        if (profiles.size() < pubkeys.size()) {
+            List<String> absent = pubkeys.stream().filter(pk -> !profiles.containsKey(pk)).toList();
+            missing.fetch(absent).forEach((pk, found) -> profiles.put(pk, new Row(found.event().id(), pk, 0,
+                    found.event().createdAt(), found.json(), null, null)));
+        }
+        return profiles;
     }
 
     void stats(Answer answer, Collection<String> ids) throws SQLException {
@@ -154,17 +170,24 @@ final class Bundle {
 
     /** The closing range: since/until of the page (by created_at), the sort, and the ids in order. */
     static void range(Answer answer, List<Row> events, String orderBy) {
+        range(answer, events.isEmpty() ? null : events.stream().mapToLong(Row::createdAt).min().orElseThrow(),
+                events.isEmpty() ? null : events.stream().mapToLong(Row::createdAt).max().orElseThrow(), orderBy,
+                events.stream().map(Row::id).toList());
+    }
+
+    /** A {@code 10000113} range: {@code since}/{@code until} (null on an empty page) of {@code orderBy}, the elements. */
+    static void range(Answer answer, Long since, Long until, String orderBy, List<String> elements) {
         ObjectNode content = JSON.createObjectNode();
-        if (events.isEmpty()) {
+        if (since == null) {
             content.putNull("since");
             content.putNull("until");
         } else {
-            content.put("since", events.stream().mapToLong(Row::createdAt).min().orElseThrow());
-            content.put("until", events.stream().mapToLong(Row::createdAt).max().orElseThrow());
+            content.put("since", since);
+            content.put("until", until);
         }
         content.put("order_by", orderBy);
-        ArrayNode elements = content.putArray("elements");
-        events.forEach(r -> elements.add(r.id()));
+        ArrayNode list = content.putArray("elements");
+        elements.forEach(list::add);
         answer.synthetic(PrimalKinds.RANGE, content.toString());
     }
 

@@ -15,6 +15,7 @@ import dev.nostrcache.infra.primal.PrimalQueries.Authors;
 import dev.nostrcache.infra.primal.PrimalQueries.Replies;
 import dev.nostrcache.infra.primal.PrimalQueries.Row;
 import dev.nostrcache.infra.queue.EventSubmitter;
+import dev.nostrcache.infra.net.UpstreamQuery;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -83,6 +84,10 @@ public final class PrimalApi {
     private static final int RECOMMENDED_READS = 10;
     private static final int READS_TOPICS = 20;
     private static final int FEATURED_AUTHORS = 20;
+    /** Handler announcements looked at for the feed marketplace, newest first. */
+    private static final int MAX_DVM_FEEDS = 100;
+    /** NIP-90's content-discovery job kind: a DVM that answers it is a feed. */
+    private static final String CONTENT_DISCOVERY = "5300";
 
     private final DataSource dataSource;
     private final PrimalQueries queries;
@@ -94,12 +99,26 @@ public final class PrimalApi {
     private final EventParser parser = new EventParser(Limits.DEFAULTS);
     private final Map<String, Op> ops = new LinkedHashMap<>();
     private final HotCache hot;
+    private final String homeLatestOf;
 
+    /** An API that looks up nothing upstream and shows the most-followed accounts as "Latest" to unknown viewers. */
     public PrimalApi(DataSource dataSource, EventSubmitter submitter, List<String> defaultRelays, String mediaBaseUrl,
                      Clock clock) {
+        this(dataSource, submitter, defaultRelays, mediaBaseUrl, clock, null, null);
+    }
+
+    /**
+     * @param profileLookup the upstream relays asked for profiles an answer names that the cache lacks, with the
+     *                      deadline an answer waits for them; null asks nobody
+     * @param homeLatestOf  hex pubkey whose follows "Latest" shows a viewer without a stored contact list; null: the
+     *                      most-followed accounts
+     */
+    public PrimalApi(DataSource dataSource, EventSubmitter submitter, List<String> defaultRelays, String mediaBaseUrl,
+                     Clock clock, UpstreamQuery profileLookup, String homeLatestOf) {
         this.dataSource = dataSource;
         this.queries = new PrimalQueries(dataSource);
-        this.bundle = new Bundle(queries, dataSource, mediaBaseUrl);
+        this.bundle = new Bundle(queries, dataSource, mediaBaseUrl, new MissingProfiles(profileLookup, submitter, clock));
+        this.homeLatestOf = homeLatestOf;
         this.submitter = submitter;
         this.defaultRelays = List.copyOf(defaultRelays);
         this.clock = clock;
@@ -170,6 +189,7 @@ public final class PrimalApi {
         ops.put("explore_topics", this::exploreTopics);
         // The reads page's sidebar and recommendations, from the stored articles.
         ops.put("get_recommended_reads", this::recommendedReads);
+        ops.put("long_form_content_feed", this::longFormFeed);
         ops.put("get_reads_topics", p -> new Answer().synthetic(PrimalKinds.READS_TOPICS,
                 JSON.writeValueAsString(List.copyOf(queries.hashtags(LONG_FORM, 0, READS_TOPICS).keySet()))));
         ops.put("get_featured_authors", p -> new Answer().synthetic(PrimalKinds.FEATURED_AUTHORS,
@@ -193,9 +213,11 @@ public final class PrimalApi {
         ops.put("user_zaps_sent", this::userZapsSent);
         ops.put("explore_zaps", this::exploreZaps);
         ops.put("scored_users_24h", this::scoredUsers);
+        ops.put("explore_people", this::explorePeople);
+        ops.put("get_featured_dvm_feeds", this::featuredDvmFeeds);
         ops.put("explore_media", p -> {
             Answer answer = new Answer();
-            bundle.add(answer, queries.mediaNotes(p.page(), p.limit(20, 100), p.now()), p.hex("user_pubkey"), "created_at",
+            bundle.add(answer, queries.mediaNotes(null, p.page(), p.limit(20, 100), p.now()), p.hex("user_pubkey"), "created_at",
                     p.now());
             return answer;
         });
@@ -327,6 +349,7 @@ public final class PrimalApi {
             case "authored" -> queries.feed(Authors.AUTHOR, pubkey, kinds,
                     includeReplies ? Replies.INCLUDE : Replies.EXCLUDE, page, limit, p.now());
             case "replies" -> queries.feed(Authors.AUTHOR, pubkey, List.of(1), Replies.ONLY, page, limit, p.now());
+            case "user_media_thumbnails" -> queries.mediaNotes(pubkey, page, limit, p.now());
             case "most-followed" -> queries.feed(Authors.MOST_FOLLOWED, null, kinds,
                     includeReplies ? Replies.INCLUDE : Replies.EXCLUDE, page, limit, p.now());
             default -> throw new PrimalException("unsupported notes: " + notes);
@@ -358,9 +381,16 @@ public final class PrimalApi {
                     throw new PrimalException("the latest feed needs user_pubkey");
                 }
                 // Logged out, Primal's client asks for the follows of Primal's own account, which a self-hosted cache
-                // does not hold: a viewer without a stored contact list gets the most-followed accounts instead.
-                yield feedOf(p, viewer, queries.followsAnyone(viewer) ? "follows" : "most-followed",
-                        spec.path("include_replies").asBoolean(false));
+                // does not hold: a viewer without a stored contact list gets the configured account's follows, or
+                // the most-followed accounts.
+                boolean replies = spec.path("include_replies").asBoolean(false);
+                if (queries.followsAnyone(viewer)) {
+                    yield feedOf(p, viewer, "follows", replies);
+                }
+                if (homeLatestOf != null && queries.followsAnyone(homeLatestOf)) {
+                    yield feedOf(p, homeLatestOf, "follows", replies);
+                }
+                yield feedOf(p, viewer, "most-followed", replies);
             }
             case "feed" -> {
                 String pubkey = spec.path("pubkey").asString("");
@@ -383,11 +413,53 @@ public final class PrimalApi {
         };
     }
 
+    /**
+     * Articles: a profile's ({@code pubkey}, {@code notes} {@code authored} or {@code follows}), the viewer's follows'
+     * ({@code scope: follows}), or everyone's; newest first.
+     */
     private Answer reads(Params p, String viewer, JsonNode spec) throws PrimalException, SQLException {
         int limit = p.limit(20, 1000);
-        boolean follows = "follows".equals(spec.path("scope").asString("")) && viewer != null;
-        List<Row> rows = queries.feed(follows ? Authors.FOLLOWS_OF : Authors.ANYONE, viewer, List.of(30023),
-                Replies.INCLUDE, p.page(), limit, p.now());
+        String pubkey = spec.path("pubkey").asString("");
+        Authors authors;
+        String of;
+        if (!pubkey.isEmpty()) {
+            if (!Hex.isLowerHex(pubkey, 64)) {
+                throw new PrimalException("invalid pubkey");
+            }
+            authors = spec.path("notes").asString("authored").equals("follows") ? Authors.FOLLOWS_OF : Authors.AUTHOR;
+            of = pubkey;
+        } else if ("follows".equals(spec.path("scope").asString("")) && viewer != null) {
+            authors = Authors.FOLLOWS_OF;
+            of = viewer;
+        } else {
+            authors = Authors.ANYONE;
+            of = null;
+        }
+        List<Row> rows = queries.feed(authors, of, List.of(LONG_FORM), Replies.INCLUDE, p.page(), limit, p.now());
+        Answer answer = new Answer();
+        bundle.add(answer, rows, viewer, "created_at", p.now());
+        return answer;
+    }
+
+    /**
+     * Articles by {@code pubkey} ({@code notes} {@code authored}, the default) or by its follows ({@code follows}), or
+     * by anyone without a pubkey, newest first (an article page's "more from this author").
+     */
+    private Answer longFormFeed(Params p) throws PrimalException, SQLException {
+        String pubkey = p.hex("pubkey");
+        String viewer = p.hex("user_pubkey");
+        Authors authors = switch (p.string("notes", "authored")) {
+            case "authored" -> pubkey == null ? Authors.ANYONE : Authors.AUTHOR;
+            case "follows" -> {
+                if (pubkey == null) {
+                    throw new PrimalException("missing pubkey");
+                }
+                yield Authors.FOLLOWS_OF;
+            }
+            default -> throw new PrimalException("unsupported notes: " + p.string("notes", ""));
+        };
+        List<Row> rows = queries.feed(authors, pubkey, List.of(LONG_FORM), Replies.INCLUDE, p.page(),
+                p.limit(20, 1000), p.now());
         Answer answer = new Answer();
         bundle.add(answer, rows, viewer, "created_at", p.now());
         return answer;
@@ -406,32 +478,38 @@ public final class PrimalApi {
      * the family's wider windows, then to the newest notes, so a quiet self-hosted cache still opens on notes.
      */
     private Answer ranked(Params p, String selector, String orderBy) throws PrimalException, SQLException {
-        int limit = p.cappedLimit(20, 100);
-        int offset = (int) Math.max(0, p.number("offset", 0));
-        List<Row> rows = List.of();
-        for (String window : offset == 0 ? TrendingScores.widening(selector) : List.of(selector)) {
-            rows = queries.ranked(window, limit, offset, p.now());
-            if (!rows.isEmpty()) {
-                break;
-            }
-        }
-        String order = orderBy;
-        if (rows.isEmpty() && offset == 0) {
-            rows = queries.feed(Authors.ANYONE, null, List.of(1), Replies.EXCLUDE, p.page(), limit, p.now());
-            order = "created_at";
-        }
+        Ranking ranking = widened(p, selector, orderBy, p.cappedLimit(20, 100), (int) Math.max(0, p.number("offset", 0)));
         Answer answer = new Answer();
-        bundle.add(answer, rows, p.hex("user_pubkey"), order, p.now());
+        bundle.add(answer, ranking.rows(), p.hex("user_pubkey"), ranking.orderBy(), p.now());
         return answer;
     }
 
-    /** {@code scored}: a precomputed list, sent as kinds 0, 1, 10000107, 10000119 like Primal's (no stats, no range). */
+    /** A ranking's rows and what they are ordered by ({@code created_at} once it fell back to the newest notes). */
+    private record Ranking(List<Row> rows, String orderBy) {
+    }
+
+    private Ranking widened(Params p, String selector, String orderBy, int limit, int offset)
+            throws PrimalException, SQLException {
+        for (String window : offset == 0 ? TrendingScores.widening(selector) : List.of(selector)) {
+            List<Row> rows = queries.ranked(window, limit, offset, p.now());
+            if (!rows.isEmpty()) {
+                return new Ranking(rows, orderBy);
+            }
+        }
+        if (offset == 0) {
+            return new Ranking(queries.feed(Authors.ANYONE, null, List.of(1), Replies.EXCLUDE, p.page(), limit, p.now()),
+                    "created_at");
+        }
+        return new Ranking(List.of(), orderBy);
+    }
+
     private Answer scored(Params p) throws PrimalException, SQLException {
         String selector = p.requiredString("selector");
         if (!TrendingScores.SELECTORS.contains(selector)) {
             throw new PrimalException("unknown selector: " + selector);
         }
-        List<Row> rows = queries.ranked(selector, 100, 0, p.now());
+        // The home page's sidebar: widened like the feeds, so a quiet last few hours do not leave it empty.
+        List<Row> rows = widened(p, selector, "score", 100, 0).rows();
         Answer full = new Answer();
         bundle.addWithoutRange(full, rows, null, p.now());
         Answer answer = new Answer();
@@ -678,6 +756,64 @@ public final class PrimalApi {
         return answer.synthetic(PrimalKinds.USER_SCORES, content.toString());
     }
 
+    /**
+     * Explore's "people": the accounts that gained most followers in the last day ({@code since}/{@code until} a range
+     * of gains), measured against the hourly follower snapshots; while no snapshot shows a gain (a new cache), the
+     * most-followed accounts with a gain of 0. Profiles, {@code 10000157} {@code {pubkey: {increase, ratio, count}}},
+     * follower counts and a range ordered by {@code increase}.
+     */
+    private Answer explorePeople(Params p) throws PrimalException, SQLException {
+        int limit = p.cappedLimit(20, 50);
+        int offset = (int) Math.max(0, p.number("offset", 0));
+        List<PrimalQueries.FollowerIncrease> people = queries.followerIncreases(p.now() - 86_400, p.number("since", 0),
+                p.number("until", Long.MAX_VALUE), limit, offset);
+        if (people.isEmpty() && !p.has("since") && !p.has("until")) {
+            people = queries.mostFollowed(limit, offset);
+        }
+        List<String> pubkeys = people.stream().map(PrimalQueries.FollowerIncrease::pubkey).toList();
+        Answer answer = new Answer();
+        bundle.profiles(answer, pubkeys);
+        ObjectNode increases = JSON.createObjectNode();
+        for (PrimalQueries.FollowerIncrease f : people) {
+            increases.putObject(f.pubkey()).put("increase", f.increase())
+                    .put("ratio", f.before() == 0 ? 0.0 : (double) f.increase() / f.before()).put("count", f.count());
+        }
+        answer.synthetic(PrimalKinds.USER_FOLLOWER_INCREASE, increases.toString());
+        bundle.followerCounts(answer, pubkeys);
+        Bundle.range(answer, people.isEmpty() ? null : people.getLast().increase(),
+                people.isEmpty() ? null : people.getFirst().increase(), "increase", pubkeys);
+        return answer;
+    }
+
+    /**
+     * The explore page's feed marketplace: the NIP-89 handler announcements (kind 31990) the cache holds of
+     * content-discovery DVMs (those naming kind 5300), newest first, with their authors' profiles. Primal features a
+     * curated list; a cache that does not ingest kind 31990 answers none (the client shows an empty marketplace).
+     */
+    private Answer featuredDvmFeeds(Params p) throws PrimalException, SQLException {
+        p.hex("user_pubkey");
+        Answer answer = new Answer();
+        Set<String> authors = new LinkedHashSet<>();
+        for (Row handler : queries.feed(Authors.ANYONE, null, List.of(PrimalKinds.DVM_HANDLER), Replies.INCLUDE,
+                new Params.Page(0, p.now(), 0), MAX_DVM_FEEDS, p.now())) {
+            if (tagged(handler.json(), "k", CONTENT_DISCOVERY)) {
+                answer.event(handler.id(), handler.json());
+                authors.add(handler.pubkey());
+            }
+        }
+        bundle.profiles(answer, authors);
+        return answer;
+    }
+
+    private static boolean tagged(String json, String name, String value) {
+        for (JsonNode tag : JSON.readTree(json).path("tags").values()) {
+            if (tag.size() >= 2 && name.equals(tag.get(0).asString()) && value.equals(tag.get(1).asString())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Answer eventZaps(Params p) throws PrimalException, SQLException {
         String eventId = p.requiredHex("event_id");
         int limit = p.limit(20, 1000);
@@ -743,18 +879,9 @@ public final class PrimalApi {
         }
         bundle.profiles(answer, people);
         bundle.followerCounts(answer, people);
-        ObjectNode range = JSON.createObjectNode();
-        if (zaps.isEmpty()) {
-            range.putNull("since");
-            range.putNull("until");
-        } else {
-            range.put("since", rangeValue.applyAsLong(zaps.getLast()));
-            range.put("until", rangeValue.applyAsLong(zaps.getFirst()));
-        }
-        range.put("order_by", orderBy);
-        ArrayNode elements = range.putArray("elements");
-        zaps.forEach(z -> elements.add(z.receiptId()));
-        answer.synthetic(PrimalKinds.RANGE, range.toString());
+        Bundle.range(answer, zaps.isEmpty() ? null : rangeValue.applyAsLong(zaps.getLast()),
+                zaps.isEmpty() ? null : rangeValue.applyAsLong(zaps.getFirst()), orderBy,
+                zaps.stream().map(PrimalQueries.Zap::receiptId).toList());
         return answer;
     }
 

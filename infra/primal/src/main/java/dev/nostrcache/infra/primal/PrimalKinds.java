@@ -47,6 +47,8 @@ public final class PrimalKinds {
     public static final int FEATURED_AUTHORS = 10000148;
     public static final int READS_FEEDS = 10000152;
     public static final int HOME_FEEDS = 10000153;
+    public static final int DVM_HANDLER = 31990;
+    public static final int USER_FOLLOWER_INCREASE = 10000157;
     public static final int USER_PRIMAL_NAMES = 10000158;
     /** {@code explore_topics}: {@code {hashtag: notes}}. */
     public static final int TOPIC_STATS = 10000160;

@@ -439,15 +439,19 @@ final class PrimalQueries {
     static final String MEDIA_LINK = "https?://[^\\s\"]+\\.(jpe?g|png|gif|webp|avif|mp4|mov|webm)";
 
     /** Notes linking pictures or videos, newest first. */
-    List<Row> mediaNotes(Params.Page page, int limit, long now) throws SQLException {
+    List<Row> mediaNotes(String author, Params.Page page, int limit, long now) throws SQLException {
         return list("SELECT " + COLUMNS + " FROM events e WHERE e.kind = 1 AND e.created_at BETWEEN ? AND ? AND" + LIVE
-                + "AND e.json ~* ? ORDER BY e.created_at DESC, e.id LIMIT ? OFFSET ?", (ps, c) -> {
+                + "AND e.json ~* ? AND (?::bytea IS NULL OR e.pubkey = ?) ORDER BY e.created_at DESC, e.id LIMIT ? OFFSET ?",
+                (ps, c) -> {
             ps.setLong(1, page.since());
             ps.setLong(2, page.until());
             ps.setLong(3, now);
             ps.setString(4, MEDIA_LINK);
-            ps.setInt(5, limit);
-            ps.setInt(6, page.offset());
+            byte[] pubkey = author == null ? null : Hex.decode(author);
+            ps.setBytes(5, pubkey);
+            ps.setBytes(6, pubkey);
+            ps.setInt(7, limit);
+            ps.setInt(8, page.offset());
         }, PrimalQueries::row);
     }
 
@@ -463,6 +467,42 @@ final class PrimalQueries {
             out.put((String) r[0], (Double) r[1]);
         }
         return out;
+    }
+
+    /** An account's follower gain since a snapshot: {@code increase} = {@code count} - the snapshot's count. */
+    record FollowerIncrease(String pubkey, long increase, long before, long count) {
+    }
+
+    /**
+     * The accounts that gained most followers since the newest snapshot taken at or before {@code baseline} (the
+     * oldest one when none is that old), gains within [{@code minIncrease}, {@code maxIncrease}], largest first.
+     */
+    List<FollowerIncrease> followerIncreases(long baseline, long minIncrease, long maxIncrease, int limit, int offset)
+            throws SQLException {
+        return list("""
+                WITH base AS (
+                    SELECT pubkey, followers FROM follower_snapshots WHERE taken_at = (
+                        SELECT coalesce(max(taken_at) FILTER (WHERE taken_at <= ?), min(taken_at)) FROM follower_snapshots))
+                SELECT encode(b.pubkey, 'hex'), s.followers_count - b.followers AS increase, b.followers, s.followers_count
+                FROM base b JOIN user_stats s ON s.pubkey = b.pubkey
+                WHERE s.followers_count - b.followers BETWEEN greatest(?, 1) AND ?
+                ORDER BY increase DESC, b.pubkey LIMIT ? OFFSET ?""", (ps, c) -> {
+            ps.setLong(1, baseline);
+            ps.setLong(2, minIncrease);
+            ps.setLong(3, maxIncrease);
+            ps.setInt(4, limit);
+            ps.setInt(5, offset);
+        }, rs -> new FollowerIncrease(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+    }
+
+    /** The most-followed accounts, as {@link FollowerIncrease}s of zero (no snapshot shows a gain yet). */
+    List<FollowerIncrease> mostFollowed(int limit, int offset) throws SQLException {
+        return list("""
+                SELECT encode(pubkey, 'hex'), followers_count FROM user_stats WHERE followers_count > 0
+                ORDER BY followers_count DESC, pubkey LIMIT ? OFFSET ?""", (ps, c) -> {
+            ps.setInt(1, limit);
+            ps.setInt(2, offset);
+        }, rs -> new FollowerIncrease(rs.getString(1), 0, rs.getLong(2), rs.getLong(2)));
     }
 
     /** Zap receipts for an event, largest first, amounts in msats within [minMsats, maxMsats]. */

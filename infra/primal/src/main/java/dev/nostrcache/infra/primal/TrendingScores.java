@@ -12,10 +12,15 @@ import java.util.Map;
  * The rankings behind "trending" and "most zapped": recomputed by a scheduled function (every few minutes) from the
  * exact statistics, and read by {@code scored}, {@code explore} and {@code mega_feed_directive}. Trending is an
  * engagement score over the notes of a time window: replies 3, reposts 2, reactions 1, zaps 2 and a point per 1,000
- * sats; most zapped orders by sats zapped. A ranking keeps its best {@value #KEPT} notes.
+ * sats; most zapped orders by sats zapped. A ranking keeps its best {@value #KEPT} notes. Once an hour it also takes a
+ * snapshot of the {@value #SNAPSHOT_ACCOUNTS} most-followed accounts' follower counts (kept two days), from which
+ * {@code explore_people} ranks the day's follower gains.
  */
 public final class TrendingScores {
     public static final int KEPT = 500;
+    public static final int SNAPSHOT_ACCOUNTS = 10_000;
+    static final long SNAPSHOT_EVERY_SECONDS = 3600;
+    static final long SNAPSHOTS_KEPT_SECONDS = 2 * 86_400;
     private static final Map<String, Integer> WINDOWS = new LinkedHashMap<>();
 
     static {
@@ -55,7 +60,7 @@ public final class TrendingScores {
 
     /** Recomputes every ranking as of {@code nowSeconds}, each in its own transaction; returns rows written. */
     public int recompute(long nowSeconds) throws SQLException {
-        int written = 0;
+        int written = snapshotFollowers(nowSeconds);
         for (Map.Entry<String, Integer> w : WINDOWS.entrySet()) {
             boolean zapped = w.getKey().startsWith("mostzapped");
             String score = zapped ? "s.zapped_msats::double precision"
@@ -87,5 +92,23 @@ public final class TrendingScores {
             }
         }
         return written;
+    }
+
+    /** A snapshot of follower counts, unless one was taken within the hour; older than two days ones go. */
+    private int snapshotFollowers(long nowSeconds) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement prune = c.prepareStatement("DELETE FROM follower_snapshots WHERE taken_at < ?");
+             PreparedStatement take = c.prepareStatement("""
+                     INSERT INTO follower_snapshots (taken_at, pubkey, followers)
+                     SELECT ?, pubkey, followers_count FROM user_stats
+                     WHERE followers_count > 0 AND NOT EXISTS (SELECT 1 FROM follower_snapshots WHERE taken_at > ?)
+                     ORDER BY followers_count DESC, pubkey LIMIT ?""")) {
+            prune.setLong(1, nowSeconds - SNAPSHOTS_KEPT_SECONDS);
+            prune.executeUpdate();
+            take.setLong(1, nowSeconds);
+            take.setLong(2, nowSeconds - SNAPSHOT_EVERY_SECONDS);
+            take.setInt(3, SNAPSHOT_ACCOUNTS);
+            return take.executeUpdate();
+        }
     }
 }

@@ -76,4 +76,35 @@ class ArticleThreadTest {
                     .isEqualTo("[\"" + alice.pubkey() + "\"]");
         }
     }
+
+    /** A profile's "reads" tab and an article page's "more from this author": that author's articles only. */
+    @Test
+    void aProfilesReadsAreItsOwnArticles() throws Exception {
+        try (HikariDataSource ds = TestDatabase.fresh()) {
+            EventSigner alice = TestKeys.signer(1);
+            EventSigner bob = TestKeys.signer(2);
+            Event first = alice.sign(NOW - 300, 30023, List.of(List.of("d", "one")), "first");
+            Event second = alice.sign(NOW - 200, 30023, List.of(List.of("d", "two")), "second");
+            Event bobs = bob.sign(NOW - 100, 30023, List.of(List.of("d", "bob")), "bob's");
+            new EventProcessor(ds).processAll(List.of(first, second, bobs), NOW);
+            PrimalApi api = TestApis.over(ds, NOW);
+            String spec = "{\"id\":\"feed\",\"kind\":\"reads\",\"notes\":\"authored\",\"pubkey\":\"" + alice.pubkey()
+                    + "\",\"minwords\":0}";
+            assertThat(articles(TestApis.call(api, "mega_feed_directive", "{\"spec\":" + TestApis.JSON.writeValueAsString(spec)
+                    + ",\"limit\":20}"))).containsExactly(second.id(), first.id());
+            assertThat(articles(TestApis.call(api, "mega_feed_directive",
+                    "{\"spec\":\"{\\\"kind\\\":\\\"reads\\\"}\",\"limit\":20}")))
+                    .as("no pubkey: everyone's").containsExactly(bobs.id(), second.id(), first.id());
+            List<JsonNode> more = TestApis.call(api, "long_form_content_feed", "{\"pubkey\":\"" + alice.pubkey()
+                    + "\",\"limit\":10,\"notes\":\"authored\"}");
+            assertThat(articles(more)).containsExactly(second.id(), first.id());
+            assertThat(more.getLast().get("kind").asInt()).isEqualTo(PrimalKinds.RANGE);
+            assertThat(articles(TestApis.call(api, "long_form_content_feed", "{\"pubkey\":\"" + alice.pubkey()
+                    + "\",\"limit\":1,\"until\":" + (NOW - 250) + "}"))).containsExactly(first.id());
+        }
+    }
+
+    private static List<String> articles(List<JsonNode> objects) {
+        return objects.stream().filter(o -> o.get("kind").asInt() == 30023).map(o -> o.get("id").asString()).toList();
+    }
 }

@@ -47,6 +47,48 @@ class QuietCacheTest {
         }
     }
 
+    /** {@code home_latest_of}: an operator names whose follows "Latest" shows a visitor without a contact list. */
+    @Test
+    void theConfiguredAccountsFollowsAreLatestForAVisitorWithoutAContactList() throws Exception {
+        try (HikariDataSource ds = TestDatabase.fresh()) {
+            EventSigner curator = TestKeys.signer(1);
+            EventSigner picked = TestKeys.signer(2);
+            EventSigner popular = TestKeys.signer(3);
+            Event pickedNote = picked.sign(NOW - HOUR, 1, List.of(), "followed by the curator");
+            Event popularNote = popular.sign(NOW - HOUR, 1, List.of(), "most followed, not by the curator");
+            List<Event> events = new java.util.ArrayList<>(List.of(pickedNote, popularNote,
+                    curator.sign(NOW - 2 * HOUR, 3, List.of(List.of("p", picked.pubkey())), "")));
+            for (int i = 10; i < 13; i++) {
+                events.add(TestKeys.signer(i).sign(NOW - 2 * HOUR, 3, List.of(List.of("p", popular.pubkey())), ""));
+            }
+            new EventProcessor(ds).processAll(events, NOW);
+            java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.ofEpochSecond(NOW), java.time.ZoneOffset.UTC);
+            String visitor = TestKeys.signer(99).pubkey();
+            String latest = "{\"id\":\"latest\",\"kind\":\"notes\"}";
+
+            PrimalApi curated = new PrimalApi(ds, TestApis.NOTHING_SUBMITTED, List.of(), null, clock, null, curator.pubkey());
+            assertThat(notes(curated, latest, visitor)).containsExactly(pickedNote.id());
+            assertThat(notes(TestApis.over(ds, NOW), latest, visitor)).as("unset: the most-followed accounts")
+                    .contains(popularNote.id(), pickedNote.id());
+            PrimalApi unknownCurator = new PrimalApi(ds, TestApis.NOTHING_SUBMITTED, List.of(), null, clock, null,
+                    TestKeys.signer(98).pubkey());
+            assertThat(notes(unknownCurator, latest, visitor)).as("a curator without a stored list: the most-followed")
+                    .contains(popularNote.id());
+        }
+    }
+
+    /** The home page's sidebar ({@code scored}) widens like the feeds rather than staying empty. */
+    @Test
+    void theTrendingSidebarWidensToo() throws Exception {
+        try (HikariDataSource ds = TestDatabase.fresh()) {
+            Event old = TestKeys.signer(1).sign(NOW - 48 * HOUR, 1, List.of(), "two days ago");
+            new EventProcessor(ds).process(old, NOW);
+            new TrendingScores(ds).recompute(NOW);
+            assertThat(TestApis.call(TestApis.over(ds, NOW), "scored", "{\"selector\":\"trending_4h\"}").stream()
+                    .filter(o -> o.get("kind").asInt() == 1).map(o -> o.get("id").asString())).containsExactly(old.id());
+        }
+    }
+
     @Test
     void aQuietWindowWidensThenFallsBackToTheNewestNotes() throws Exception {
         try (HikariDataSource ds = TestDatabase.fresh()) {
@@ -82,6 +124,13 @@ class QuietCacheTest {
             List<String> media = TestApis.call(TestApis.over(ds, NOW), "explore_media", "{\"limit\":20}").stream()
                     .filter(o -> o.get("kind").asInt() == 1).map(o -> o.get("id").asString()).toList();
             assertThat(media).containsExactly(video.id(), picture.id());
+
+            Event othersPicture = TestKeys.signer(2).sign(NOW - HOUR, 1, List.of(), "https://pictures.example/dog.png");
+            new EventProcessor(ds).process(othersPicture, NOW);
+            String profileMedia = "{\"id\":\"feed\",\"kind\":\"notes\",\"notes\":\"user_media_thumbnails\",\"pubkey\":\""
+                    + author.pubkey() + "\"}";
+            assertThat(notes(TestApis.over(ds, NOW), profileMedia, null)).as("a profile's media tab: its own only")
+                    .containsExactly(video.id(), picture.id());
         }
     }
 }

@@ -254,7 +254,7 @@ public final class Benchmark {
                 c.blockedSourceIps(), true, true, c.adminToken(), c.avatarUrlLifetimeSeconds(),
                 c.avatarOriginFailure(), c.avatarRetrySeconds(), c.avatarRedirectCacheSeconds(), c.upstreamQuerySeconds(),
                 c.sqsEndpoint(), c.s3Endpoint(), c.avatarObjectExpirationDays(), c.outageRetrySeconds(),
-                PUBLISH_RATE_LIMIT, PUBLISH_RATE_LIMIT);
+                PUBLISH_RATE_LIMIT, PUBLISH_RATE_LIMIT, c.profileLookupMs(), c.homeLatestOf());
     }
 
     /**
