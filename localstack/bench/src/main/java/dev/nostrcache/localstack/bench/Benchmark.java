@@ -280,8 +280,8 @@ public final class Benchmark {
         URI ws = stack.gatewayUrl();
         Latency.Exchange ping = (client, i) -> client.ping();
         Map<String, Latency.Exchange> ops = new LinkedHashMap<>();
-        ops.put("user_profile", Latency.req(i -> "{\"cache\":[\"user_profile\",{\"pubkey\":\"" + busiest + "\"}]}"));
-        ops.put("feed (follows, 20 notes)", Latency.req(i -> "{\"cache\":[\"feed\",{\"pubkey\":\"" + busiest
+        ops.put("user_profile", Latency.primal(i -> "{\"cache\":[\"user_profile\",{\"pubkey\":\"" + busiest + "\"}]}"));
+        ops.put("feed (follows, 20 notes)", Latency.primal(i -> "{\"cache\":[\"feed\",{\"pubkey\":\"" + busiest
                 + "\",\"limit\":20}]}"));
         ops.put("NIP-01 REQ (kinds 1, limit 10)", Latency.req(i -> "{\"kinds\":[1],\"limit\":10}"));
         for (int[] level : levels()) {

@@ -202,4 +202,19 @@ final class Latency {
     static Exchange req(IntFunction<String> body) {
         return (client, i) -> client.request("[\"REQ\",\"bench\"," + body.apply(i) + "]", "[\"EOSE\",\"bench\"");
     }
+
+    /**
+     * A Primal cache request as Primal's clients send it: the connection's first exchange starts with
+     * {@code set_primal_protocol} asking for compression (so the cache may answer in {@code EVENTS} batches).
+     */
+    static Exchange primal(IntFunction<String> body) {
+        Exchange request = req(body);
+        return (client, i) -> {
+            if (i == 0) {
+                client.request("[\"REQ\",\"protocol\",{\"cache\":[\"set_primal_protocol\",{\"compression\":\"zlib\"}]}]",
+                        "[\"EOSE\",\"protocol\"");
+            }
+            request.run(client, i);
+        };
+    }
 }
