@@ -69,13 +69,24 @@ class PrimalClientTest {
         List<JsonNode> objects = new ArrayList<>();
         for (String raw : client.until("[\"EOSE\",\"" + sub + "\"]", WAIT)) {
             JsonNode message = JSON.readTree(raw);
-            assertThat(message.get(0).asString()).as(op + " answered " + raw).isIn("EVENT", "EOSE");
+            assertThat(message.get(0).asString()).as(op + " answered " + raw).isIn("EVENT", "EVENTS", "EOSE");
             assertThat(message.get(1).asString()).isEqualTo(sub);
-            if (message.get(0).asString().equals("EVENT")) {
-                objects.add(message.get(2));
-            }
+            objects.addAll(objectsOf(message));
         }
         return objects;
+    }
+
+    /** The objects an EVENT carries, or an EVENTS batch (Primal's answer once the client asked for compression). */
+    static List<JsonNode> objectsOf(JsonNode message) {
+        return switch (message.get(0).asString()) {
+            case "EVENT" -> List.of(message.get(2));
+            case "EVENTS" -> {
+                List<JsonNode> batch = new ArrayList<>();
+                message.get(2).forEach(batch::add);
+                yield batch;
+            }
+            default -> List.of();
+        };
     }
 
     private static Map<String, Object> params(Object... keyValues) {
@@ -189,6 +200,46 @@ class PrimalClientTest {
             assertThat(idsOfKind(ask(client, "user_infos", JSON.readTree(params)), 0)).containsExactly(upstreamProfile.id());
             assertThat(upstream.connections()).as("stored now, and the missing one remembered as missing")
                     .isEqualTo(before + 1);
+        }
+    }
+
+    /**
+     * Once a client asked {@code set_primal_protocol} for compression, an answer comes as EVENTS batches holding
+     * exactly the objects the same request gets one EVENT at a time without it; NIP-01 requests on that connection
+     * stay one EVENT per event.
+     */
+    @Test
+    void aClientThatAskedForCompressionGetsTheSameObjectsInBatches() throws Exception {
+        String request = "[\"REQ\",\"t\",{\"cache\":[\"thread_view\",{\"event_id\":\"" + s.n1.id()
+                + "\",\"limit\":100,\"user_pubkey\":\"" + s.alice.pubkey() + "\"}]}]";
+        List<String> single;
+        try (RelayClient plain = new RelayClient(stack.gatewayUrl())) {
+            plain.send(request);
+            single = plain.until("[\"EOSE\",\"t\"]", WAIT);
+        }
+        try (RelayClient primal = new RelayClient(stack.gatewayUrl())) {
+            primal.send("[\"REQ\",\"p\",{\"cache\":[\"set_primal_protocol\",{\"compression\":\"zlib\"}]}]");
+            assertThat(primal.next(WAIT)).isEqualTo("[\"EOSE\",\"p\"]");
+            primal.send(request);
+            List<String> batched = primal.until("[\"EOSE\",\"t\"]", WAIT);
+
+            assertThat(single).allMatch(m -> m.startsWith("[\"EVENT\",\"t\",") || m.equals("[\"EOSE\",\"t\"]"));
+            assertThat(single.size()).as("a thread of several objects").isGreaterThan(5);
+            assertThat(batched).as("one batch and EOSE").hasSize(2);
+            assertThat(batched.getFirst()).startsWith("[\"EVENTS\",\"t\",[");
+            List<JsonNode> unpacked = new ArrayList<>();
+            List<JsonNode> expected = new ArrayList<>();
+            for (String m : batched) {
+                unpacked.addAll(objectsOf(JSON.readTree(m)));
+            }
+            for (String m : single) {
+                expected.addAll(objectsOf(JSON.readTree(m)));
+            }
+            assertThat(unpacked).containsExactlyElementsOf(expected);
+
+            primal.send("[\"REQ\",\"nip01\",{\"kinds\":[1],\"limit\":3}]");
+            List<String> nip01 = primal.until("[\"EOSE\",\"nip01\"]", WAIT);
+            assertThat(nip01).hasSize(4).allMatch(m -> m.startsWith("[\"EVENT\",\"nip01\",{") || m.startsWith("[\"EOSE\""));
         }
     }
 

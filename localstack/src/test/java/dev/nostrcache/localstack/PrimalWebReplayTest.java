@@ -113,9 +113,10 @@ class PrimalWebReplayTest {
                 List<JsonNode> objects = new ArrayList<>();
                 for (String raw : client.until("[\"EOSE\",\"" + sub + "\"]", WAIT)) {
                     JsonNode m = JSON.readTree(raw);
-                    assertThat(m.get(0).asString()).as("%s on %s answered %s", request.get(0), name, raw).isIn("EVENT", "EOSE");
-                    if (m.get(0).asString().equals("EVENT") && m.get(1).asString().equals(sub)) {
-                        objects.add(m.get(2));
+                    assertThat(m.get(0).asString()).as("%s on %s answered %s", request.get(0), name, raw)
+                            .isIn("EVENT", "EVENTS", "EOSE");
+                    if (m.get(1).asString().equals(sub)) {
+                        objects.addAll(PrimalClientTest.objectsOf(m));
                     }
                 }
                 String op = request.get(0).asString();

@@ -2,6 +2,9 @@ package dev.nostrcache.core.message;
 
 import dev.nostrcache.core.event.EventJson;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Writes the messages a relay sends to a client (NIP-01, and COUNT of NIP-45) as JSON text, the inverse of
  * {@link RelayMessage#parse}. Strings are escaped as event JSON escapes them; an event or an answer object is passed
@@ -17,6 +20,56 @@ public final class RelayFrames {
         sb.append("[\"EVENT\",");
         EventJson.appendString(sb, subscriptionId);
         return sb.append(',').append(objectJson).append(']').toString();
+    }
+
+    /**
+     * Primal's batched answer: the objects as {@code ["EVENTS", subscriptionId, [object, ...]]} messages in their
+     * order, each at most {@code maxBytes} of UTF-8 (an object too large for that alone gets a message of its own).
+     */
+    public static List<String> events(String subscriptionId, List<String> objectJsons, int maxBytes) {
+        StringBuilder head = new StringBuilder("[\"EVENTS\",");
+        EventJson.appendString(head, subscriptionId);
+        head.append(",[");
+        int emptyBytes = utf8Length(head) + 2;
+        List<String> frames = new ArrayList<>();
+        StringBuilder frame = null;
+        int bytes = 0;
+        for (String object : objectJsons) {
+            int size = utf8Length(object);
+            if (frame != null && bytes + 1 + size > maxBytes) {
+                frames.add(frame.append("]]").toString());
+                frame = null;
+            }
+            if (frame == null) {
+                frame = new StringBuilder(Math.min(maxBytes, emptyBytes + size)).append(head).append(object);
+                bytes = emptyBytes + size;
+            } else {
+                frame.append(',').append(object);
+                bytes += 1 + size;
+            }
+        }
+        if (frame != null) {
+            frames.add(frame.append("]]").toString());
+        }
+        return frames;
+    }
+
+    private static int utf8Length(CharSequence s) {
+        int bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     public static String eose(String subscriptionId) {

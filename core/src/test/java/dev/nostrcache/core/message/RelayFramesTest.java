@@ -4,6 +4,8 @@ import dev.nostrcache.core.testing.TestData;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,5 +40,35 @@ class RelayFramesTest {
         assertThat(json.readTree(RelayFrames.count("c\"1", 42)).toString()).isEqualTo("[\"COUNT\",\"c\\\"1\",{\"count\":42}]");
         assertThat(json.readTree(RelayFrames.notice("feed_1", "unknown api request")).toString())
                 .isEqualTo("[\"NOTICE\",\"feed_1\",\"unknown api request\"]");
+    }
+
+    /** Primal's EVENTS batches: every object, in order, byte for byte, and no frame over the limit. */
+    @Test
+    void eventBatchesHoldEveryObjectInOrderWithinTheLimit() throws Exception {
+        List<String> objects = TestData.lines("real-events.jsonl");
+        JsonMapper json = JsonMapper.builder().build();
+        for (int limit : new int[]{4_096, 16_384, 128 * 1024}) {
+            List<String> frames = RelayFrames.events("sub \"ü\"", objects, limit);
+            List<String> unpacked = new ArrayList<>();
+            for (String frame : frames) {
+                var message = json.readTree(frame);
+                assertThat(message.get(0).asString()).isEqualTo("EVENTS");
+                assertThat(message.get(1).asString()).isEqualTo("sub \"ü\"");
+                if (frame.getBytes(StandardCharsets.UTF_8).length > limit) {
+                    assertThat(message.get(2).size()).as("over %d bytes only an object too large alone", limit).isEqualTo(1);
+                }
+                List<String> raws = objects.subList(unpacked.size(), unpacked.size() + message.get(2).size());
+                assertThat(frame).as("the objects byte for byte").endsWith(",[" + String.join(",", raws) + "]]");
+                for (int k = 0; k < raws.size(); k++) {
+                    assertThat(json.readTree(raws.get(k))).isEqualTo(message.get(2).get(k));
+                }
+                unpacked.addAll(raws);
+            }
+            assertThat(unpacked).containsExactlyElementsOf(objects);
+            if (limit == 4_096) {
+                assertThat(frames.size()).as("split").isGreaterThan(1);
+            }
+        }
+        assertThat(RelayFrames.events("s", List.of(), 1000)).isEmpty();
     }
 }

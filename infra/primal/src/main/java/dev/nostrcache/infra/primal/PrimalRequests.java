@@ -15,11 +15,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Primal cache requests on a relay connection: one EVENT per object, then EOSE; a refusal as Primal's three-element
+ * Primal cache requests on a relay connection: one EVENT per object, then EOSE, or, once the connection asked
+ * {@code set_primal_protocol} for compression (Primal's clients do), the objects in {@code EVENTS} batches of at most
+ * {@value #MAX_BATCH_BYTES} bytes, then EOSE: a feed is then one or two frames (one or two {@code PostToConnection}
+ * calls on AWS) instead of some sixty. The batches stay uncompressed text, which API Gateway can send and Primal's
+ * clients read. Pushes after EOSE (async ops, live counts) stay single EVENTs. A refusal is Primal's three-element
  * NOTICE, then EOSE. A one-shot request is finished at its EOSE and stored nowhere (Android clients never CLOSE
  * them); only a request that stays open (notification_counts) is a subscription, counted against the cap until CLOSE.
  */
 public final class PrimalRequests implements CacheRequests {
+    /** API Gateway's WebSocket frame limit (128 KiB), which a batch must fit. */
+    static final int MAX_BATCH_BYTES = 128 * 1024;
+
     private final PrimalApi api;
     private final SubscriptionRepository subscriptions;
     private final MeterRegistry metrics;
@@ -35,6 +42,10 @@ public final class PrimalRequests implements CacheRequests {
     @Override
     public void answer(ClientMessage.CacheRequest request, ConnectionReply reply) throws SQLException {
         String sub = request.subscriptionId();
+        if (request.op().equals("set_primal_protocol") && request.params() != null
+                && request.params().path("compression").isString()) {
+            reply.batchPrimalAnswers();
+        }
         PrimalApi.Result result;
         try {
             result = api.answer(request.op(), request.params());
@@ -62,11 +73,12 @@ public final class PrimalRequests implements CacheRequests {
                 }
                 if (answer.eoseFirst()) {
                     reply.send(RelayFrames.eose(sub));
-                }
-                for (String object : answer.objects()) {
-                    reply.send(RelayFrames.event(sub, object));
-                }
-                if (!answer.eoseFirst()) {
+                    answer.objects().forEach(object -> reply.send(RelayFrames.event(sub, object)));
+                } else if (reply.primalBatches()) {
+                    RelayFrames.events(sub, answer.objects(), MAX_BATCH_BYTES).forEach(reply::send);
+                    reply.send(RelayFrames.eose(sub));
+                } else {
+                    answer.objects().forEach(object -> reply.send(RelayFrames.event(sub, object)));
                     reply.send(RelayFrames.eose(sub));
                 }
             }

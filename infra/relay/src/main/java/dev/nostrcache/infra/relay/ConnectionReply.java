@@ -16,18 +16,32 @@ public final class ConnectionReply {
     private final SubscriptionRepository subscriptions;
     private final String endpoint;
     private final String connectionId;
+    private final ConnectionStates states;
+    private final ConnectionStates.State state;
     private boolean gone;
 
     public ConnectionReply(ConnectionMessenger messenger, SubscriptionRepository subscriptions, String endpoint,
-                           String connectionId) {
+                           String connectionId, ConnectionStates states, ConnectionStates.State state) {
         this.messenger = messenger;
         this.subscriptions = subscriptions;
         this.endpoint = endpoint;
         this.connectionId = connectionId;
+        this.states = states;
+        this.state = state;
     }
 
     public String connectionId() {
         return connectionId;
+    }
+
+    /** Whether the connection asked Primal's protocol for compression: answers may come as EVENTS batches. */
+    public boolean primalBatches() {
+        return state.primalBatches();
+    }
+
+    /** The connection asked Primal's protocol for compression: its answers may come in batches from now on. */
+    public void batchPrimalAnswers() throws SQLException {
+        states.batchPrimalAnswers(connectionId);
     }
 
     /** Sends one frame (see {@link dev.nostrcache.core.message.RelayFrames}). */

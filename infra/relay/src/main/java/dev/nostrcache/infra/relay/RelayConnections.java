@@ -43,6 +43,7 @@ public final class RelayConnections {
     private final ClientMessageParser parser;
     private final EventVerifier verifier;
     private final List<ConnectionPolicy> policies;
+    private final ConnectionStates states;
 
     public RelayConnections(SubscriptionRepository subscriptions, EventQueries queries, EventRepository events,
                             ConnectionMessenger messenger, EventSubmitter submitter, CacheRequests cache,
@@ -59,6 +60,7 @@ public final class RelayConnections {
         this.parser = new ClientMessageParser(limits);
         this.verifier = new EventVerifier(new BouncyCastleSchnorr(), limits, clock);
         this.policies = List.copyOf(policies);
+        this.states = new ConnectionStates(subscriptions);
     }
 
     /**
@@ -83,6 +85,7 @@ public final class RelayConnections {
     }
 
     public void disconnect(String connectionId) {
+        states.forget(connectionId);
         try {
             subscriptions.closeConnection(connectionId);
         } catch (SQLException e) {
@@ -92,12 +95,13 @@ public final class RelayConnections {
 
     /** Answers one text message of the client; every failure is answered to the client, never thrown. */
     public void message(String endpoint, String connectionId, String text) {
-        ConnectionReply reply = new ConnectionReply(messenger, subscriptions, endpoint, connectionId);
+        ConnectionStates.State state = states.of(connectionId);
+        ConnectionReply reply = new ConnectionReply(messenger, subscriptions, endpoint, connectionId, states, state);
         ClientMessage message = parser.parse(text == null ? "" : text);
         metrics.counter("nostr_cache.ws_messages", "type", message.getClass().getSimpleName().toLowerCase(Locale.ROOT))
                 .increment();
         try {
-            if (!subscriptions.takeToken(connectionId, limits.messagesPerSecond(), limits.messageBurst())) {
+            if (!states.takeToken(state, limits.messagesPerSecond(), limits.messageBurst())) {
                 refuse(reply, message, "rate-limited: slow down, at most " + limits.messagesPerSecond()
                         + " messages per second (bursts of " + limits.messageBurst() + ")");
                 return;

@@ -66,40 +66,26 @@ public final class SubscriptionRepository {
         }
     }
 
-    /**
-     * Takes one token from the connection's bucket ({@code burst} tokens at most, {@code perSecond} coming back each
-     * second); returns false when the bucket is empty, that is when the message must be refused as rate-limited.
-     * An unknown connection is not limited here (it is refused elsewhere).
-     */
-    public boolean takeToken(String connectionId, double perSecond, double burst) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                UPDATE ws_connections SET
-                    tokens = LEAST(?, coalesce(tokens, ?) + ? * extract(epoch FROM clock_timestamp() - refilled_at)) - 1,
-                    refilled_at = clock_timestamp()
-                WHERE connection_id = ? RETURNING tokens,\s""" + NO_FLUSH)) {
-            ps.setDouble(1, burst);
-            ps.setDouble(2, burst);
-            ps.setDouble(3, perSecond);
-            ps.setString(4, connectionId);
+    /** Whether the connection asked Primal's protocol for compression (false for an unknown connection). */
+    public boolean primalBatches(String connectionId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT primal_batches FROM ws_connections WHERE connection_id = ?")) {
+            ps.setString(1, connectionId);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return true;
-                }
-                if (rs.getDouble(1) >= 0) {
-                    return true;
-                }
+                return rs.next() && rs.getBoolean(1);
             }
         }
-        // Refused: do not let the debt grow, so the client recovers as soon as tokens come back.
+    }
+
+    /** Records that the connection asked Primal's protocol for compression: its answers may come in batches. */
+    public void batchPrimalAnswers(String connectionId) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE ws_connections SET tokens = GREATEST(tokens, -1) WHERE connection_id = ? RETURNING " + NO_FLUSH)) {
+                "UPDATE ws_connections SET primal_batches = true WHERE connection_id = ? RETURNING " + NO_FLUSH)) {
             ps.setString(1, connectionId);
             ps.execute();
         }
-        return false;
     }
 
-    /** Removes a connection and, by cascade, every subscription of it. */
     public void closeConnection(String connectionId) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("DELETE FROM ws_connections WHERE connection_id = ? RETURNING " + NO_FLUSH)) {

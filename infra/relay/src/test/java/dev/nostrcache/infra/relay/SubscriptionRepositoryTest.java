@@ -98,23 +98,6 @@ class SubscriptionRepositoryTest {
     }
 
     @Test
-    void theTokenBucketAllowsABurstThenTheSteadyRate() throws Exception {
-        subscriptions.openConnection("busy", "local/test", null, null);
-        int allowed = 0;
-        for (int i = 0; i < 30; i++) {
-            if (subscriptions.takeToken("busy", 5, 20)) {
-                allowed++;
-            }
-        }
-        assertThat(allowed).as("the burst, plus what came back meanwhile").isBetween(20, 22);
-        assertThat(subscriptions.takeToken("busy", 5, 20)).isFalse();
-        Thread.sleep(450);
-        assertThat(subscriptions.takeToken("busy", 5, 20)).as("tokens come back at the steady rate").isTrue();
-        assertThat(subscriptions.takeToken("unknown", 5, 20)).isTrue();
-        subscriptions.closeConnection("busy");
-    }
-
-    @Test
     void theCapReplacementAndClose() throws Exception {
         subscriptions.openConnection("capped", "local/test", null, null);
         Filter any = new Filter(null, null, Set.of(1), null, null, null, null, null);
