@@ -92,6 +92,12 @@ public final class PrimalApi {
     private final DataSource dataSource;
     private final PrimalQueries queries;
     private final Bundle bundle;
+    /**
+     * The bundle for the answers that name a few people a page cannot do without (a profile, the user cards, a
+     * thread's authors): the profiles the cache lacks are looked up upstream. Feeds and lists, which name many, are
+     * not held up by that.
+     */
+    private final Bundle lookingUp;
     private final EventSubmitter submitter;
     private final List<String> defaultRelays;
     private final Clock clock;
@@ -117,7 +123,8 @@ public final class PrimalApi {
                      Clock clock, UpstreamQuery profileLookup, String homeLatestOf) {
         this.dataSource = dataSource;
         this.queries = new PrimalQueries(dataSource);
-        this.bundle = new Bundle(queries, dataSource, mediaBaseUrl, new MissingProfiles(profileLookup, submitter, clock));
+        this.bundle = new Bundle(queries, dataSource, mediaBaseUrl, MissingProfiles.NONE);
+        this.lookingUp = new Bundle(queries, dataSource, mediaBaseUrl, new MissingProfiles(profileLookup, submitter, clock));
         this.homeLatestOf = homeLatestOf;
         this.submitter = submitter;
         this.defaultRelays = List.copyOf(defaultRelays);
@@ -274,7 +281,7 @@ public final class PrimalApi {
             }
         }
         if (!missing.isEmpty()) {
-            Map<String, List<String>> loaded = bundle.profileObjects(missing);
+            Map<String, List<String>> loaded = lookingUp.profileObjects(missing);
             Map<String, Long> followers = queries.followerCounts(missing);
             for (String pk : missing) {
                 List<String> card = new ArrayList<>(loaded.get(pk));
@@ -309,7 +316,7 @@ public final class PrimalApi {
 
     private Answer loadUserProfile(String pubkey) throws SQLException {
         Answer answer = new Answer();
-        bundle.profiles(answer, List.of(pubkey));
+        lookingUp.profiles(answer, List.of(pubkey));
         PrimalQueries.UserStats s = queries.userStats(pubkey);
         ObjectNode content = JSON.createObjectNode();
         content.put("pubkey", pubkey);
@@ -671,9 +678,9 @@ public final class PrimalApi {
         int limit = p.limit(20, 1000);
         Params.Page page = p.page();
         Answer answer = new Answer();
-        bundle.add(answer, queries.replies(eventId, page, limit, p.now()), viewer, "created_at", p.now());
+        lookingUp.add(answer, queries.replies(eventId, page, limit, p.now()), viewer, "created_at", p.now());
         if (p.bool("include_parent_posts", true)) {
-            bundle.add(answer, queries.parentChain(eventId, p.now()), viewer, "created_at", p.now());
+            lookingUp.add(answer, queries.parentChain(eventId, p.now()), viewer, "created_at", p.now());
         }
         return answer;
     }
