@@ -1,6 +1,7 @@
 package dev.nostrcache.infra.primal;
 
 import dev.nostrcache.core.Hex;
+import org.postgresql.PGStatement;
 
 import javax.sql.DataSource;
 import java.sql.Array;
@@ -206,11 +207,20 @@ final class PrimalQueries {
         return out;
     }
 
-    /** A feed page, newest first (ties by id). */
+    /**
+     * A feed page, newest first (ties by id). The follows of a pubkey are read first and passed as an array, planned
+     * afresh with its values (a custom plan): PostgreSQL then walks the notes newest first and checks each author
+     * against a hash of the array, about 500 buffer reads for 500 follows; a generic plan, or {@code IN (SELECT ...)},
+     * probes the follow graph or every author's index instead (some 4,000, five times the time, on the benchmark).
+     */
     List<Row> feed(Authors authors, String pubkey, List<Integer> kinds, Replies replies, Params.Page page, int limit,
                    long now) throws SQLException {
+        List<byte[]> followed = authors == Authors.FOLLOWS_OF ? followed(pubkey) : List.of();
+        if (authors == Authors.FOLLOWS_OF && followed.isEmpty()) {
+            return List.of();
+        }
         String who = switch (authors) {
-            case FOLLOWS_OF -> "e.pubkey IN (SELECT followed FROM follows WHERE follower = ?) AND ";
+            case FOLLOWS_OF -> "e.pubkey = ANY (?) AND ";
             case AUTHOR -> "e.pubkey = ? AND ";
             case MOST_FOLLOWED -> "e.pubkey IN (SELECT pubkey FROM user_stats ORDER BY followers_count DESC, pubkey LIMIT "
                     + MOST_FOLLOWED_ACCOUNTS + ") AND ";
@@ -224,7 +234,10 @@ final class PrimalQueries {
         return list("SELECT " + COLUMNS + " FROM events e WHERE " + who + "e.kind = ANY (?) AND e.created_at BETWEEN ? AND ?"
                 + replyClause + " AND" + LIVE + "ORDER BY e.created_at DESC, e.id LIMIT ? OFFSET ?", (ps, c) -> {
             int i = 1;
-            if (authors == Authors.FOLLOWS_OF || authors == Authors.AUTHOR) {
+            if (authors == Authors.FOLLOWS_OF) {
+                ps.unwrap(PGStatement.class).setPrepareThreshold(0);
+                ps.setArray(i++, c.createArrayOf("bytea", followed.toArray(byte[][]::new)));
+            } else if (authors == Authors.AUTHOR) {
                 ps.setBytes(i++, Hex.decode(pubkey));
             }
             ps.setArray(i++, c.createArrayOf("integer", kinds.toArray()));
@@ -234,6 +247,11 @@ final class PrimalQueries {
             ps.setInt(i++, limit);
             ps.setInt(i, page.offset());
         }, PrimalQueries::row);
+    }
+
+    private List<byte[]> followed(String follower) throws SQLException {
+        return list("SELECT followed FROM follows WHERE follower = ?", (ps, c) -> ps.setBytes(1, Hex.decode(follower)),
+                rs -> rs.getBytes(1));
     }
 
     /** Whether the cache holds a contact list of {@code pubkey} that follows anyone. */
