@@ -2,6 +2,7 @@ package dev.nostrcache.localstack;
 
 import dev.nostrcache.infra.queue.QueueSpec;
 import dev.nostrcache.infra.queue.Queues;
+import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Props;
@@ -54,7 +55,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class EmbeddedSqsService implements SqsService {
     private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(60);
     /** How long a stop waits for the store to write what it was sent before it (a backlog of seconds under load). */
-    private static final Duration STORE_DRAIN_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STORE_DRAIN_TIMEOUT = Duration.ofSeconds(20);
     /**
      * ElasticMQ's SQL store reaches its database through scalikejdbc's one global connection pool, so one process
      * can hold one embedded ElasticMQ at a time: this is the store of the running one, if any.
@@ -137,7 +138,10 @@ final class EmbeddedSqsService implements SqsService {
         // The store initialises the global pool only once per process: point it at this store every time.
         ConnectionPool$.MODULE$.singleton(url, "", "", ConnectionPool$.MODULE$.singleton$default$4(),
                 ConnectionPool$.MODULE$.singleton$default$5(url, "", "", ConnectionPool$.MODULE$.singleton$default$4()));
-        ActorSystem actors = ActorSystem.create("elasticmq-" + port);
+        // Stopped by stop() alone, in its order (the store written out first): Pekko's own JVM shutdown hook would
+        // terminate the actors on Ctrl-C beside the runtime's, dropping the store's backlog.
+        ActorSystem actors = ActorSystem.create("elasticmq-" + port, ConfigFactory
+                .parseString("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off").withFallback(ConfigFactory.load()));
         SQSRestServer server = null;
         ActorRef store = actors.actorOf(Props.create(SqlQueuePersistenceActor.class,
                 () -> new SqlQueuePersistenceActor(storage, List$.MODULE$.empty())));
