@@ -1,5 +1,6 @@
 package dev.nostrcache.core.message;
 
+import dev.nostrcache.core.Utf8;
 import dev.nostrcache.core.event.EventJson;
 
 import java.util.ArrayList;
@@ -30,12 +31,12 @@ public final class RelayFrames {
         StringBuilder head = new StringBuilder("[\"EVENTS\",");
         EventJson.appendString(head, subscriptionId);
         head.append(",[");
-        int emptyBytes = utf8Length(head) + 2;
+        int emptyBytes = Utf8.length(head) + 2;
         List<String> frames = new ArrayList<>();
         StringBuilder frame = null;
         int bytes = 0;
         for (String object : objectJsons) {
-            int size = utf8Length(object);
+            int size = Utf8.length(object);
             if (frame != null && bytes + 1 + size > maxBytes) {
                 frames.add(frame.append("]]").toString());
                 frame = null;
@@ -52,24 +53,6 @@ public final class RelayFrames {
             frames.add(frame.append("]]").toString());
         }
         return frames;
-    }
-
-    private static int utf8Length(CharSequence s) {
-        int bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 
     public static String eose(String subscriptionId) {

@@ -1,5 +1,6 @@
 package dev.nostrcache.infra.aws;
 
+import dev.nostrcache.core.Utf8;
 import dev.nostrcache.infra.ingest.KindRegistry;
 import dev.nostrcache.infra.queue.EventBundle;
 import dev.nostrcache.infra.queue.OutboundEvent;
@@ -350,25 +351,7 @@ public final class SqsEventPublisher implements AutoCloseable {
 
     /** The bytes an event takes in a message body: its UTF-8 length once escaped for SQS ({@link EventBundle}). */
     private static int bodyLength(String json) {
-        return utf8Length(EventBundle.sqsSafe(json));
-    }
-
-    private static int utf8Length(String s) {
-        int bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
+        return Utf8.length(EventBundle.sqsSafe(json));
     }
 
     private void done(OutboundEvent e) {
