@@ -76,8 +76,8 @@ public final class ConnectionStates {
 
     /**
      * The connection's state, read from its row the first time this process sees it. While the database cannot be
-     * read, a state that asks for no batches stands in (one EVENT per object is always understood) and is read again
-     * at the next message.
+     * read, a state that asks for no batches stands in (one EVENT per object is always understood), keeping the budget,
+     * and the row is read again at the next message.
      */
     public State of(String connectionId) {
         long now = nanoTime.getAsLong();
@@ -95,13 +95,13 @@ public final class ConnectionStates {
             loaded = new State(subscriptions.primalBatches(connectionId), true);
         } catch (SQLException e) {
             LOG.warn("could not read connection {}: {}", connectionId, e.toString());
-            return standIn != null ? standIn : new State(false, false);
+            // Kept, so the budget still holds while the database is away.
+            return standIn != null ? standIn : states.computeIfAbsent(connectionId, id -> new State(false, false));
         }
         if (states.size() >= maxEntries) {
             forgetIdlest();
         }
-        State raced = states.putIfAbsent(connectionId, loaded);
-        return raced != null ? raced : loaded;
+        return states.compute(connectionId, (id, current) -> current != null && current.known ? current : loaded);
     }
 
     /** Forgets the idler half of the connections (a scan, once per {@code maxEntries / 2} new connections). */

@@ -76,4 +76,19 @@ class ConnectionStatesTest {
             assertThat(states.takeToken(states.of("c9"), 1, 1)).as("the busiest kept its bucket").isFalse();
         }
     }
+
+    @Test
+    void whileTheDatabaseIsAwayTheBudgetStillHolds() throws Exception {
+        HikariDataSource ds = TestDatabase.fresh();
+        ConnectionStates states = new ConnectionStates(new SubscriptionRepository(ds), () -> 0L, 100);
+        ds.close();
+        int allowed = 0;
+        for (int i = 0; i < 30; i++) {
+            if (states.takeToken(states.of("flood"), 5, 20)) {
+                allowed++;
+            }
+        }
+        assertThat(allowed).as("one bucket, not a fresh one per message").isEqualTo(20);
+        assertThat(states.of("flood").primalBatches()).isFalse();
+    }
 }
