@@ -14,6 +14,8 @@ import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.nostrcache.functions.http.HttpRoute;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,9 +77,13 @@ public final class LocalGateway implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** The functions the routes invoke: name and event JSON in, response JSON out. */
+    /** The functions the routes invoke. */
     interface Invoker {
+        /** An HTTP route's function: the event JSON in, the response JSON out. */
         byte[] invoke(String function, byte[] event) throws Exception;
+
+        /** A WebSocket route's function: the event object in, its result object out (no JSON between them). */
+        <O> O call(String function, Object event);
     }
 
     private final Server server;
@@ -229,9 +235,8 @@ public final class LocalGateway implements AutoCloseable {
             timers.schedule(() -> session.close(1001, "maximum connection time reached", org.eclipse.jetty.websocket.api.Callback.NOOP),
                     maxConnectionTime.toMillis(), TimeUnit.MILLISECONDS);
             enqueue(() -> {
-                JsonNode response = invoke("$connect", "CONNECT", null);
-                int status = response == null || !response.has("statusCode") ? 500 : response.get("statusCode").asInt();
-                if (status != 200) {
+                APIGatewayV2WebSocketResponse response = invoke("$connect", "CONNECT", null);
+                if (response == null || response.getStatusCode() != 200) {
                     session.close(1008, "connection refused", org.eclipse.jetty.websocket.api.Callback.NOOP);
                 }
             });
@@ -279,45 +284,48 @@ public final class LocalGateway implements AutoCloseable {
             });
         }
 
-        private JsonNode invoke(String routeKey, String eventType, String body) {
+        private APIGatewayV2WebSocketResponse invoke(String routeKey, String eventType, String body) {
             Invoker functions = invoker;
             if (functions == null) {
                 return null;
             }
             try {
-                return JSON.readTree(functions.invoke(functionFor(routeKey), event(routeKey, eventType, body)));
-            } catch (Exception e) {
+                return functions.call(functionFor(routeKey), event(routeKey, eventType, body));
+            } catch (RuntimeException e) {
                 LOG.warn("{} of connection {} failed: {}", routeKey, id, e.toString());
                 return null;
             }
         }
 
-        private byte[] event(String routeKey, String eventType, String body) {
-            ObjectNode event = JSON.createObjectNode();
-            ObjectNode context = event.putObject("requestContext");
+        /** What API Gateway sends a WebSocket route's function (its JSON form is tested against the Lambda artifact). */
+        private APIGatewayV2WebSocketEvent event(String routeKey, String eventType, String body) {
+            APIGatewayV2WebSocketEvent.RequestContext context = new APIGatewayV2WebSocketEvent.RequestContext();
             long now = System.currentTimeMillis();
-            context.put("routeKey", routeKey);
-            context.put("eventType", eventType);
-            context.put("connectionId", id);
-            context.put("domainName", connector.getHost() + ":" + port());
-            context.put("stage", STAGE);
-            context.put("apiId", "local");
-            context.put("requestId", "req-" + requestIds.incrementAndGet());
-            context.put("messageId", "msg-" + requestIds.get());
-            context.put("extendedRequestId", "ext-" + requestIds.get());
-            context.put("requestTimeEpoch", now);
-            context.put("requestTime", Instant.ofEpochMilli(now).toString());
-            context.put("connectedAt", connectedAt);
-            context.put("messageDirection", "IN");
-            context.putObject("identity").put("sourceIp", sourceIp);
+            long requestId = requestIds.incrementAndGet();
+            context.setRouteKey(routeKey);
+            context.setEventType(eventType);
+            context.setConnectionId(id);
+            context.setDomainName(connector.getHost() + ":" + port());
+            context.setStage(STAGE);
+            context.setApiId("local");
+            context.setRequestId("req-" + requestId);
+            context.setMessageId("msg-" + requestId);
+            context.setExtendedRequestId("ext-" + requestId);
+            context.setRequestTimeEpoch(now);
+            context.setRequestTime(Instant.ofEpochMilli(now).toString());
+            context.setConnectedAt(connectedAt);
+            context.setMessageDirection("IN");
+            APIGatewayV2WebSocketEvent.RequestIdentity identity = new APIGatewayV2WebSocketEvent.RequestIdentity();
+            identity.setSourceIp(sourceIp);
+            context.setIdentity(identity);
+            APIGatewayV2WebSocketEvent event = new APIGatewayV2WebSocketEvent();
+            event.setRequestContext(context);
             if (eventType.equals("CONNECT") && userAgent != null) {
-                event.putObject("headers").put("User-Agent", userAgent);
+                event.setHeaders(Map.of("User-Agent", userAgent));
             }
-            if (body != null) {
-                event.put("body", body);
-            }
-            event.put("isBase64Encoded", false);
-            return JSON.writeValueAsBytes(event);
+            event.setBody(body);
+            event.setIsBase64Encoded(false);
+            return event;
         }
     }
 

@@ -138,7 +138,7 @@ public final class LocalStack implements AutoCloseable {
         mapQueuesToFunctions();
         startPublisherAndWorker();
         // Last: a client that connected while all this started has waited in the listen backlog until now.
-        gateway.start(functions::invoke);
+        gateway.start(functions);
     }
 
     /** The embedded PostgreSQL (or the external one), its pool, and the schema brought up to date. */

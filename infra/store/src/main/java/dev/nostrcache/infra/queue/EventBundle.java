@@ -38,17 +38,23 @@ public final class EventBundle {
 
     /** {@code json} in characters SQS accepts: any other is written as a JSON {@code \\uXXXX} escape. */
     public static String sqsSafe(String json) {
-        for (int i = 0; i < json.length(); i++) {
-            if (!sqsAccepts(json, i)) {
-                StringBuilder safe = new StringBuilder(json.length() + 16);
-                appendSqsSafe(safe, json);
-                return safe.toString();
-            }
+        if (allAccepted(json)) {
+            return json;
         }
-        return json;
+        StringBuilder safe = new StringBuilder(json.length() + 16);
+        appendSqsSafe(safe, json);
+        return safe.toString();
     }
 
+    /**
+     * Appends {@code json} whole when SQS takes every character of it, as it does nearly every event's: profiling the
+     * ingest showed the character-by-character copy below taking a fifth of the runtime's CPU.
+     */
     private static void appendSqsSafe(StringBuilder out, String json) {
+        if (allAccepted(json)) {
+            out.append(json);
+            return;
+        }
         for (int i = 0; i < json.length(); i++) {
             char c = json.charAt(i);
             if (sqsAccepts(json, i)) {
@@ -60,6 +66,27 @@ public final class EventBundle {
                 out.append(String.format("\\u%04x", (int) c));
             }
         }
+    }
+
+    /** Whether SQS takes every character of {@code s}: one tight pass, a surrogate pair checked only where one occurs. */
+    private static boolean allAccepted(String s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20) {
+                if (c != '\t' && c != '\n' && c != '\r') {
+                    return false;
+                }
+            } else if (c >= Character.MIN_SURROGATE) {
+                if (!sqsAccepts(s, i)) {
+                    return false;
+                }
+                if (Character.isHighSurrogate(c)) {
+                    i++; // its low half, checked with it
+                }
+            }
+        }
+        return true;
     }
 
     /** Whether SQS takes the character at {@code i} (a surrogate only as half of a pair, which it then takes whole). */

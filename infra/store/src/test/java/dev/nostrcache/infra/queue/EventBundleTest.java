@@ -48,5 +48,11 @@ class EventBundleTest {
         String plain = "{\"content\":\"nothing to escape \u00e9\"}";
         assertThat(EventBundle.sqsSafe(plain)).isSameAs(plain);
         assertThat(EventBundle.sqsSafe("x\uD800y")).as("a lone surrogate").isEqualTo("x\\ud800y");
+        assertThat(EventBundle.sqsSafe("\uDFFFx")).as("a lone low surrogate").isEqualTo("\\udfffx");
+        assertThat(EventBundle.sqsSafe("x\uD83F")).as("a high surrogate at the end").isEqualTo("x\\ud83f");
+        assertThat(EventBundle.sqsSafe("\uE000\u0001")).as("a control character after a private-use one")
+                .isEqualTo("\uE000\\u0001");
+        assertThat(EventBundle.join(List.of("\uD83F\uDFFE\u0002", plain))).as("joined: escaped where needed, whole otherwise")
+                .isEqualTo("\uD83F\uDFFE\\u0002\n" + plain);
     }
 }

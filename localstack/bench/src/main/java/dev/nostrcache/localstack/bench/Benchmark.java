@@ -19,6 +19,7 @@ import dev.nostrcache.localstack.LambdaProcess;
 import dev.nostrcache.localstack.LocalStack;
 import dev.nostrcache.worker.dump.ImportCommand;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.OutputStream;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
@@ -66,6 +67,7 @@ public final class Benchmark {
     private final int events;
     private final PrintStream out;
     private final List<Row> rows = new ArrayList<>();
+    private String nodeMissing;
 
     public Benchmark(CacheConfig config, int events, PrintStream out) {
         this.config = config;
@@ -283,16 +285,56 @@ public final class Benchmark {
         ops.put("user_profile", Latency.primal(i -> "{\"cache\":[\"user_profile\",{\"pubkey\":\"" + busiest + "\"}]}"));
         ops.put("feed (follows, 20 notes)", Latency.primal(i -> "{\"cache\":[\"feed\",{\"pubkey\":\"" + busiest
                 + "\",\"limit\":20}]}"));
-        ops.put("NIP-01 REQ (kinds 1, limit 10)", Latency.req(i -> "{\"kinds\":[1],\"limit\":10}"));
-        for (int[] level : levels()) {
-            Latency.Stats pong = Latency.webSocket(ws, level[0], level[1], ping);
-            out.printf("gateway ping-pong, %d clients: %s%n", level[0], pong.summary());
-            for (var op : ops.entrySet()) {
-                Latency.Stats stats = Latency.webSocket(ws, level[0], level[1], op.getValue());
-                out.printf("%s, %d clients: %s%n", op.getKey(), level[0], stats.summary());
-                rows.add(new Row(op.getKey() + ", " + level[0] + (level[0] == 1 ? " client" : " clients"),
-                        stats.summary(), "gateway ping-pong " + pong.summary(), target(op.getKey(), level[0])));
+        String nip01 = "NIP-01 REQ (kinds 1, limit 10)";
+        String nip01Filter = "{\"kinds\":[1],\"limit\":10}";
+        ops.put(nip01, Latency.req(i -> nip01Filter));
+        Path scratch = Files.createTempDirectory("bench-node");
+        try {
+            NodeClients node = nodeClients(scratch);
+            for (int[] level : levels()) {
+                Latency.Stats pong = Latency.webSocket(ws, level[0], level[1], ping);
+                out.printf("gateway ping-pong, %d clients: %s%n", level[0], pong.summary());
+                String clients = ", " + level[0] + (level[0] == 1 ? " client" : " clients");
+                for (var op : ops.entrySet()) {
+                    Latency.Stats stats = Latency.webSocket(ws, level[0], level[1], op.getValue());
+                    out.printf("%s%s: %s%n", op.getKey(), clients, stats.summary());
+                    rows.add(new Row(op.getKey() + clients, stats.summary(), "gateway ping-pong " + pong.summary(),
+                            target(op.getKey(), level[0])));
+                }
+                rows.add(new Row(nip01 + clients + ", measured by Node.js clients in a process of their own",
+                        nodeReq(node, ws, level, "[\"REQ\",\"bench\"," + nip01Filter + "]"),
+                        "gateway ping-pong " + pong.summary() + " (JDK client)", target(nip01, level[0])));
             }
+        } finally {
+            try (var files = Files.list(scratch)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(scratch);
+        }
+    }
+
+    /** The independent client, or null (said in its rows) when this machine has no Node.js that can run it. */
+    private NodeClients nodeClients(Path scratch) throws IOException {
+        try {
+            return NodeClients.find(scratch);
+        } catch (IllegalStateException e) {
+            nodeMissing = e.getMessage();
+            return null;
+        }
+    }
+
+    private String nodeReq(NodeClients node, URI ws, int[] level, String request) {
+        if (node == null) {
+            return "not measured: " + nodeMissing;
+        }
+        try {
+            Latency.Stats stats = node.run(ws, level[0], level[1], request, "[\"EOSE\",\"bench\"");
+            out.printf("NIP-01 REQ by Node.js clients, %d clients: %s%n", level[0], stats.summary());
+            return stats.summary();
+        } catch (Exception e) {
+            return "not measured: " + e.getMessage();
         }
     }
 

@@ -1,0 +1,45 @@
+// The benchmark's independent client: Node.js's own WebSocket (undici), no JVM in the measuring path. Closed loops:
+// each of `clients` connections sends `request`, waits for the frame starting with `endPrefix`, and sends the next,
+// `perClient` times. Prints one JSON line: requests, seconds, p50, p99, max (milliseconds).
+//   node [--experimental-websocket] req-clients.mjs '{"url":...,"clients":10,"perClient":200,"request":...,"endPrefix":...}'
+const { url, clients, perClient, request, endPrefix } = JSON.parse(process.argv[2]);
+
+function open() {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.onopen = () => resolve(socket);
+    socket.onerror = () => reject(new Error(`could not connect to ${url}`));
+  });
+}
+
+async function loop(socket, samples) {
+  let waiting = null;
+  socket.onmessage = (message) => {
+    const text = String(message.data);
+    if (text.startsWith(endPrefix)) {
+      waiting.resolve();
+    } else if (text.startsWith('["CLOSED"') || text.startsWith('["NOTICE"')) {
+      waiting.reject(new Error(`refused: ${text}`));
+    }
+  };
+  socket.onclose = () => waiting && waiting.reject(new Error('the connection closed'));
+  for (let i = 0; i < perClient; i++) {
+    const started = performance.now();
+    await new Promise((resolve, reject) => {
+      waiting = { resolve, reject };
+      socket.send(request);
+    });
+    samples.push(performance.now() - started);
+  }
+}
+
+const sockets = await Promise.all(Array.from({ length: clients }, open));
+const samples = [];
+const started = performance.now();
+await Promise.all(sockets.map((socket) => loop(socket, samples)));
+const seconds = (performance.now() - started) / 1000;
+sockets.forEach((socket) => socket.close());
+samples.sort((a, b) => a - b);
+const at = (q) => samples[Math.min(samples.length - 1, Math.floor(samples.length * q))];
+console.log(JSON.stringify({ requests: samples.length, seconds, p50: at(0.5), p99: at(0.99), max: samples[samples.length - 1] }));
+process.exit(0);
