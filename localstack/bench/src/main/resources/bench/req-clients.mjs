@@ -1,12 +1,17 @@
-// The benchmark's independent client: Node.js's own WebSocket (undici), no JVM in the measuring path. Closed loops:
-// each of `clients` connections sends `request`, waits for the frame starting with `endPrefix`, and sends the next,
-// `perClient` times. Prints one JSON line: requests, seconds, p50, p99, max (milliseconds).
+// The benchmark's independent client: Node.js clients in a process of their own, no JVM in the measuring path.
+// Closed loops: each of `clients` connections sends `request`, waits for the frame starting with `endPrefix`, and
+// sends the next, `perClient` times. Prints one JSON line: the client used, requests, seconds, p50, p99, max (ms).
+// The `ws` package when it is installed beside this file (the benchmark installs it), else Node's built-in WebSocket
+// (undici's, three times slower per frame here), without compression either way, as the JDK client.
 //   node [--experimental-websocket] req-clients.mjs '{"url":...,"clients":10,"perClient":200,"request":...,"endPrefix":...}'
 const { url, clients, perClient, request, endPrefix } = JSON.parse(process.argv[2]);
 
+const ws = await import('ws').then((module) => module.default, () => null);
+const client = ws ? 'ws' : 'built-in WebSocket';
+
 function open() {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url);
+    const socket = ws ? new ws(url, { perMessageDeflate: false }) : new WebSocket(url);
     socket.onopen = () => resolve(socket);
     socket.onerror = () => reject(new Error(`could not connect to ${url}`));
   });
@@ -41,5 +46,5 @@ const seconds = (performance.now() - started) / 1000;
 sockets.forEach((socket) => socket.close());
 samples.sort((a, b) => a - b);
 const at = (q) => samples[Math.min(samples.length - 1, Math.floor(samples.length * q))];
-console.log(JSON.stringify({ requests: samples.length, seconds, p50: at(0.5), p99: at(0.99), max: samples[samples.length - 1] }));
+console.log(JSON.stringify({ client, requests: samples.length, seconds, p50: at(0.5), p99: at(0.99), max: samples[samples.length - 1] }));
 process.exit(0);

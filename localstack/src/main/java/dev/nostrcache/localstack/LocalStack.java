@@ -229,13 +229,15 @@ public final class LocalStack implements AutoCloseable {
         for (QueueGroup group : QueueGroup.values()) {
             String url = sqs.queueUrls().get(group.spec().queueName(config.stackName()));
             mappings.put(group, remember(new SqsEventSourceMapping(sqsClient, url, arn(url), ownDeadLetterMoves(group.spec()),
-                    group.spec(), group.functionName(), functions, config.functionConcurrency(), retryDelay,
+                    group.spec(), group.functionName(), event -> functions.call(group.functionName(), event),
+                    config.functionConcurrency(), retryDelay,
                     visibilityTimeout)));
         }
         if (config.avatarCache()) {
             String avatarsUrl = sqs.queueUrls().get(Queues.AVATARS.queueName(config.stackName()));
             avatarMapping = remember(new SqsEventSourceMapping(sqsClient, avatarsUrl, arn(avatarsUrl),
-                    ownDeadLetterMoves(Queues.AVATARS), Queues.AVATARS, AvatarFunctions.WORKER, functions,
+                    ownDeadLetterMoves(Queues.AVATARS), Queues.AVATARS, AvatarFunctions.WORKER,
+                    event -> functions.call(AvatarFunctions.WORKER, event),
                     config.maxConcurrent(), retryDelay, visibilityTimeout));
         }
         // Closed before the mappings: every poller is told to stop at once, so their long polls end together.

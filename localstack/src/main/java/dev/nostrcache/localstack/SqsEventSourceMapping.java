@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * What Lambda's SQS event-source mapping does, for one queue and one function: {@code concurrency} pollers each
@@ -46,12 +47,13 @@ final class SqsEventSourceMapping implements AutoCloseable {
     private final String deadLetterUrl;
     private final QueueSpec spec;
     private final String functionName;
-    private final LocalFunctions functions;
+    private final Function<SQSEvent, SQSBatchResponse> function;
     private final Duration retryBase;
     private final int visibilitySeconds;
     private final List<Thread> pollers = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicLong invocations = new AtomicLong();
+    private final AtomicLong receives = new AtomicLong();
     private final AtomicLong failedMessages = new AtomicLong();
     private volatile boolean running = true;
     /** Guards the three counts below: which pollers listen, which wait for a turn. */
@@ -62,7 +64,7 @@ final class SqsEventSourceMapping implements AutoCloseable {
 
     /** @param deadLetterUrl where this mapping moves a message after its last failed receive; null: SQS does it */
     SqsEventSourceMapping(SqsClient sqs, String queueUrl, String queueArn, String deadLetterUrl, QueueSpec spec,
-                          String functionName, LocalFunctions functions, int concurrency, Duration retryBase,
+                          String functionName, Function<SQSEvent, SQSBatchResponse> function, int concurrency, Duration retryBase,
                           Duration visibility) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
@@ -70,7 +72,7 @@ final class SqsEventSourceMapping implements AutoCloseable {
         this.deadLetterUrl = deadLetterUrl;
         this.spec = spec;
         this.functionName = functionName;
-        this.functions = functions;
+        this.function = function;
         this.retryBase = retryBase;
         this.visibilitySeconds = (int) Math.min(visibility.toSeconds(), spec.visibilityTimeoutSeconds());
         listening = concurrency;
@@ -89,6 +91,11 @@ final class SqsEventSourceMapping implements AutoCloseable {
 
     long invocations() {
         return invocations.get();
+    }
+
+    /** Receive calls made so far, empty ones included. */
+    long receives() {
+        return receives.get();
     }
 
     long failedMessages() {
@@ -176,6 +183,7 @@ final class SqsEventSourceMapping implements AutoCloseable {
     }
 
     private List<Message> receive(int max, int waitSeconds) {
+        receives.incrementAndGet();
         return sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(max).waitTimeSeconds(waitSeconds)
                 .visibilityTimeout(visibilitySeconds)
                 .messageSystemAttributeNames(MessageSystemAttributeName.ALL).messageAttributeNames("All")).messages();
@@ -185,7 +193,7 @@ final class SqsEventSourceMapping implements AutoCloseable {
         invocations.incrementAndGet();
         Set<String> failed = new HashSet<>();
         try {
-            SQSBatchResponse response = functions.call(functionName, event(batch));
+            SQSBatchResponse response = function.apply(event(batch));
             if (response != null && response.getBatchItemFailures() != null) {
                 response.getBatchItemFailures().forEach(failure -> failed.add(failure.getItemIdentifier()));
             }

@@ -108,10 +108,14 @@ public final class SubscriptionRepository {
      */
     public Subscribed subscribe(String connectionId, String subscriptionId, List<Filter> filters, int max,
                                 String primalOp, String primalPubkey) throws SQLException {
+        String json = filtersJson(filters);
         try (Connection c = dataSource.getConnection()) {
+            if (unchanged(c, connectionId, subscriptionId, json, primalOp, primalPubkey)) {
+                return Subscribed.REPLACED; // a client asking again with the same filters: nothing to write or lock
+            }
             c.setAutoCommit(false);
             try {
-                Subscribed result = subscribe(c, connectionId, subscriptionId, filters, max, primalOp, primalPubkey);
+                Subscribed result = subscribe(c, connectionId, subscriptionId, json, filters, max, primalOp, primalPubkey);
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
@@ -121,17 +125,40 @@ public final class SubscriptionRepository {
         }
     }
 
-    private Subscribed subscribe(Connection c, String connectionId, String subscriptionId, List<Filter> filters, int max,
-                                 String primalOp, String primalPubkey) throws SQLException {
+    private static String filtersJson(List<Filter> filters) {
         StringBuilder json = new StringBuilder("[");
-        Set<String> keys = new LinkedHashSet<>();
         for (Filter f : filters) {
             json.append(json.length() > 1 ? "," : "").append(FilterJson.toJson(f));
+        }
+        return json.append(']').toString();
+    }
+
+    /**
+     * Whether the subscription is open already with these filters (and op), read without a lock or a transaction:
+     * clients reuse their subscription ids, and taking the connection's row lock for nothing cost a write and a
+     * commit per REQ. Anything else takes the locked path, which reads the subscription again.
+     */
+    private static boolean unchanged(Connection c, String connectionId, String subscriptionId, String json,
+                                     String primalOp, String primalPubkey) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT filters, primal_op, primal_pubkey FROM ws_subscriptions WHERE connection_id = ? AND sub_id = ?")) {
+            ps.setString(1, connectionId);
+            ps.setString(2, subscriptionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && json.equals(rs.getString(1)) && Objects.equals(primalOp, rs.getString(2))
+                        && Objects.equals(primalPubkey, rs.getString(3));
+            }
+        }
+    }
+
+    private Subscribed subscribe(Connection c, String connectionId, String subscriptionId, String json,
+                                 List<Filter> filters, int max, String primalOp, String primalPubkey) throws SQLException {
+        Set<String> keys = new LinkedHashSet<>();
+        for (Filter f : filters) {
             for (String key : SubscriptionKeys.of(f)) {
                 keys.add(key.length() > MAX_KEY_LENGTH || key.indexOf('\0') >= 0 ? "*" : key);
             }
         }
-        json.append(']');
         // The connection row is locked (the cap), and the subscription as it stands read, in one round trip.
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT s.filters, s.primal_op, s.primal_pubkey, s.sub_id IS NOT NULL,\s""" + NO_FLUSH + """
@@ -143,7 +170,7 @@ public final class SubscriptionRepository {
                 if (!rs.next()) {
                     return Subscribed.NO_SUCH_CONNECTION;
                 }
-                if (rs.getBoolean(4) && json.toString().equals(rs.getString(1))
+                if (rs.getBoolean(4) && json.equals(rs.getString(1))
                         && Objects.equals(primalOp, rs.getString(2))
                         && Objects.equals(primalPubkey, rs.getString(3))) {
                     return Subscribed.REPLACED; // a client asking again with the same filters: nothing to write
@@ -158,7 +185,7 @@ public final class SubscriptionRepository {
                 "INSERT INTO ws_subscriptions (connection_id, sub_id, filters, primal_op, primal_pubkey) VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, connectionId);
             ps.setString(2, subscriptionId);
-            ps.setString(3, json.toString());
+            ps.setString(3, json);
             ps.setString(4, primalOp);
             ps.setString(5, primalPubkey);
             ps.executeUpdate();

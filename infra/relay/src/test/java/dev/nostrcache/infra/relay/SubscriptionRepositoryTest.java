@@ -144,6 +144,23 @@ class SubscriptionRepositoryTest {
         String written = xmin("again", "feed");
         assertThat(subscriptions.subscribe("again", "feed", notes, 200)).isEqualTo(Subscribed.REPLACED);
         assertThat(xmin("again", "feed")).as("the same row, not rewritten").isEqualTo(written);
+        try (java.sql.Connection holder = ds.getConnection()) {
+            holder.setAutoCommit(false);
+            try (var lock = holder.prepareStatement("SELECT 1 FROM ws_connections WHERE connection_id = 'again' FOR UPDATE")) {
+                lock.execute();
+            }
+            var asked = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return subscriptions.subscribe("again", "feed", notes, 200);
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(asked.get(5, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("answered while another transaction holds the connection's row: no lock taken")
+                    .isEqualTo(Subscribed.REPLACED);
+            holder.rollback();
+        }
 
         Event note = workload.stream().filter(e -> e.kind() == 1).findFirst().orElseThrow();
         assertThat(subscriptions.matching(note)).extracting(Match::subscriptionId).contains("feed");

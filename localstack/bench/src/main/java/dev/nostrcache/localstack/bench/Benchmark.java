@@ -301,22 +301,23 @@ public final class Benchmark {
                     rows.add(new Row(op.getKey() + clients, stats.summary(), "gateway ping-pong " + pong.summary(),
                             target(op.getKey(), level[0])));
                 }
-                rows.add(new Row(nip01 + clients + ", measured by Node.js clients in a process of their own",
+                rows.add(new Row(nip01 + clients + ", measured by Node.js clients in a process of their own ("
+                        + (node == null ? "none" : node.client()) + ")",
                         nodeReq(node, ws, level, "[\"REQ\",\"bench\"," + nip01Filter + "]"),
                         "gateway ping-pong " + pong.summary() + " (JDK client)", target(nip01, level[0])));
             }
         } finally {
-            try (var files = Files.list(scratch)) {
-                for (Path f : files.toList()) {
+            try (var files = Files.walk(scratch)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(f);
                 }
             }
-            Files.delete(scratch);
         }
     }
 
     /** The independent client, or null (said in its rows) when this machine has no Node.js that can run it. */
     private NodeClients nodeClients(Path scratch) throws IOException {
+        out.println("installing the Node.js clients' WebSocket package (" + NodeClients.WS_PACKAGE + ")...");
         try {
             return NodeClients.find(scratch);
         } catch (IllegalStateException e) {

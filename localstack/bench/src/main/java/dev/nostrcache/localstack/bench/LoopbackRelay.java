@@ -16,6 +16,7 @@ import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,10 +35,14 @@ final class LoopbackRelay implements AutoCloseable {
     LoopbackRelay(List<String> events) throws Exception {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
+        connector.setIdleTimeout(Duration.ofHours(1).toMillis());
         server.addConnector(connector);
         ContextHandler context = new ContextHandler("/");
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, context, container -> {
             container.setMaxTextMessageSize(1024 * 1024);
+            // Jetty's default closes a connection idle for 30 s: the worker then reconnected during the latency loops
+            // and its catch-up streamed the whole corpus again (suppressed as duplicates, but received and parsed).
+            container.setIdleTimeout(Duration.ofHours(1));
             container.addMapping("/", (request, response, callback) -> new Connection(events));
         });
         context.setHandler(upgrades);

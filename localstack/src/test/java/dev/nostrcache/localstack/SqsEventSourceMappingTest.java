@@ -1,0 +1,77 @@
+package dev.nostrcache.localstack;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import dev.nostrcache.infra.queue.QueueSpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The local event-source mapping's pollers on the embedded ElasticMQ: one listens while idle, all work with a backlog. */
+class SqsEventSourceMappingTest {
+    private static final QueueSpec SPEC = new QueueSpec("mapping-test", "MappingTestQueue", 30, 3, 1, 0);
+    private static final int POLLERS = 4;
+
+    @TempDir
+    static Path store;
+    private static EmbeddedSqsService sqs;
+    private static SqsClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sqs = EmbeddedSqsService.start(0, "mapping", store.resolve("queues.db"));
+        client = LocalAws.sqs(sqs.endpoint());
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        sqs.close();
+    }
+
+    @Test
+    void anIdleQueueIsPolledByOnePollerAndABacklogByAll() throws Exception {
+        String url = client.createQueue(r -> r.queueName("mapping-test")).queueUrl();
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        AtomicInteger delivered = new AtomicInteger();
+        try (SqsEventSourceMapping mapping = new SqsEventSourceMapping(client, url, "arn:test", null, SPEC, "test",
+                event -> {
+                    mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    delivered.addAndGet(event.getRecords().size());
+                    running.decrementAndGet();
+                    return new SQSBatchResponse(List.of());
+                }, POLLERS, Duration.ofSeconds(1), Duration.ofSeconds(30))) {
+            Thread.sleep(1_500); // every poller's first receive ends empty; all but one then wait for a turn
+            long before = mapping.receives();
+            Thread.sleep(3_000);
+            long idleReceives = mapping.receives() - before;
+            assertThat(idleReceives).as("one-second long polls over three idle seconds, by one poller")
+                    .isBetween(1L, 5L);
+
+            for (int i = 0; i < 24; i++) {
+                int n = i;
+                client.sendMessage(r -> r.queueUrl(url).messageBody("message " + n));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (delivered.get() < 24 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(delivered.get()).isEqualTo(24);
+            assertThat(mostAtOnce.get()).as("with a backlog every poller delivers").isEqualTo(POLLERS);
+        }
+    }
+}
