@@ -22,9 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * The functions application, started once for the whole local runtime. {@link #invoke} invokes it the way
  * {@code FunctionInvoker.handleRequest} does on Lambda: the raw event JSON goes through Spring Cloud Function's
  * {@link AWSLambdaUtils} into the bean the definition names, and the result comes back as the JSON Lambda would
- * return. The gateway's WebSocket routes and the event-source mappings, in this process, use {@link #call}: the
- * event as the object the function takes, through the same function wrapper (metrics included), without the JSON
- * on either side (profiled on the latency loops: that round trip cost as much CPU as the relay's own work). Only the
+ * return (the scheduled functions are invoked so). The gateway's routes and the event-source mappings, in this
+ * process, use {@link #call}: the event as the object the function takes (the HTTP functions take the event's JSON
+ * stream, as on Lambda), through the same function wrapper (metrics included), without the JSON on the way back, nor
+ * on the way in where the function takes an object (profiled on the latency loops: that round trip cost as much CPU as the relay's own work). Only the
  * context is shared: on AWS every function has its own.
  */
 final class LocalFunctions implements LocalGateway.Invoker, AutoCloseable {
@@ -55,8 +56,7 @@ final class LocalFunctions implements LocalGateway.Invoker, AutoCloseable {
     }
 
     /** Invokes the function bean {@code name} with a Lambda event, returning the Lambda response JSON. */
-    @Override
-    public byte[] invoke(String name, byte[] eventJson) throws IOException {
+    byte[] invoke(String name, byte[] eventJson) throws IOException {
         FunctionInvocationWrapper function = catalog.lookup(name, "application/json");
         if (function == null) {
             throw new IllegalArgumentException("no function named " + name);

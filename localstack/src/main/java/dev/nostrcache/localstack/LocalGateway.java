@@ -14,15 +14,16 @@ import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.nostrcache.functions.http.HttpRoute;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -77,12 +78,8 @@ public final class LocalGateway implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** The functions the routes invoke. */
+    /** The functions the routes invoke: the event as the object (or stream) the function takes, its result out. */
     interface Invoker {
-        /** An HTTP route's function: the event JSON in, the response JSON out. */
-        byte[] invoke(String function, byte[] event) throws Exception;
-
-        /** A WebSocket route's function: the event object in, its result object out (no JSON between them). */
         <O> O call(String function, Object event);
     }
 
@@ -427,15 +424,15 @@ public final class LocalGateway implements AutoCloseable {
                 if (functions == null) {
                     throw new IllegalStateException("the functions are not running");
                 }
-                JsonNode answer = JSON.readTree(functions.invoke(function, JSON.writeValueAsBytes(event)));
-                response.setStatus(answer.has("statusCode") ? answer.get("statusCode").asInt() : 200);
-                JsonNode answerHeaders = answer.get("headers");
-                if (answerHeaders != null) {
-                    answerHeaders.properties().forEach(h -> response.getHeaders().put(h.getKey(), h.getValue().asString()));
+                // The event as the stream the function reads (as on Lambda); its answer as the object it returns.
+                APIGatewayV2HTTPResponse answer = functions.call(function,
+                        new ByteArrayInputStream(JSON.writeValueAsBytes(event)));
+                response.setStatus(answer.getStatusCode() == 0 ? 200 : answer.getStatusCode());
+                if (answer.getHeaders() != null) {
+                    answer.getHeaders().forEach((name, value) -> response.getHeaders().put(name, value));
                 }
-                JsonNode answerBody = answer.get("body");
-                String text = answerBody == null || answerBody.isNull() ? "" : answerBody.asString();
-                if (answer.path("isBase64Encoded").asBoolean(false)) {
+                String text = answer.getBody() == null ? "" : answer.getBody();
+                if (answer.getIsBase64Encoded()) {
                     response.write(true, ByteBuffer.wrap(Base64.getDecoder().decode(text)), callback);
                 } else {
                     Content.Sink.write(response, true, text, callback);

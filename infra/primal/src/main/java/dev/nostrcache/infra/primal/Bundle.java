@@ -191,9 +191,16 @@ final class Bundle {
         answer.synthetic(PrimalKinds.RANGE, content.toString());
     }
 
-    /** Ids in {@code q} tags (quotes), as far as the tags can be read. */
+    /**
+     * Ids in {@code q} tags (quotes), as far as the tags can be read. Stored events are in the compact NIP-01
+     * serialisation, where a {@code q} tag with a value reads {@code ["q",} and a string's quotes are escaped, so an
+     * event without that text is not parsed at all (most are not quotes; every feed parsed each of its events).
+     */
     private static List<String> quoted(String json) {
         List<String> ids = new ArrayList<>();
+        if (!json.contains("[\"q\",")) {
+            return ids;
+        }
         var tags = JSON.readTree(json).get("tags");
         if (tags != null && tags.isArray()) {
             for (var tag : tags.values()) {

@@ -224,6 +224,11 @@ class PrimalApiTest {
         assertThat(actions.get("reposted").asBoolean()).isFalse();
         assertThat(content(only(out, PrimalKinds.USER_SCORES)).get(s.bob.pubkey()).asLong()).isEqualTo(3);
 
+        List<JsonNode> quotePage = call("feed", params("pubkey", s.alice.pubkey(), "limit", 1));
+        assertThat(ids(quotePage, o -> o.get("kind").asInt() == 1)).containsExactly(s.quote.id());
+        assertThat(JSON.readTree(only(quotePage, PrimalKinds.REFERENCED_EVENT).get("content").asString()).get("id")
+                .asString()).as("the note its q tag quotes comes along").isEqualTo(s.n1.id());
+
         List<JsonNode> page2 = call("feed", params("pubkey", s.alice.pubkey(), "limit", 2, "until", range.get("since").asLong() + 199));
         assertThat(ids(page2, o -> o.get("kind").asInt() == 1)).containsExactly(s.n2.id(), s.n1.id());
         assertThatThrownBy(() -> call("feed", params("pubkey", s.alice.pubkey(), "limit", 5000))).hasMessage("limit too big");
