@@ -31,7 +31,9 @@ async function loop(socket, samples) {
   for (let i = 0; i < perClient; i++) {
     const started = performance.now();
     await new Promise((resolve, reject) => {
-      waiting = { resolve, reject };
+      // As the JDK client: an answer that does not come within 30 s ends the run instead of hanging it.
+      const timer = setTimeout(() => reject(new Error(`no answer within 30 s to ${request}`)), 30_000);
+      waiting = { resolve: () => { clearTimeout(timer); resolve(); }, reject: (e) => { clearTimeout(timer); reject(e); } };
       socket.send(request);
     });
     samples.push(performance.now() - started);

@@ -25,8 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * return (the scheduled functions are invoked so). The gateway's routes and the event-source mappings, in this
  * process, use {@link #call}: the event as the object the function takes (the HTTP functions take the event's JSON
  * stream, as on Lambda), through the same function wrapper (metrics included), without the JSON on the way back, nor
- * on the way in where the function takes an object (profiled on the latency loops: that round trip cost as much CPU as the relay's own work). Only the
- * context is shared: on AWS every function has its own.
+ * on the way in where the function takes an object (profiled on the latency loops: that round trip cost as much CPU
+ * as the relay's own work). Only the context is shared: on AWS every function has its own.
  */
 final class LocalFunctions implements LocalGateway.Invoker, AutoCloseable {
     private final ConfigurableApplicationContext context;

@@ -31,30 +31,21 @@ public final class EventBundle {
             if (!body.isEmpty()) {
                 body.append('\n');
             }
-            appendSqsSafe(body, json);
+            body.append(sqsSafe(json));
         }
         return body.toString();
     }
 
-    /** {@code json} in characters SQS accepts: any other is written as a JSON {@code \\uXXXX} escape. */
+    /**
+     * {@code json} in characters SQS accepts: any other is written as a JSON {@code \\uXXXX} escape. Nearly every
+     * event is taken as it is, after one tight pass (profiling the ingest showed a character-by-character copy of
+     * every event taking a fifth of the runtime's CPU).
+     */
     public static String sqsSafe(String json) {
         if (allAccepted(json)) {
             return json;
         }
-        StringBuilder safe = new StringBuilder(json.length() + 16);
-        appendSqsSafe(safe, json);
-        return safe.toString();
-    }
-
-    /**
-     * Appends {@code json} whole when SQS takes every character of it, as it does nearly every event's: profiling the
-     * ingest showed the character-by-character copy below taking a fifth of the runtime's CPU.
-     */
-    private static void appendSqsSafe(StringBuilder out, String json) {
-        if (allAccepted(json)) {
-            out.append(json);
-            return;
-        }
+        StringBuilder out = new StringBuilder(json.length() + 16);
         for (int i = 0; i < json.length(); i++) {
             char c = json.charAt(i);
             if (sqsAccepts(json, i)) {
@@ -66,6 +57,7 @@ public final class EventBundle {
                 out.append(String.format("\\u%04x", (int) c));
             }
         }
+        return out.toString();
     }
 
     /** Whether SQS takes every character of {@code s}: one tight pass, a surrogate pair checked only where one occurs. */

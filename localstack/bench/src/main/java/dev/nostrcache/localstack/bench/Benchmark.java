@@ -19,7 +19,6 @@ import dev.nostrcache.localstack.LambdaProcess;
 import dev.nostrcache.localstack.LocalStack;
 import dev.nostrcache.worker.dump.ImportCommand;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.OutputStream;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
@@ -67,7 +66,6 @@ public final class Benchmark {
     private final int events;
     private final PrintStream out;
     private final List<Row> rows = new ArrayList<>();
-    private String nodeMissing;
 
     public Benchmark(CacheConfig config, int events, PrintStream out) {
         this.config = config;
@@ -290,7 +288,8 @@ public final class Benchmark {
         ops.put(nip01, Latency.req(i -> nip01Filter));
         Path scratch = Files.createTempDirectory("bench-node");
         try {
-            NodeClients node = nodeClients(scratch);
+            out.println("installing the Node.js clients' WebSocket package (" + NodeClients.WS_PACKAGE + ")...");
+            NodeClients node = NodeClients.find(scratch);
             for (int[] level : levels()) {
                 Latency.Stats pong = Latency.webSocket(ws, level[0], level[1], ping);
                 out.printf("gateway ping-pong, %d clients: %s%n", level[0], pong.summary());
@@ -302,7 +301,7 @@ public final class Benchmark {
                             target(op.getKey(), level[0])));
                 }
                 rows.add(new Row(nip01 + clients + ", measured by Node.js clients in a process of their own ("
-                        + (node == null ? "none" : node.client()) + ")",
+                        + node.client() + ")",
                         nodeReq(node, ws, level, "[\"REQ\",\"bench\"," + nip01Filter + "]"),
                         "gateway ping-pong " + pong.summary() + " (JDK client)", target(nip01, level[0])));
             }
@@ -315,20 +314,10 @@ public final class Benchmark {
         }
     }
 
-    /** The independent client, or null (said in its rows) when this machine has no Node.js that can run it. */
-    private NodeClients nodeClients(Path scratch) throws IOException {
-        out.println("installing the Node.js clients' WebSocket package (" + NodeClients.WS_PACKAGE + ")...");
-        try {
-            return NodeClients.find(scratch);
-        } catch (IllegalStateException e) {
-            nodeMissing = e.getMessage();
-            return null;
-        }
-    }
-
+    /** The independent client's figures, or why there are none (no Node.js that can run it, or it failed). */
     private String nodeReq(NodeClients node, URI ws, int[] level, String request) {
-        if (node == null) {
-            return "not measured: " + nodeMissing;
+        if (node.unavailable() != null) {
+            return "not measured: " + node.unavailable();
         }
         try {
             Latency.Stats stats = node.run(ws, level[0], level[1], request, "[\"EOSE\",\"bench\"");

@@ -9,6 +9,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * of the kind strfry's figures were taken with, so that the JDK's WebSocket client and the benchmark's own threads
  * are not the ceiling of a figure (measured by hand here: the same REQ loop at one client, 393/s with the JDK client,
  * 972/s with {@code ws}, 320/s with Node's built-in WebSocket). Without the registry the script falls back to the
- * built-in WebSocket, and the row says so.
+ * built-in WebSocket, and the row says so; without a Node.js that has one, the rows say why nothing was measured.
  */
 final class NodeClients {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -27,85 +29,95 @@ final class NodeClients {
     /** The version installed and measured here (npm's registry on these machines, 2026-12-02). */
     static final String WS_PACKAGE = "ws@8.23.1";
 
-    private final Path script;
+    private final Path scratch;
     private final List<String> command;
     private final String client;
+    private final String unavailable;
 
-    private NodeClients(Path script, List<String> command, String client) {
-        this.script = script;
+    private NodeClients(Path scratch, List<String> command, String client, String unavailable) {
+        this.scratch = scratch;
         this.command = command;
         this.client = client;
+        this.unavailable = unavailable;
     }
 
-    /** Which client measures: {@code ws}, or the built-in WebSocket and why. */
+    /** Which client measures ({@code ws}, or the built-in WebSocket and why), or "none". */
     String client() {
         return client;
     }
 
-    /** Node.js from the PATH, 20.10 or later (its WebSocket); why not, when there is none. */
+    /** Why nothing can be measured, or null when the clients can run. */
+    String unavailable() {
+        return unavailable;
+    }
+
+    /** Node.js from the PATH, 20.10 or later (its WebSocket), with the script and {@code ws} in {@code scratch}. */
     static NodeClients find(Path scratch) throws IOException {
-        String version;
-        try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            p.waitFor(10, TimeUnit.SECONDS);
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException("no Node.js on the PATH (node --version: " + e.getMessage() + ")");
+        Run version = runIn(scratch, List.of("node", "--version"), Duration.ofSeconds(30));
+        if (version.exit() != 0) {
+            return new NodeClients(scratch, List.of(), "none", "no Node.js on the PATH (" + version.output() + ")");
         }
-        String[] parts = version.replace("v", "").split("\\.");
+        String[] parts = version.output().replace("v", "").split("\\.");
         int major = Integer.parseInt(parts[0]);
         int minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
         if (major < 20 || (major == 20 && minor < 10)) {
-            throw new IllegalStateException("Node.js " + version + " has no WebSocket client (20.10 or later has)");
+            return new NodeClients(scratch, List.of(), "none",
+                    "Node.js " + version.output() + " has no WebSocket client (20.10 or later has)");
         }
-        Path script = scratch.resolve("req-clients.mjs");
         try (InputStream in = NodeClients.class.getResourceAsStream(SCRIPT)) {
-            Files.write(script, in.readAllBytes());
+            Files.write(scratch.resolve("req-clients.mjs"), in.readAllBytes());
         }
-        String problem = installWs(scratch);
+        Run npm = runIn(scratch, List.of("npm", "install", "--no-audit", "--no-fund", "--no-save", "--prefix",
+                scratch.toString(), WS_PACKAGE), Duration.ofMinutes(2));
+        boolean installed = npm.exit() == 0 && Files.isDirectory(scratch.resolve("node_modules/ws"));
+        String said = npm.output();
         // Node 22 has WebSocket on by default; 20.10-21 behind this flag.
-        return new NodeClients(script, major >= 22 ? List.of("node") : List.of("node", "--experimental-websocket"),
-                problem == null ? WS_PACKAGE : "Node's built-in WebSocket: " + problem);
-    }
-
-    /** Installs {@link #WS_PACKAGE} beside the script; null when it did, else what went wrong. */
-    private static String installWs(Path scratch) {
-        try {
-            Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--no-save", "--prefix",
-                    scratch.toString(), WS_PACKAGE).redirectErrorStream(true).start();
-            byte[] output = npm.getInputStream().readAllBytes();
-            if (!npm.waitFor(2, TimeUnit.MINUTES)) {
-                npm.destroyForcibly();
-                return "npm install " + WS_PACKAGE + " took over 2 minutes";
-            }
-            if (npm.exitValue() != 0 || !Files.isDirectory(scratch.resolve("node_modules/ws"))) {
-                String said = new String(output, StandardCharsets.UTF_8).strip();
-                return "npm install " + WS_PACKAGE + " failed: " + said.substring(Math.max(0, said.length() - 200));
-            }
-            return null;
-        } catch (IOException | InterruptedException e) {
-            return "npm install " + WS_PACKAGE + " failed: " + e.getMessage();
-        }
+        return new NodeClients(scratch, major >= 22 ? List.of("node") : List.of("node", "--experimental-websocket"),
+                installed ? WS_PACKAGE : "Node's built-in WebSocket: npm install " + WS_PACKAGE + " failed: "
+                        + said.substring(Math.max(0, said.length() - 200)), null);
     }
 
     /** {@code clients} connections, {@code perClient} exchanges each: {@code request} until a frame starting with {@code endPrefix}. */
-    Latency.Stats run(URI url, int clients, int perClient, String request, String endPrefix) throws Exception {
-        String arguments = JSON.writeValueAsString(Map.of("url", url.toString(), "clients", clients,
-                "perClient", perClient, "request", request, "endPrefix", endPrefix));
-        List<String> line = new java.util.ArrayList<>(command);
-        line.add(script.toString());
-        line.add(arguments);
-        Process p = new ProcessBuilder(line).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        byte[] output = p.getInputStream().readAllBytes();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("the Node.js clients did not finish within 5 minutes");
+    Latency.Stats run(URI url, int clients, int perClient, String request, String endPrefix) throws IOException {
+        if (unavailable != null) {
+            throw new IllegalStateException(unavailable);
         }
-        if (p.exitValue() != 0) {
-            throw new IllegalStateException("the Node.js clients failed (exit " + p.exitValue() + ")");
+        List<String> line = new ArrayList<>(command);
+        line.add(scratch.resolve("req-clients.mjs").toString());
+        line.add(JSON.writeValueAsString(Map.of("url", url.toString(), "clients", clients, "perClient", perClient,
+                "request", request, "endPrefix", endPrefix)));
+        Run run = runIn(scratch, line, Duration.ofMinutes(5));
+        if (run.exit() != 0) {
+            throw new IllegalStateException("the Node.js clients failed (exit " + run.exit() + "): " + run.output());
         }
-        JsonNode stats = JSON.readTree(output);
+        // The last line: Node may print warnings before it (the built-in WebSocket's "experimental" on Node 20).
+        String[] lines = run.output().split("\n");
+        JsonNode stats = JSON.readTree(lines[lines.length - 1]);
         return new Latency.Stats(stats.get("requests").asInt(), stats.get("seconds").asDouble(), stats.get("p50").asDouble(),
                 stats.get("p99").asDouble(), stats.get("max").asDouble());
+    }
+
+    /** What a command printed (standard output and error together) and its exit code; -1 when it did not finish. */
+    private record Run(int exit, String output) {
+    }
+
+    /** Runs {@code command} with its output in a file, so that the time limit holds however much it prints. */
+    private static Run runIn(Path scratch, List<String> command, Duration limit) throws IOException {
+        Path output = Files.createTempFile(scratch, "out", ".txt");
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                return new Run(-1, String.join(" ", command.subList(0, 1)) + " did not finish within " + limit);
+            }
+            return new Run(p.exitValue(), Files.readString(output).strip());
+        } catch (IOException e) {
+            return new Run(-1, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Run(-1, "interrupted");
+        } finally {
+            Files.deleteIfExists(output);
+        }
     }
 }

@@ -37,6 +37,9 @@ class BenchTest {
                         + " after import: no mismatch .*; after the contact lists alone: no mismatch .* \\| no mismatch \\|")
                 .containsPattern("\\| peak memory of the local runtime while ingesting .* \\| [0-9,]+ MiB \\(JVM [0-9,]+,"
                         + " PostgreSQL [1-9][0-9,]*\\) \\| < 1,536 MiB \\(whole runtime\\) \\| JVM heap capped at [0-9,]+ MiB \\|");
+        assertThat(out.toString(StandardCharsets.UTF_8)).as("Node.js is on the machine image: the independent client measures")
+                .containsPattern("\\| NIP-01 REQ \\(kinds 1, limit 10\\), 10 clients, measured by Node.js clients in a process of"
+                        + " their own \\(.+\\) \\| [0-9,]+/s, p50 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms \\| 4,377/s");
     }
 
     @Test
