@@ -34,10 +34,15 @@ public final class Answer {
 
     /** A synthetic object whose content is {@code contentJson} (serialised into a string). */
     Answer synthetic(int kind, String contentJson) {
+        objects.add(syntheticObject(kind, contentJson));
+        return this;
+    }
+
+    /** The object {@link #synthetic(int, String)} adds. */
+    static String syntheticObject(int kind, String contentJson) {
         StringBuilder sb = new StringBuilder("{\"kind\":").append(kind).append(",\"content\":");
         EventJson.appendString(sb, contentJson);
-        objects.add(sb.append('}').toString());
-        return this;
+        return sb.append('}').toString();
     }
 
     /** A synthetic object with extra top-level fields before the content ({@code "pubkey":"..",}), as some kinds have. */

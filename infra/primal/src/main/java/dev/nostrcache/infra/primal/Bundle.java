@@ -3,6 +3,7 @@ package dev.nostrcache.infra.primal;
 import dev.nostrcache.infra.ingest.KindRegistry;
 import dev.nostrcache.infra.queue.QueueGroup;
 import dev.nostrcache.core.Hex;
+import dev.nostrcache.core.event.EventJson;
 import dev.nostrcache.infra.avatar.AvatarSize;
 import dev.nostrcache.infra.primal.PrimalQueries.Row;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,21 +32,26 @@ import java.util.Set;
  */
 final class Bundle {
     static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String CARD = "card";
 
     private final PrimalQueries queries;
     private final DataSource dataSource;
     private final String mediaBaseUrl;
     private final MissingProfiles missing;
+    private final HotCache<Card> cards;
 
     /**
      * @param mediaBaseUrl the HTTP API's base URL for avatar links, or null to send no media metadata
      * @param missing      where profiles the cache lacks are looked for
+     * @param cards        where authors' cards are kept (shared by the bundles of one API)
      */
-    Bundle(PrimalQueries queries, DataSource dataSource, String mediaBaseUrl, MissingProfiles missing) {
+    Bundle(PrimalQueries queries, DataSource dataSource, String mediaBaseUrl, MissingProfiles missing,
+           HotCache<Card> cards) {
         this.queries = queries;
         this.dataSource = dataSource;
         this.mediaBaseUrl = mediaBaseUrl;
         this.missing = missing;
+        this.cards = cards;
     }
 
     /** Adds the bundle of {@code events} (in their order) with its range ({@code orderBy} names the sort). */
@@ -78,35 +84,67 @@ final class Bundle {
             }
             authors.add(ref.pubkey());
         }
-        profiles(answer, authors);
+        Map<String, Card> authorCards = cards(authors);
+        addCards(answer, authorCards.values());
         Set<String> statIds = new LinkedHashSet<>(primaryIds);
         referenced.forEach(r -> statIds.add(r.id()));
         stats(answer, statIds);
         actions(answer, viewer, statIds);
-        followerCounts(answer, authors);
+        answer.synthetic(PrimalKinds.USER_SCORES, followerCountsJson(authorCards));
     }
 
-    /** Kind 0s of {@code pubkeys} that have one, each with the media metadata of its picture. */
+    /**
+     * What a bundle says about an author: its kind 0 ({@code null} when neither the cache nor, for a bundle that looks
+     * up, the upstream relays have one), the {@code 10000119} media metadata of its cached picture (or {@code null}),
+     * and its follower count.
+     */
+    record Card(Row profile, String media, long followers) {
+    }
+
+    /** Kind 0s of {@code pubkeys} that have one, then the media metadata of their pictures. */
     void profiles(Answer answer, Collection<String> pubkeys) throws SQLException {
-        Map<String, Row> profiles = profileRows(pubkeys);
-        for (Row profile : profiles.values()) {
-            answer.event(profile.id(), profile.json());
-        }
-        media(answer, profiles.values());
+        addCards(answer, cards(pubkeys).values());
     }
 
-    /** Per pubkey, its kind 0 and media metadata objects (empty for a pubkey without a profile). */
-    Map<String, List<String>> profileObjects(Collection<String> pubkeys) throws SQLException {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        pubkeys.forEach(pk -> out.put(pk, new ArrayList<>()));
-        Map<String, Row> profiles = profileRows(pubkeys);
-        profiles.forEach((pk, row) -> out.get(pk).add(row.json()));
-        Answer media = new Answer();
-        media(media, profiles.values());
-        for (String object : media.objects()) {
-            String eventId = JSON.readTree(JSON.readTree(object).get("content").asString()).get("event_id").asString();
-            profiles.values().stream().filter(r -> r.id().equals(eventId)).findFirst()
-                    .ifPresent(r -> out.get(r.pubkey()).add(object));
+    private static void addCards(Answer answer, Collection<Card> found) {
+        for (Card card : found) {
+            if (card.profile() != null) {
+                answer.event(card.profile().id(), card.profile().json());
+            }
+        }
+        for (Card card : found) {
+            if (card.media() != null) {
+                answer.raw(card.media());
+            }
+        }
+    }
+
+    /**
+     * The card of each of {@code pubkeys}, in their order. Cards are kept in the hot cache (forgotten when the
+     * author's events or a contact list are stored, else after its TTL), so a feed of authors seen lately reads no
+     * profile, picture or count. A bundle that looks up takes a kept card without a profile as absent and loads it
+     * again, so that the upstream relays are asked (as rarely as {@link MissingProfiles} allows).
+     */
+    Map<String, Card> cards(Collection<String> pubkeys) throws SQLException {
+        Map<String, Card> out = new LinkedHashMap<>();
+        List<String> absent = new ArrayList<>();
+        for (String pk : pubkeys) {
+            Card card = cards.peek(CARD, pk);
+            if (card == null || card.profile() == null && missing.asksAnyone()) {
+                absent.add(pk);
+            }
+            out.put(pk, card);
+        }
+        if (absent.isEmpty()) {
+            return out;
+        }
+        Map<String, Row> profiles = profileRows(absent);
+        Map<String, String> media = media(profiles.values());
+        Map<String, Long> followers = queries.followerCounts(absent);
+        for (String pk : absent) {
+            Card card = new Card(profiles.get(pk), media.get(pk), followers.getOrDefault(pk, 0L));
+            out.put(pk, card);
+            cards.put(CARD, pk, card);
         }
         return out;
     }
@@ -122,22 +160,22 @@ final class Bundle {
         return profiles;
     }
 
+    /**
+     * A {@code 10000100} per event. Its content, like the range's and the follower counts', holds only hex ids,
+     * numbers and fixed names, so it is written directly (no tree, no JSON writer: every feed writes twenty of them).
+     */
     void stats(Answer answer, Collection<String> ids) throws SQLException {
         Map<String, PrimalQueries.EventStats> stats = queries.eventStats(ids);
         for (String id : ids) {
             PrimalQueries.EventStats s = stats.getOrDefault(id, PrimalQueries.EventStats.NONE);
-            ObjectNode content = JSON.createObjectNode();
-            content.put("event_id", id);
-            content.put("likes", s.reactions());
-            content.put("replies", s.replies());
-            content.put("mentions", s.mentions());
-            content.put("reposts", s.reposts());
-            content.put("zaps", s.zaps());
-            content.put("satszapped", s.zappedMsats() / 1000);
-            content.put("score", 0);
-            content.put("score24h", 0);
-            content.put("bookmarks", 0);
-            answer.synthetic(PrimalKinds.EVENT_STATS, content.toString());
+            answer.synthetic(PrimalKinds.EVENT_STATS, new StringBuilder(224).append("{\"event_id\":\"").append(id)
+                    .append("\",\"likes\":").append(s.reactions())
+                    .append(",\"replies\":").append(s.replies())
+                    .append(",\"mentions\":").append(s.mentions())
+                    .append(",\"reposts\":").append(s.reposts())
+                    .append(",\"zaps\":").append(s.zaps())
+                    .append(",\"satszapped\":").append(s.zappedMsats() / 1000)
+                    .append(",\"score\":0,\"score24h\":0,\"bookmarks\":0}").toString());
         }
     }
 
@@ -160,12 +198,14 @@ final class Bundle {
     }
 
     String followerCountsJson(Collection<String> pubkeys) throws SQLException {
-        Map<String, Long> counts = queries.followerCounts(pubkeys);
-        ObjectNode content = JSON.createObjectNode();
-        for (String pk : pubkeys) {
-            content.put(pk, counts.getOrDefault(pk, 0L));
-        }
-        return content.toString();
+        return followerCountsJson(cards(pubkeys));
+    }
+
+    static String followerCountsJson(Map<String, Card> cards) {
+        StringBuilder content = new StringBuilder(16 + cards.size() * 80).append('{');
+        cards.forEach((pk, card) -> content.append(content.length() > 1 ? ",\"" : "\"").append(pk).append("\":")
+                .append(card.followers()));
+        return content.append('}').toString();
     }
 
     /** The closing range: since/until of the page (by created_at), the sort, and the ids in order. */
@@ -177,18 +217,14 @@ final class Bundle {
 
     /** A {@code 10000113} range: {@code since}/{@code until} (null on an empty page) of {@code orderBy}, the elements. */
     static void range(Answer answer, Long since, Long until, String orderBy, List<String> elements) {
-        ObjectNode content = JSON.createObjectNode();
-        if (since == null) {
-            content.putNull("since");
-            content.putNull("until");
-        } else {
-            content.put("since", since);
-            content.put("until", until);
+        StringBuilder content = new StringBuilder(64 + elements.size() * 67)
+                .append("{\"since\":").append(since).append(",\"until\":").append(until).append(",\"order_by\":");
+        EventJson.appendString(content, orderBy);
+        content.append(",\"elements\":[");
+        for (int i = 0; i < elements.size(); i++) {
+            EventJson.appendString(i > 0 ? content.append(',') : content, elements.get(i));
         }
-        content.put("order_by", orderBy);
-        ArrayNode list = content.putArray("elements");
-        elements.forEach(list::add);
-        answer.synthetic(PrimalKinds.RANGE, content.toString());
+        answer.synthetic(PrimalKinds.RANGE, content.append("]}").toString());
     }
 
     /**
@@ -213,12 +249,13 @@ final class Bundle {
     }
 
     /**
-     * {@code 10000119} for each profile whose picture is in our avatar cache: the variants, with their sizes, as
-     * links to {@code /profile-pic} (which redirects to the stored object).
+     * {@code 10000119} for each profile whose picture is in our avatar cache, by pubkey: the variants, with their
+     * sizes, as links to {@code /profile-pic} (which redirects to the stored object).
      */
-    private void media(Answer answer, Collection<Row> profiles) throws SQLException {
+    private Map<String, String> media(Collection<Row> profiles) throws SQLException {
+        Map<String, String> out = new HashMap<>();
         if (mediaBaseUrl == null || profiles.isEmpty()) {
-            return;
+            return out;
         }
         Map<String, Row> byPubkey = new HashMap<>();
         profiles.forEach(p -> byPubkey.put(p.pubkey(), p));
@@ -250,9 +287,10 @@ final class Bundle {
                                 .put("mt", file.endsWith(".png") ? "image/png" : "image/jpeg").put("dur", 0)
                                 .put("media_url", mediaBaseUrl + "profile-pic/" + pubkey + "?size=" + size.code());
                     }
-                    answer.synthetic(PrimalKinds.MEDIA_METADATA, content.toString());
+                    out.put(pubkey, Answer.syntheticObject(PrimalKinds.MEDIA_METADATA, content.toString()));
                 }
             }
         }
+        return out;
     }
 }

@@ -3,30 +3,29 @@ package dev.nostrcache.infra.primal;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The in-memory cache of the hottest answers ({@code user_profile}, and the per-pubkey parts of {@code user_infos}),
- * keyed by pubkey. Within one process an entry goes as soon as an event that could change it is stored
+ * The in-memory cache of the hottest answers ({@code user_profile}; the authors' cards every bundle and
+ * {@code user_infos} carry; a follower's follow set), keyed by pubkey. Within one process an entry goes as soon as an event that could change it is stored
  * ({@link #invalidate}); across many Lambda instances, which do not hear of each other's writes, the TTL bounds how
  * stale an answer can be. Bounded: past {@code maxEntries} it starts again empty rather than tracking recency.
  */
-final class HotCache {
+final class HotCache<V> {
     static final Duration TTL = Duration.ofSeconds(10);
 
-    private record Entry(List<String> objects, long expiresAtMillis) {
+    private record Entry<V>(V value, long expiresAtMillis) {
     }
 
     @FunctionalInterface
-    interface Loader {
-        List<String> load() throws SQLException, PrimalException;
+    interface Loader<V> {
+        V load() throws SQLException, PrimalException;
     }
 
     /** By pubkey, then by part ("profile", "card"): forgetting a pubkey is one removal, not a scan. */
-    private final Map<String, Map<String, Entry>> entries = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Entry<V>>> entries = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
     private final Clock clock;
     private final Duration ttl;
@@ -38,30 +37,31 @@ final class HotCache {
         this.maxEntries = maxEntries;
     }
 
-    /** The cached objects for {@code (part, pubkey)}, loading and keeping them when absent or expired. */
-    List<String> get(String part, String pubkey, Loader loader) throws SQLException, PrimalException {
-        List<String> cached = peek(part, pubkey);
+    /** The cached value of {@code (part, pubkey)}, loading and keeping it when absent or expired. */
+    V get(String part, String pubkey, Loader<V> loader) throws SQLException, PrimalException {
+        V cached = peek(part, pubkey);
         if (cached != null) {
             return cached;
         }
-        List<String> loaded = List.copyOf(loader.load());
+        V loaded = loader.load();
         put(part, pubkey, loaded);
         return loaded;
     }
 
-    /** The cached objects, or null when absent or expired. */
-    List<String> peek(String part, String pubkey) {
-        Map<String, Entry> parts = entries.get(pubkey);
-        Entry entry = parts == null ? null : parts.get(part);
-        return entry != null && entry.expiresAtMillis() > clock.millis() ? entry.objects() : null;
+    /** The cached value, or null when absent or expired. */
+    V peek(String part, String pubkey) {
+        Map<String, Entry<V>> parts = entries.get(pubkey);
+        Entry<V> entry = parts == null ? null : parts.get(part);
+        return entry != null && entry.expiresAtMillis() > clock.millis() ? entry.value() : null;
     }
 
-    void put(String part, String pubkey, List<String> objects) {
+    /** Keeps {@code value}, which must not change afterwards (it is shared by every reader). */
+    void put(String part, String pubkey, V value) {
         if (size.get() >= maxEntries) {
             clear();
         }
-        Entry previous = entries.computeIfAbsent(pubkey, k -> new ConcurrentHashMap<>())
-                .put(part, new Entry(List.copyOf(objects), clock.millis() + ttl.toMillis()));
+        Entry<V> previous = entries.computeIfAbsent(pubkey, k -> new ConcurrentHashMap<>())
+                .put(part, new Entry<>(value, clock.millis() + ttl.toMillis()));
         if (previous == null) {
             size.incrementAndGet();
         }
@@ -69,7 +69,7 @@ final class HotCache {
 
     /** Forgets everything cached for {@code pubkey}. */
     void invalidate(String pubkey) {
-        Map<String, Entry> removed = entries.remove(pubkey);
+        Map<String, Entry<V>> removed = entries.remove(pubkey);
         if (removed != null) {
             size.addAndGet(-removed.size());
         }

@@ -31,18 +31,23 @@ final class MissingProfiles {
 
     private final UpstreamQuery upstream;
     private final EventSubmitter submitter;
-    private final HotCache notFound;
+    private final HotCache<List<String>> notFound;
 
     /** @param upstream the relays to ask, with the deadline; null asks nobody */
     MissingProfiles(UpstreamQuery upstream, EventSubmitter submitter, Clock clock) {
         this.upstream = upstream;
         this.submitter = submitter;
-        this.notFound = new HotCache(clock, FORGET_AFTER, 100_000);
+        this.notFound = new HotCache<>(clock, FORGET_AFTER, 100_000);
+    }
+
+    /** Whether any relay is asked (else {@link #fetch} finds nothing). */
+    boolean asksAnyone() {
+        return upstream != null && !upstream.relays().isEmpty();
     }
 
     /** The newest kind 0 the upstream relays have for each of {@code pubkeys} (not found recently), by pubkey. */
     Map<String, UpstreamQuery.Found> fetch(Collection<String> pubkeys) {
-        if (upstream == null || upstream.relays().isEmpty() || pubkeys.isEmpty()) {
+        if (!asksAnyone() || pubkeys.isEmpty()) {
             return Map.of();
         }
         Set<String> asked = new LinkedHashSet<>();

@@ -104,7 +104,8 @@ public final class PrimalApi {
     private final EventVerifier verifier;
     private final EventParser parser = new EventParser(Limits.DEFAULTS);
     private final Map<String, Op> ops = new LinkedHashMap<>();
-    private final HotCache hot;
+    private final HotCache<List<String>> hot;
+    private final HotCache<Bundle.Card> cards;
     private final String homeLatestOf;
 
     /** An API that looks up nothing upstream and shows the most-followed accounts as "Latest" to unknown viewers. */
@@ -122,15 +123,17 @@ public final class PrimalApi {
     public PrimalApi(DataSource dataSource, EventSubmitter submitter, List<String> defaultRelays, String mediaBaseUrl,
                      Clock clock, UpstreamQuery profileLookup, String homeLatestOf) {
         this.dataSource = dataSource;
-        this.queries = new PrimalQueries(dataSource);
-        this.bundle = new Bundle(queries, dataSource, mediaBaseUrl, MissingProfiles.NONE);
-        this.lookingUp = new Bundle(queries, dataSource, mediaBaseUrl, new MissingProfiles(profileLookup, submitter, clock));
+        this.queries = new PrimalQueries(dataSource, clock);
+        this.cards = new HotCache<>(clock, HotCache.TTL, 50_000);
+        this.bundle = new Bundle(queries, dataSource, mediaBaseUrl, MissingProfiles.NONE, cards);
+        this.lookingUp = new Bundle(queries, dataSource, mediaBaseUrl, new MissingProfiles(profileLookup, submitter, clock),
+                cards);
         this.homeLatestOf = homeLatestOf;
         this.submitter = submitter;
         this.defaultRelays = List.copyOf(defaultRelays);
         this.clock = clock;
         this.verifier = new EventVerifier(new BouncyCastleSchnorr(), Limits.DEFAULTS, clock);
-        this.hot = new HotCache(clock, HotCache.TTL, 50_000);
+        this.hot = new HotCache<>(clock, HotCache.TTL, 50_000);
         register();
     }
 
@@ -151,18 +154,22 @@ public final class PrimalApi {
     }
 
     /**
-     * Tells the hot-path cache that {@code event} was stored: what its author and the pubkeys it tags show is
-     * forgotten; a contact list or a deletion can change anyone's counts, so it clears everything.
+     * Tells the hot-path caches that {@code event} was stored: what its author and the pubkeys it tags show is
+     * forgotten; a contact list or a deletion can change anyone's counts and follow sets, so it clears everything.
      */
     public void changed(Event event) {
         QueueGroup family = KindRegistry.STANDARD.queueOf(event.kind());
         if (family == QueueGroup.CONTACTS || family == QueueGroup.DELETIONS) {
             hot.clear();
+            cards.clear();
+            queries.forgetFollowSets();
             return;
         }
         hot.invalidate(event.pubkey());
+        cards.invalidate(event.pubkey());
         for (String tagged : event.tagValues("p")) {
             hot.invalidate(tagged);
+            cards.invalidate(tagged);
         }
     }
 
@@ -268,37 +275,19 @@ public final class PrimalApi {
         if (!p.has("pubkeys")) {
             throw new PrimalException("missing pubkeys");
         }
-        // A card per pubkey: its kind 0 and media objects, then {"followers": n}. Cached ones are taken as they
-        // are; the others are loaded in one batch.
-        Map<String, List<String>> cards = new LinkedHashMap<>();
-        List<String> missing = new ArrayList<>();
-        for (String pk : pubkeys) {
-            List<String> card = hot.peek("card", pk);
-            if (card == null) {
-                missing.add(pk);
-            } else {
-                cards.put(pk, card);
-            }
-        }
-        if (!missing.isEmpty()) {
-            Map<String, List<String>> loaded = lookingUp.profileObjects(missing);
-            Map<String, Long> followers = queries.followerCounts(missing);
-            for (String pk : missing) {
-                List<String> card = new ArrayList<>(loaded.get(pk));
-                card.add("{\"followers\":" + followers.getOrDefault(pk, 0L) + "}");
-                hot.put("card", pk, card);
-                cards.put(pk, card);
-            }
-        }
+        Map<String, Bundle.Card> infos = lookingUp.cards(pubkeys);
         Answer answer = new Answer();
-        ObjectNode counts = JSON.createObjectNode();
-        for (String pk : pubkeys) {
-            List<String> card = cards.get(pk);
-            card.subList(0, card.size() - 1).forEach(answer::raw);
-            counts.put(pk, JSON.readTree(card.getLast()).get("followers").asLong());
+        for (Bundle.Card card : infos.values()) {
+            if (card.profile() != null) {
+                answer.raw(card.profile().json());
+            }
+            if (card.media() != null) {
+                answer.raw(card.media());
+            }
         }
-        answer.synthetic(PrimalKinds.USER_SCORES, counts.toString());
-        answer.synthetic(PrimalKinds.USER_FOLLOWER_COUNTS, counts.toString());
+        String counts = Bundle.followerCountsJson(infos);
+        answer.synthetic(PrimalKinds.USER_SCORES, counts);
+        answer.synthetic(PrimalKinds.USER_FOLLOWER_COUNTS, counts);
         // Primal's verified names and membership features: none here, sent empty so clients find what they expect.
         answer.synthetic(PrimalKinds.USER_PRIMAL_NAMES, "{}");
         answer.synthetic(PrimalKinds.MEMBERSHIP_LEGEND_CUSTOMIZATION, "{}");

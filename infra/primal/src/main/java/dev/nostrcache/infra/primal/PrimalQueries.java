@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -55,10 +56,19 @@ final class PrimalQueries {
             + "encode(e.reply_to, 'hex'), encode(e.ref_event, 'hex')";
     private static final String LIVE = " (e.expires_at IS NULL OR e.expires_at > ?) ";
 
-    private final DataSource dataSource;
+    private static final String FOLLOW_SET = "follows";
 
-    PrimalQueries(DataSource dataSource) {
+    private final DataSource dataSource;
+    /** Follow sets read for feeds, by follower; every stored contact list clears them ({@link #forgetFollowSets}). */
+    private final HotCache<List<byte[]>> followSets;
+
+    PrimalQueries(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
+        this.followSets = new HotCache<>(clock, HotCache.TTL, 10_000);
+    }
+
+    void forgetFollowSets() {
+        followSets.clear();
     }
 
     @FunctionalInterface
@@ -162,22 +172,16 @@ final class PrimalQueries {
         if (ids.isEmpty()) {
             return out;
         }
-        Map<String, Long> mentions = new HashMap<>();
+        // One statement: the counters kept per event, and the quotes (q tags of notes), counted when asked.
         for (Object[] r : list("""
-                SELECT t.value, count(*) FROM event_tags t JOIN events m ON m.id = t.event_id
-                WHERE t.name = 'q' AND t.value = ANY (?) AND m.kind = 1 GROUP BY t.value""",
-                (ps, c) -> ps.setArray(1, c.createArrayOf("text", ids.toArray())),
-                rs -> new Object[]{rs.getString(1), rs.getLong(2)})) {
-            mentions.put((String) r[0], (Long) r[1]);
-        }
-        for (Object[] r : list("""
-                SELECT encode(event_id, 'hex'), replies, reactions, reposts, zaps, zapped_msats
-                FROM event_stats WHERE event_id = ANY (?)""", (ps, c) -> ps.setArray(1, bytes(c, ids)),
+                SELECT encode(i.id, 'hex'), s.replies, s.reactions, s.reposts, s.zaps, s.zapped_msats,
+                       (SELECT count(*) FROM event_tags t JOIN events m ON m.id = t.event_id
+                        WHERE t.name = 'q' AND t.value = encode(i.id, 'hex') AND m.kind = 1)
+                FROM unnest(?::bytea[]) AS i(id) LEFT JOIN event_stats s ON s.event_id = i.id""",
+                (ps, c) -> ps.setArray(1, bytes(c, ids)),
                 rs -> new Object[]{rs.getString(1), new EventStats(rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                        rs.getLong(5), rs.getLong(6), 0)})) {
-            EventStats s = (EventStats) r[1];
-            out.put((String) r[0], new EventStats(s.replies(), s.reactions(), s.reposts(), s.zaps(), s.zappedMsats(),
-                    mentions.getOrDefault((String) r[0], 0L)));
+                        rs.getLong(5), rs.getLong(6), rs.getLong(7))})) {
+            out.put((String) r[0], (EventStats) r[1]);
         }
         return out;
     }
@@ -250,8 +254,13 @@ final class PrimalQueries {
     }
 
     private List<byte[]> followed(String follower) throws SQLException {
-        return list("SELECT followed FROM follows WHERE follower = ?", (ps, c) -> ps.setBytes(1, Hex.decode(follower)),
-                rs -> rs.getBytes(1));
+        List<byte[]> followed = followSets.peek(FOLLOW_SET, follower);
+        if (followed == null) {
+            followed = List.copyOf(list("SELECT followed FROM follows WHERE follower = ?",
+                    (ps, c) -> ps.setBytes(1, Hex.decode(follower)), rs -> rs.getBytes(1)));
+            followSets.put(FOLLOW_SET, follower, followed);
+        }
+        return followed;
     }
 
     /** Whether the cache holds a contact list of {@code pubkey} that follows anyone. */

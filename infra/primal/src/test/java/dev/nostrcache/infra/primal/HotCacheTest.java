@@ -35,9 +35,9 @@ class HotCacheTest {
     @Test
     void entriesLiveForTheTtlAndGoAtOnceWhenTheirPubkeyChanges() throws Exception {
         ManualClock clock = new ManualClock();
-        HotCache cache = new HotCache(clock, Duration.ofSeconds(10), 100);
+        HotCache<List<String>> cache = new HotCache<>(clock, Duration.ofSeconds(10), 100);
         AtomicInteger loads = new AtomicInteger();
-        HotCache.Loader loader = () -> List.of("answer " + loads.incrementAndGet());
+        HotCache.Loader<List<String>> loader = () -> List.of("answer " + loads.incrementAndGet());
 
         assertThat(cache.get("profile", "pk1", loader)).containsExactly("answer 1");
         assertThat(cache.get("profile", "pk1", loader)).as("cached").containsExactly("answer 1");
@@ -53,7 +53,7 @@ class HotCacheTest {
 
     @Test
     void itStaysBounded() {
-        HotCache cache = new HotCache(Clock.systemUTC(), Duration.ofMinutes(1), 10);
+        HotCache<List<String>> cache = new HotCache<>(Clock.systemUTC(), Duration.ofMinutes(1), 10);
         for (int i = 0; i < 25; i++) {
             cache.put("card", "pk" + i, List.of());
         }

@@ -92,7 +92,11 @@ class PrimalApiTest {
     }
 
     private static long sql(String query, String... hex) throws Exception {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(query)) {
+        return sql(ds, query, hex);
+    }
+
+    private static long sql(HikariDataSource on, String query, String... hex) throws Exception {
+        try (Connection c = on.getConnection(); PreparedStatement ps = c.prepareStatement(query)) {
             for (int i = 0; i < hex.length; i++) {
                 ps.setString(i + 1, hex[i]);
             }
@@ -158,6 +162,40 @@ class PrimalApiTest {
             assertThat(content(only(objects(cached, "user_infos", params("pubkeys", List.of(bob))), PrimalKinds.USER_SCORES))
                     .get(bob).asLong()).as("alice unfollowed bob: a contact list clears everything")
                     .isEqualTo(followersBefore - 1);
+        }
+    }
+
+    @Test
+    void feedsTakeAuthorsCardsAndFollowSetsFromTheHotCacheUntilTold() throws Exception {
+        HikariDataSource own = TestDatabase.fresh();
+        try (own) {
+            SocialScenario scenario = new SocialScenario();
+            scenario.store(own, NOW);
+            PrimalApi cached = new PrimalApi(own, null, List.of(), null, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
+            String feedOfDave = params("pubkey", scenario.dave.pubkey(), "limit", 20);
+            List<JsonNode> first = objects(cached, "feed", feedOfDave);
+            assertThat(ids(first, o -> o.get("kind").asInt() == 1)).containsExactly(scenario.n3.id(), scenario.n1.id());
+            assertThat(ids(first, o -> o.get("kind").asInt() == 0)).containsExactly(scenario.bobProfile.id());
+            assertThat(content(only(first, PrimalKinds.USER_SCORES)).get(scenario.bob.pubkey()).asLong()).isEqualTo(3);
+
+            var processor = new dev.nostrcache.infra.ingest.EventProcessor(own);
+            Event renamed = scenario.bob.sign(1950, 0, List.of(), "{\"name\":\"robert\"}");
+            processor.process(renamed, NOW);
+            assertThat(ids(objects(cached, "feed", feedOfDave), o -> o.get("kind").asInt() == 0))
+                    .as("bob's card is kept until an event of his is stored").containsExactly(scenario.bobProfile.id());
+            cached.changed(renamed);
+            assertThat(ids(objects(cached, "feed", feedOfDave), o -> o.get("kind").asInt() == 0)).containsExactly(renamed.id());
+
+            Event followsCarol = scenario.dave.sign(1960, 3, List.of(List.of("p", scenario.carol.pubkey())), "");
+            processor.process(followsCarol, NOW);
+            assertThat(ids(objects(cached, "feed", feedOfDave), o -> o.get("kind").asInt() == 1))
+                    .as("dave's follow set is kept until a contact list is stored").containsExactly(scenario.n3.id(), scenario.n1.id());
+            cached.changed(followsCarol);
+            List<JsonNode> after = objects(cached, "feed", feedOfDave);
+            assertThat(ids(after, o -> o.get("kind").asInt() == 1)).containsExactly(scenario.quote.id(), scenario.n2.id());
+            assertThat(content(only(after, PrimalKinds.USER_SCORES)).get(scenario.carol.pubkey()).asLong())
+                    .isEqualTo(sql(own, "SELECT count(*) FROM follows WHERE followed = decode(?, 'hex')", scenario.carol.pubkey()))
+                    .isEqualTo(2);
         }
     }
 
