@@ -37,11 +37,16 @@ public final class LocalAws {
     }
 
     public static SqsClient sqs(URI endpoint) {
+        return sqs(endpoint, httpClient());
+    }
+
+    /** A client on {@code http}, which the caller closes (the SDK leaves an HTTP client it was given open). */
+    static SqsClient sqs(URI endpoint, SdkHttpClient http) {
         return SqsClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.of(REGION))
                 .credentialsProvider(credentials())
-                .httpClient(httpClient())
+                .httpClient(http)
                 .build();
     }
 

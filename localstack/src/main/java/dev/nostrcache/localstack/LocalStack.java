@@ -231,14 +231,14 @@ public final class LocalStack implements AutoCloseable {
             mappings.put(group, remember(new SqsEventSourceMapping(sqsClient, url, arn(url), ownDeadLetterMoves(group.spec()),
                     group.spec(), group.functionName(), event -> functions.call(group.functionName(), event),
                     config.functionConcurrency(), retryDelay,
-                    visibilityTimeout)));
+                    visibilityTimeout, SqsEventSourceMapping.LONG_POLL)));
         }
         if (config.avatarCache()) {
             String avatarsUrl = sqs.queueUrls().get(Queues.AVATARS.queueName(config.stackName()));
             avatarMapping = remember(new SqsEventSourceMapping(sqsClient, avatarsUrl, arn(avatarsUrl),
                     ownDeadLetterMoves(Queues.AVATARS), Queues.AVATARS, AvatarFunctions.WORKER,
                     event -> functions.call(AvatarFunctions.WORKER, event),
-                    config.maxConcurrent(), retryDelay, visibilityTimeout));
+                    config.maxConcurrent(), retryDelay, visibilityTimeout, SqsEventSourceMapping.LONG_POLL));
         }
         // Closed before the mappings: every poller is told to stop at once, so their long polls end together.
         remember(() -> {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.nostrcache.infra.queue.QueueSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -37,11 +38,20 @@ import java.util.function.Function;
  * to the dead-letter queue itself, as a new message there and a delete here: ElasticMQ's message store does not
  * record its own dead-letter moves, so after a restart such a message was back in its queue, and one moved back by
  * a redrive came back a second time.
+ *
+ * <p>An idle queue is long-polled for {@code listen} at a time (Lambda's pollers wait the SQS maximum, 20 s) by one
+ * poller, through an SQS client of the mapping's own that {@link #stopPolling} closes, so that waiting receives end
+ * at once instead of holding a shutdown for their wait.
  */
 final class SqsEventSourceMapping implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqsEventSourceMapping.class);
+    /** What Lambda's pollers wait for an idle queue: the SQS maximum. */
+    static final Duration LONG_POLL = Duration.ofSeconds(20);
 
     private final SqsClient sqs;
+    private final SdkHttpClient receiverHttp = LocalAws.httpClient();
+    private final SqsClient receiver;
+    private final int listenSeconds;
     private final String queueUrl;
     private final String queueArn;
     private final String deadLetterUrl;
@@ -62,11 +72,19 @@ final class SqsEventSourceMapping implements AutoCloseable {
     private int parked;
     private int wakeups;
 
-    /** @param deadLetterUrl where this mapping moves a message after its last failed receive; null: SQS does it */
+    /**
+     * @param sqs           a client of the local SQS endpoint: deletes and dead-letter moves go through it, receives
+     *                      through a client of the mapping's own for the same endpoint
+     * @param deadLetterUrl where this mapping moves a message after its last failed receive; null: SQS does it
+     * @param listen        how long a receive waits on an idle queue (whole seconds, at most 20)
+     */
     SqsEventSourceMapping(SqsClient sqs, String queueUrl, String queueArn, String deadLetterUrl, QueueSpec spec,
                           String functionName, Function<SQSEvent, SQSBatchResponse> function, int concurrency, Duration retryBase,
-                          Duration visibility) {
+                          Duration visibility, Duration listen) {
         this.sqs = sqs;
+        this.receiver = LocalAws.sqs(sqs.serviceClientConfiguration().endpointOverride()
+                .orElseThrow(() -> new IllegalArgumentException("a local SQS client names its endpoint")), receiverHttp);
+        this.listenSeconds = (int) Math.min(Math.max(1, listen.toSeconds()), LONG_POLL.toSeconds());
         this.queueUrl = queueUrl;
         this.queueArn = queueArn;
         this.deadLetterUrl = deadLetterUrl;
@@ -105,7 +123,7 @@ final class SqsEventSourceMapping implements AutoCloseable {
     private void pollLoop() {
         while (running) {
             try {
-                List<Message> first = receive(Math.min(10, spec.batchSize()), 1);
+                List<Message> first = receive(Math.min(10, spec.batchSize()), listenSeconds);
                 if (first.isEmpty()) {
                     awaitTurnIfOthersListen();
                     continue;
@@ -173,7 +191,15 @@ final class SqsEventSourceMapping implements AutoCloseable {
     private List<Message> fill(List<Message> batch) {
         long windowEnds = System.nanoTime() + Duration.ofSeconds(spec.batchWindowSeconds()).toNanos();
         while (batch.size() < spec.batchSize() && System.nanoTime() < windowEnds && running) {
-            List<Message> more = receive(Math.min(10, spec.batchSize() - batch.size()), 0);
+            List<Message> more;
+            try {
+                more = receive(Math.min(10, spec.batchSize() - batch.size()), 0);
+            } catch (RuntimeException e) {
+                if (running) {
+                    throw e;
+                }
+                break; // stopped meanwhile: the batch so far is still delivered
+            }
             if (more.isEmpty()) {
                 sleep(Duration.ofMillis(20));
             }
@@ -184,7 +210,7 @@ final class SqsEventSourceMapping implements AutoCloseable {
 
     private List<Message> receive(int max, int waitSeconds) {
         receives.incrementAndGet();
-        return sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(max).waitTimeSeconds(waitSeconds)
+        return receiver.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(max).waitTimeSeconds(waitSeconds)
                 .visibilityTimeout(visibilitySeconds)
                 .messageSystemAttributeNames(MessageSystemAttributeName.ALL).messageAttributeNames("All")).messages();
     }
@@ -281,6 +307,9 @@ final class SqsEventSourceMapping implements AutoCloseable {
         synchronized (turns) {
             turns.notifyAll();
         }
+        // Closing the HTTP client closes its connections, the waiting ones too: their receives fail at once.
+        receiverHttp.close();
+        receiver.close();
     }
 
     @Override

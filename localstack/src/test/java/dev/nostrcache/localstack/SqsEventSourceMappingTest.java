@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,7 +55,7 @@ class SqsEventSourceMappingTest {
                     delivered.addAndGet(event.getRecords().size());
                     running.decrementAndGet();
                     return new SQSBatchResponse(List.of());
-                }, POLLERS, Duration.ofSeconds(1), Duration.ofSeconds(30))) {
+                }, POLLERS, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(1))) {
             Thread.sleep(1_500); // every poller's first receive ends empty; all but one then wait for a turn
             long before = mapping.receives();
             Thread.sleep(3_000);
@@ -72,6 +73,33 @@ class SqsEventSourceMappingTest {
             }
             assertThat(delivered.get()).isEqualTo(24);
             assertThat(mostAtOnce.get()).as("with a backlog every poller delivers").isEqualTo(POLLERS);
+        }
+    }
+
+    @Test
+    void anIdleQueueIsLongPolledYetAMessageIsDeliveredAtOnceAndStoppingDoesNotWaitForThePolls() throws Exception {
+        String url = client.createQueue(r -> r.queueName("mapping-long-poll")).queueUrl();
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        SqsEventSourceMapping mapping = new SqsEventSourceMapping(client, url, "arn:test", null, SPEC, "test", event -> {
+            event.getRecords().forEach(r -> bodies.add(r.getBody()));
+            return new SQSBatchResponse(List.of());
+        }, 2, Duration.ofSeconds(1), Duration.ofSeconds(30), SqsEventSourceMapping.LONG_POLL);
+        try {
+            Thread.sleep(1_500);
+            assertThat(mapping.receives()).as("both pollers are in their first 20-second wait").isEqualTo(2);
+            long sent = System.nanoTime();
+            client.sendMessage(r -> r.queueUrl(url).messageBody("wakes a waiting receive"));
+            while (bodies.isEmpty() && System.nanoTime() - sent < Duration.ofSeconds(10).toNanos()) {
+                Thread.sleep(20);
+            }
+            assertThat(bodies).containsExactly("wakes a waiting receive");
+            assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("not after the wait").isLessThan(Duration.ofSeconds(5));
+        } finally {
+            long closing = System.nanoTime();
+            mapping.stopPolling();
+            mapping.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - closing)).as("waiting receives end when polling stops")
+                    .isLessThan(Duration.ofSeconds(3));
         }
     }
 }
