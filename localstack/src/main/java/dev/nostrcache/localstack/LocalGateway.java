@@ -13,6 +13,9 @@ import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
@@ -219,6 +222,8 @@ public final class LocalGateway implements AutoCloseable {
         private volatile long lastActiveAt = connectedAt;
         private volatile Session session;
         private CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        /** The thread running this connection's invocation now, if any: its posts are batched. */
+        private volatile Thread invoking;
 
         Connection(String userAgent, String sourceIp) {
             this.userAgent = userAgent;
@@ -257,20 +262,27 @@ public final class LocalGateway implements AutoCloseable {
             LOG.debug("connection {}: {}", id, cause.toString());
         }
 
-        /** Queues {@code text} for the client; false if the connection is gone, or is cut off now for reading too slowly. */
+        /**
+         * Queues {@code text} for the client; false if the connection is gone, or is cut off now for reading too
+         * slowly. A post made by this connection's own invocation (its answer) waits in Jetty's batch until the
+         * invocation returns, so an answer of many frames leaves in one write instead of one per frame (the frames
+         * are the same, as API Gateway's would be); any other post (a live event) is written at once.
+         */
         boolean send(String text) {
             Session s = session;
             if (s == null || !s.isOpen()) {
                 return false;
             }
             AtomicBoolean refused = new AtomicBoolean();
-            s.sendText(text, org.eclipse.jetty.websocket.api.Callback.from(() -> { }, failure -> {
+            Callback sent = Callback.from(() -> { }, failure -> {
                 refused.set(true);
                 if (s.isOpen()) {
                     LOG.info("connection {} cut off: {} frames wait for it to read ({})", id, MAX_QUEUED_FRAMES, failure.toString());
                     s.disconnect();
                 }
-            }));
+            });
+            ((WebSocketSession) s).getCoreSession().sendFrame(new Frame(OpCode.TEXT, text), sent,
+                    Thread.currentThread() == invoking);
             return !refused.get();
         }
 
@@ -286,11 +298,18 @@ public final class LocalGateway implements AutoCloseable {
             if (functions == null) {
                 return null;
             }
+            invoking = Thread.currentThread();
             try {
                 return functions.call(functionFor(routeKey), event(routeKey, eventType, body));
             } catch (RuntimeException e) {
                 LOG.warn("{} of connection {} failed: {}", routeKey, id, e.toString());
                 return null;
+            } finally {
+                invoking = null;
+                Session s = session;
+                if (s != null) {
+                    ((WebSocketSession) s).getCoreSession().flush(Callback.NOOP);
+                }
             }
         }
 

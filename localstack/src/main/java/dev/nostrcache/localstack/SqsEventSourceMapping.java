@@ -68,7 +68,7 @@ final class SqsEventSourceMapping implements AutoCloseable {
     private volatile boolean running = true;
     /** Guards the three counts below: which pollers listen, which wait for a turn. */
     private final Object turns = new Object();
-    private int listening;
+    private boolean listening;
     private int parked;
     private int wakeups;
 
@@ -93,7 +93,6 @@ final class SqsEventSourceMapping implements AutoCloseable {
         this.function = function;
         this.retryBase = retryBase;
         this.visibilitySeconds = (int) Math.min(visibility.toSeconds(), spec.visibilityTimeoutSeconds());
-        listening = concurrency;
         for (int i = 0; i < concurrency; i++) {
             Thread poller = new Thread(this::pollLoop, "esm-" + spec.name() + "-" + i);
             poller.setDaemon(true);
@@ -120,23 +119,38 @@ final class SqsEventSourceMapping implements AutoCloseable {
         return failedMessages.get();
     }
 
+    /**
+     * One poller at a time listens: it long-polls the queue. The others look for a backlog (a receive that does not
+     * wait) and, finding none, wait for their turn, so that an idle or slow queue is polled by one poller instead of
+     * all of them (profiled: the idle polls of the 32 pollers cost an eighth of the runtime's CPU, and pollers that
+     * all waited on a slow queue split its messages into many small invocations). A poller that receives messages
+     * wakes a waiting one before it delivers them, so with a backlog every poller soon works, as Lambda's pollers
+     * scale up.
+     */
     private void pollLoop() {
         while (running) {
             try {
-                List<Message> first = receive(Math.min(10, spec.batchSize()), listenSeconds);
+                boolean listener = startListening();
+                List<Message> first;
+                try {
+                    first = receive(Math.min(10, spec.batchSize()), listener ? listenSeconds : 0);
+                } finally {
+                    if (listener) {
+                        stopListening();
+                    }
+                }
                 if (first.isEmpty()) {
-                    awaitTurnIfOthersListen();
+                    if (!listener) {
+                        awaitTurnWhileAnotherListens();
+                    }
                     continue;
                 }
+                wakeOne();
                 busy.incrementAndGet();
-                startDelivering();
                 try {
                     deliver(fill(new ArrayList<>(first)));
                 } finally {
                     busy.decrementAndGet();
-                    synchronized (turns) {
-                        listening++;
-                    }
                 }
             } catch (RuntimeException e) {
                 if (running) {
@@ -147,18 +161,29 @@ final class SqsEventSourceMapping implements AutoCloseable {
         }
     }
 
-    /**
-     * After an empty receive, a poller waits for its turn while another one listens: an idle queue is polled by one
-     * poller instead of all of them (profiled: the idle long polls of the 32 pollers cost an eighth of the runtime's
-     * CPU during the latency loops). A poller that gets messages hands the listening over before it delivers them
-     * (below), so one always listens and, with a backlog, every poller soon works, as Lambda's pollers scale up.
-     */
-    private void awaitTurnIfOthersListen() {
+    /** True if this poller is now the one listening; false if another one is. */
+    private boolean startListening() {
         synchronized (turns) {
-            if (listening <= 1 || !running) {
+            if (listening) {
+                return false;
+            }
+            listening = true;
+            return true;
+        }
+    }
+
+    private void stopListening() {
+        synchronized (turns) {
+            listening = false;
+        }
+    }
+
+    /** Waits until woken, unless nobody listens now (then this poller goes to listen itself). */
+    private void awaitTurnWhileAnotherListens() {
+        synchronized (turns) {
+            if (!listening || !running) {
                 return;
             }
-            listening--;
             parked++;
             try {
                 while (wakeups == 0 && running) {
@@ -171,16 +196,13 @@ final class SqsEventSourceMapping implements AutoCloseable {
                     wakeups--;
                 }
                 parked--;
-                listening++;
             }
         }
     }
 
-    /** This poller stops listening to deliver: if it was the last one listening, a waiting poller takes over. */
-    private void startDelivering() {
+    private void wakeOne() {
         synchronized (turns) {
-            listening--;
-            if (listening == 0 && parked > wakeups) {
+            if (parked > wakeups) {
                 wakeups++;
                 turns.notify();
             }
