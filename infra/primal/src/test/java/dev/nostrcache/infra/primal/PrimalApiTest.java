@@ -137,11 +137,10 @@ class PrimalApiTest {
 
     @Test
     void hotAnswersAreCachedUntilAnEventAboutTheirPubkeyIsStored() throws Exception {
-        HikariDataSource own = TestDatabase.fresh();
-        try (own) {
-            SocialScenario scenario = new SocialScenario();
-            scenario.store(own, NOW);
-            PrimalApi cached = new PrimalApi(own, null, List.of(), null, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
+        try (OwnScenario fresh = OwnScenario.stored()) {
+            HikariDataSource own = fresh.ds();
+            SocialScenario scenario = fresh.scenario();
+            PrimalApi cached = fresh.api();
             String bob = scenario.bob.pubkey();
             JsonNode before = content(only(objects(cached, "user_profile", params("pubkey", bob)), PrimalKinds.USER_PROFILE));
             assertThat(before.get("note_count").asLong()).isEqualTo(2);
@@ -167,35 +166,48 @@ class PrimalApiTest {
 
     @Test
     void feedsTakeAuthorsCardsAndFollowSetsFromTheHotCacheUntilTold() throws Exception {
-        HikariDataSource own = TestDatabase.fresh();
-        try (own) {
-            SocialScenario scenario = new SocialScenario();
-            scenario.store(own, NOW);
-            PrimalApi cached = new PrimalApi(own, null, List.of(), null, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
+        try (OwnScenario fresh = OwnScenario.stored()) {
+            SocialScenario scenario = fresh.scenario();
             String feedOfDave = params("pubkey", scenario.dave.pubkey(), "limit", 20);
-            List<JsonNode> first = objects(cached, "feed", feedOfDave);
+            List<JsonNode> first = objects(fresh.api(), "feed", feedOfDave);
             assertThat(ids(first, o -> o.get("kind").asInt() == 1)).containsExactly(scenario.n3.id(), scenario.n1.id());
             assertThat(ids(first, o -> o.get("kind").asInt() == 0)).containsExactly(scenario.bobProfile.id());
             assertThat(content(only(first, PrimalKinds.USER_SCORES)).get(scenario.bob.pubkey()).asLong()).isEqualTo(3);
 
-            var processor = new dev.nostrcache.infra.ingest.EventProcessor(own);
+            var processor = new dev.nostrcache.infra.ingest.EventProcessor(fresh.ds());
             Event renamed = scenario.bob.sign(1950, 0, List.of(), "{\"name\":\"robert\"}");
             processor.process(renamed, NOW);
-            assertThat(ids(objects(cached, "feed", feedOfDave), o -> o.get("kind").asInt() == 0))
+            assertThat(ids(objects(fresh.api(), "feed", feedOfDave), o -> o.get("kind").asInt() == 0))
                     .as("bob's card is kept until an event of his is stored").containsExactly(scenario.bobProfile.id());
-            cached.changed(renamed);
-            assertThat(ids(objects(cached, "feed", feedOfDave), o -> o.get("kind").asInt() == 0)).containsExactly(renamed.id());
+            fresh.api().changed(renamed);
+            assertThat(ids(objects(fresh.api(), "feed", feedOfDave), o -> o.get("kind").asInt() == 0)).containsExactly(renamed.id());
 
             Event followsCarol = scenario.dave.sign(1960, 3, List.of(List.of("p", scenario.carol.pubkey())), "");
             processor.process(followsCarol, NOW);
-            assertThat(ids(objects(cached, "feed", feedOfDave), o -> o.get("kind").asInt() == 1))
+            assertThat(ids(objects(fresh.api(), "feed", feedOfDave), o -> o.get("kind").asInt() == 1))
                     .as("dave's follow set is kept until a contact list is stored").containsExactly(scenario.n3.id(), scenario.n1.id());
-            cached.changed(followsCarol);
-            List<JsonNode> after = objects(cached, "feed", feedOfDave);
+            fresh.api().changed(followsCarol);
+            List<JsonNode> after = objects(fresh.api(), "feed", feedOfDave);
             assertThat(ids(after, o -> o.get("kind").asInt() == 1)).containsExactly(scenario.quote.id(), scenario.n2.id());
             assertThat(content(only(after, PrimalKinds.USER_SCORES)).get(scenario.carol.pubkey()).asLong())
-                    .isEqualTo(sql(own, "SELECT count(*) FROM follows WHERE followed = decode(?, 'hex')", scenario.carol.pubkey()))
+                    .isEqualTo(sql(fresh.ds(), "SELECT count(*) FROM follows WHERE followed = decode(?, 'hex')", scenario.carol.pubkey()))
                     .isEqualTo(2);
+        }
+    }
+
+    /** A database of its own with the scenario stored, and an API over it whose hot cache no other test touches. */
+    private record OwnScenario(HikariDataSource ds, SocialScenario scenario, PrimalApi api) implements AutoCloseable {
+        static OwnScenario stored() throws Exception {
+            HikariDataSource ds = TestDatabase.fresh();
+            SocialScenario scenario = new SocialScenario();
+            scenario.store(ds, NOW);
+            return new OwnScenario(ds, scenario,
+                    new PrimalApi(ds, null, List.of(), null, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC)));
+        }
+
+        @Override
+        public void close() {
+            ds.close();
         }
     }
 
