@@ -124,7 +124,7 @@ public final class PrimalApi {
                      Clock clock, UpstreamQuery profileLookup, String homeLatestOf) {
         this.dataSource = dataSource;
         this.queries = new PrimalQueries(dataSource, clock);
-        this.cards = new HotCache<>(clock, HotCache.TTL, 50_000);
+        this.cards = new HotCache<>(clock, HotCache.TTL, 10_000);
         this.bundle = new Bundle(queries, dataSource, mediaBaseUrl, MissingProfiles.NONE, cards);
         this.lookingUp = new Bundle(queries, dataSource, mediaBaseUrl, new MissingProfiles(profileLookup, submitter, clock),
                 cards);

@@ -57,6 +57,9 @@ final class PrimalQueries {
     private static final String LIVE = " (e.expires_at IS NULL OR e.expires_at > ?) ";
 
     private static final String FOLLOW_SET = "follows";
+    /** Follow sets kept at most, and the largest kept: at worst about 40 MB of keys (larger sets are read each time). */
+    private static final int KEPT_FOLLOW_SETS = 256;
+    private static final int MAX_KEPT_FOLLOWS = 2_000;
 
     private final DataSource dataSource;
     /** Follow sets read for feeds, by follower; every stored contact list clears them ({@link #forgetFollowSets}). */
@@ -64,7 +67,7 @@ final class PrimalQueries {
 
     PrimalQueries(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
-        this.followSets = new HotCache<>(clock, HotCache.TTL, 10_000);
+        this.followSets = new HotCache<>(clock, HotCache.TTL, KEPT_FOLLOW_SETS);
     }
 
     void forgetFollowSets() {
@@ -258,7 +261,9 @@ final class PrimalQueries {
         if (followed == null) {
             followed = List.copyOf(list("SELECT followed FROM follows WHERE follower = ?",
                     (ps, c) -> ps.setBytes(1, Hex.decode(follower)), rs -> rs.getBytes(1)));
-            followSets.put(FOLLOW_SET, follower, followed);
+            if (followed.size() <= MAX_KEPT_FOLLOWS) {
+                followSets.put(FOLLOW_SET, follower, followed);
+            }
         }
         return followed;
     }

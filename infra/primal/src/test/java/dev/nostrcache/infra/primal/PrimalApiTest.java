@@ -195,6 +195,25 @@ class PrimalApiTest {
         }
     }
 
+    @Test
+    void aProfileTooLargeToKeepIsReadAgainForEveryFeed() throws Exception {
+        try (OwnScenario fresh = OwnScenario.stored()) {
+            SocialScenario scenario = fresh.scenario();
+            var processor = new dev.nostrcache.infra.ingest.EventProcessor(fresh.ds());
+            String about = "x".repeat(Bundle.MAX_KEPT_PROFILE_CHARS);
+            Event large = scenario.bob.sign(1950, 0, List.of(), "{\"name\":\"bob\",\"about\":\"" + about + "\"}");
+            processor.process(large, NOW);
+            fresh.api().changed(large);
+            String feedOfDave = params("pubkey", scenario.dave.pubkey(), "limit", 20);
+            assertThat(ids(objects(fresh.api(), "feed", feedOfDave), o -> o.get("kind").asInt() == 0)).containsExactly(large.id());
+
+            Event next = scenario.bob.sign(1960, 0, List.of(), "{\"name\":\"bob\",\"about\":\"" + about + "!\"}");
+            processor.process(next, NOW);
+            assertThat(ids(objects(fresh.api(), "feed", feedOfDave), o -> o.get("kind").asInt() == 0))
+                    .as("not kept, so the newest is read without being told").containsExactly(next.id());
+        }
+    }
+
     /** A database of its own with the scenario stored, and an API over it whose hot cache no other test touches. */
     private record OwnScenario(HikariDataSource ds, SocialScenario scenario, PrimalApi api) implements AutoCloseable {
         static OwnScenario stored() throws Exception {
