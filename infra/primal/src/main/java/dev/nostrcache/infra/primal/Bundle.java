@@ -33,11 +33,6 @@ import java.util.Set;
 final class Bundle {
     static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String CARD = "card";
-    /**
-     * Cards are kept only for profiles up to this size, so that the cache's bound ({@code PrimalApi}: 10,000 cards)
-     * bounds its memory too (under 100 MB at worst) whatever size of kind 0 an author publishes.
-     */
-    static final int MAX_KEPT_PROFILE_CHARS = 4_096;
 
     private final PrimalQueries queries;
     private final DataSource dataSource;
@@ -104,6 +99,10 @@ final class Bundle {
      * and its follower count.
      */
     record Card(Row profile, String media, long followers) {
+        /** What the hot cache bounds a card by: its kind 0's characters (the media object is small and fixed). */
+        int weight() {
+            return profile == null ? 0 : profile.json().length();
+        }
     }
 
     /** Kind 0s of {@code pubkeys} that have one, then the media metadata of their pictures. */
@@ -149,9 +148,7 @@ final class Bundle {
         for (String pk : absent) {
             Card card = new Card(profiles.get(pk), media.get(pk), followers.getOrDefault(pk, 0L));
             out.put(pk, card);
-            if (card.profile() == null || card.profile().json().length() <= MAX_KEPT_PROFILE_CHARS) {
-                cards.put(CARD, pk, card);
-            }
+            cards.put(CARD, pk, card);
         }
         return out;
     }

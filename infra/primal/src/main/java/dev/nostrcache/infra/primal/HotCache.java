@@ -6,12 +6,15 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 
 /**
  * The in-memory cache of the hottest answers ({@code user_profile}; the authors' cards every bundle and
  * {@code user_infos} carry; a follower's follow set), keyed by pubkey. Within one process an entry goes as soon as an event that could change it is stored
  * ({@link #invalidate}); across many Lambda instances, which do not hear of each other's writes, the TTL bounds how
- * stale an answer can be. Bounded: past {@code maxEntries} it starts again empty rather than tracking recency.
+ * stale an answer can be. Bounded: past {@code maxEntries} it starts again empty rather than tracking recency; and a
+ * value that weighs more than {@code maxWeight} (characters of JSON, follows...) is never kept, so that the entry
+ * bound is a memory bound too whatever sizes of events authors publish.
  */
 final class HotCache<V> {
     static final Duration TTL = Duration.ofSeconds(10);
@@ -30,11 +33,15 @@ final class HotCache<V> {
     private final Clock clock;
     private final Duration ttl;
     private final int maxEntries;
+    private final ToIntFunction<V> weight;
+    private final int maxWeight;
 
-    HotCache(Clock clock, Duration ttl, int maxEntries) {
+    HotCache(Clock clock, Duration ttl, int maxEntries, ToIntFunction<V> weight, int maxWeight) {
         this.clock = clock;
         this.ttl = ttl;
         this.maxEntries = maxEntries;
+        this.weight = weight;
+        this.maxWeight = maxWeight;
     }
 
     /** The cached value of {@code (part, pubkey)}, loading and keeping it when absent or expired. */
@@ -55,8 +62,18 @@ final class HotCache<V> {
         return entry != null && entry.expiresAtMillis() > clock.millis() ? entry.value() : null;
     }
 
-    /** Keeps {@code value}, which must not change afterwards (it is shared by every reader). */
+    /**
+     * Keeps {@code value}, which must not change afterwards (it is shared by every reader); one too heavy to keep
+     * replaces nothing but forgets what was kept for {@code (part, pubkey)}, which it supersedes.
+     */
     void put(String part, String pubkey, V value) {
+        if (weight.applyAsInt(value) > maxWeight) {
+            Map<String, Entry<V>> parts = entries.get(pubkey);
+            if (parts != null && parts.remove(part) != null) {
+                size.decrementAndGet();
+            }
+            return;
+        }
         if (size.get() >= maxEntries) {
             clear();
         }

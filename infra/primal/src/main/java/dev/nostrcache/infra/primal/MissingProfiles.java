@@ -37,7 +37,7 @@ final class MissingProfiles {
     MissingProfiles(UpstreamQuery upstream, EventSubmitter submitter, Clock clock) {
         this.upstream = upstream;
         this.submitter = submitter;
-        this.notFound = new HotCache<>(clock, FORGET_AFTER, 100_000);
+        this.notFound = new HotCache<>(clock, FORGET_AFTER, 100_000, absent -> 0, 0);
     }
 
     /** Whether any relay is asked (else {@link #fetch} finds nothing). */

@@ -104,6 +104,15 @@ public final class PrimalApi {
     private final EventVerifier verifier;
     private final EventParser parser = new EventParser(Limits.DEFAULTS);
     private final Map<String, Op> ops = new LinkedHashMap<>();
+    /**
+     * The hot caches' bounds, in entries and in the size of one (a larger one is loaded each time): some 130 million
+     * characters at worst, whatever size of kind 0 authors publish.
+     */
+    private static final int KEPT_CARDS = 10_000;
+    static final int MAX_KEPT_PROFILE_CHARS = 4_096;
+    private static final int KEPT_ANSWERS = 10_000;
+    private static final int MAX_KEPT_ANSWER_CHARS = 8_192;
+
     private final HotCache<List<String>> hot;
     private final HotCache<Bundle.Card> cards;
     private final String homeLatestOf;
@@ -124,7 +133,7 @@ public final class PrimalApi {
                      Clock clock, UpstreamQuery profileLookup, String homeLatestOf) {
         this.dataSource = dataSource;
         this.queries = new PrimalQueries(dataSource, clock);
-        this.cards = new HotCache<>(clock, HotCache.TTL, 10_000);
+        this.cards = new HotCache<>(clock, HotCache.TTL, KEPT_CARDS, Bundle.Card::weight, MAX_KEPT_PROFILE_CHARS);
         this.bundle = new Bundle(queries, dataSource, mediaBaseUrl, MissingProfiles.NONE, cards);
         this.lookingUp = new Bundle(queries, dataSource, mediaBaseUrl, new MissingProfiles(profileLookup, submitter, clock),
                 cards);
@@ -133,7 +142,8 @@ public final class PrimalApi {
         this.defaultRelays = List.copyOf(defaultRelays);
         this.clock = clock;
         this.verifier = new EventVerifier(new BouncyCastleSchnorr(), Limits.DEFAULTS, clock);
-        this.hot = new HotCache<>(clock, HotCache.TTL, 50_000);
+        this.hot = new HotCache<>(clock, HotCache.TTL, KEPT_ANSWERS,
+                objects -> objects.stream().mapToInt(String::length).sum(), MAX_KEPT_ANSWER_CHARS);
         register();
     }
 

@@ -67,7 +67,7 @@ final class PrimalQueries {
 
     PrimalQueries(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
-        this.followSets = new HotCache<>(clock, HotCache.TTL, KEPT_FOLLOW_SETS);
+        this.followSets = new HotCache<>(clock, HotCache.TTL, KEPT_FOLLOW_SETS, List::size, MAX_KEPT_FOLLOWS);
     }
 
     void forgetFollowSets() {
@@ -261,9 +261,7 @@ final class PrimalQueries {
         if (followed == null) {
             followed = List.copyOf(list("SELECT followed FROM follows WHERE follower = ?",
                     (ps, c) -> ps.setBytes(1, Hex.decode(follower)), rs -> rs.getBytes(1)));
-            if (followed.size() <= MAX_KEPT_FOLLOWS) {
-                followSets.put(FOLLOW_SET, follower, followed);
-            }
+            followSets.put(FOLLOW_SET, follower, followed);
         }
         return followed;
     }

@@ -35,7 +35,7 @@ class HotCacheTest {
     @Test
     void entriesLiveForTheTtlAndGoAtOnceWhenTheirPubkeyChanges() throws Exception {
         ManualClock clock = new ManualClock();
-        HotCache<List<String>> cache = new HotCache<>(clock, Duration.ofSeconds(10), 100);
+        HotCache<List<String>> cache = new HotCache<>(clock, Duration.ofSeconds(10), 100, List::size, 10);
         AtomicInteger loads = new AtomicInteger();
         HotCache.Loader<List<String>> loader = () -> List.of("answer " + loads.incrementAndGet());
 
@@ -53,10 +53,21 @@ class HotCacheTest {
 
     @Test
     void itStaysBounded() {
-        HotCache<List<String>> cache = new HotCache<>(Clock.systemUTC(), Duration.ofMinutes(1), 10);
+        HotCache<List<String>> cache = new HotCache<>(Clock.systemUTC(), Duration.ofMinutes(1), 10, List::size, 10);
         for (int i = 0; i < 25; i++) {
             cache.put("card", "pk" + i, List.of());
         }
         assertThat(cache.size()).isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void aValueTooHeavyToKeepIsNotKeptAndForgetsTheOneItSupersedes() {
+        HotCache<List<String>> cache = new HotCache<>(Clock.systemUTC(), Duration.ofMinutes(1), 10,
+                objects -> objects.stream().mapToInt(String::length).sum(), 8);
+        cache.put("profile", "pk1", List.of("small"));
+        assertThat(cache.peek("profile", "pk1")).containsExactly("small");
+        cache.put("profile", "pk1", List.of("much too large"));
+        assertThat(cache.peek("profile", "pk1")).as("the large one is not kept, nor the older small one").isNull();
+        assertThat(cache.size()).isZero();
     }
 }

@@ -200,7 +200,7 @@ class PrimalApiTest {
         try (OwnScenario fresh = OwnScenario.stored()) {
             SocialScenario scenario = fresh.scenario();
             var processor = new dev.nostrcache.infra.ingest.EventProcessor(fresh.ds());
-            String about = "x".repeat(Bundle.MAX_KEPT_PROFILE_CHARS);
+            String about = "x".repeat(PrimalApi.MAX_KEPT_PROFILE_CHARS);
             Event large = scenario.bob.sign(1950, 0, List.of(), "{\"name\":\"bob\",\"about\":\"" + about + "\"}");
             processor.process(large, NOW);
             fresh.api().changed(large);
