@@ -10,11 +10,11 @@ import java.util.function.ToIntFunction;
 
 /**
  * The in-memory cache of the hottest answers ({@code user_profile}; the authors' cards every bundle and
- * {@code user_infos} carry; a follower's follow set), keyed by pubkey. Within one process an entry goes as soon as an event that could change it is stored
- * ({@link #invalidate}); across many Lambda instances, which do not hear of each other's writes, the TTL bounds how
- * stale an answer can be. Bounded: past {@code maxEntries} it starts again empty rather than tracking recency; and a
- * value that weighs more than {@code maxWeight} (characters of JSON, follows...) is never kept, so that the entry
- * bound is a memory bound too whatever sizes of events authors publish.
+ * {@code user_infos} carry; a follower's follow set), keyed by pubkey. Within one process an entry goes as soon as
+ * an event that could change it is stored ({@link #invalidate}); across many Lambda instances, which do not hear of
+ * each other's writes, the TTL bounds how stale an answer can be. Bounded: past {@code maxEntries} it starts again
+ * empty rather than tracking recency; and a value that weighs more than {@code maxWeight} (characters of JSON,
+ * follows...) is never kept, so that the entry bound is a memory bound too, whatever sizes of events authors publish.
  */
 final class HotCache<V> {
     static final Duration TTL = Duration.ofSeconds(10);

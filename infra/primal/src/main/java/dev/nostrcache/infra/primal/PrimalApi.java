@@ -309,7 +309,7 @@ public final class PrimalApi {
         String pubkey = p.requiredHex("pubkey");
         p.hex("user_pubkey");
         Answer answer = new Answer();
-        hot.get("profile", pubkey, () -> loadUserProfile(pubkey).objects()).forEach(answer::raw);
+        hot.get("profile", pubkey, () -> List.copyOf(loadUserProfile(pubkey).objects())).forEach(answer::raw);
         return answer;
     }
 
