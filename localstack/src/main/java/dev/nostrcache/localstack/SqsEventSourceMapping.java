@@ -26,8 +26,8 @@ import java.util.function.Function;
  * What Lambda's SQS event-source mapping does, for one queue and one function: {@code concurrency} pollers each
  * gather up to {@code batchSize} messages within the batching window, invoke the function with the SQS event
  * Lambda sends (as an object: no JSON in between in one process), delete the messages the function did not report
- * in {@code batchItemFailures}, and leave the failed ones to come back (a function that throws fails the whole batch). After {@code maxReceiveCount} receives SQS itself
- * moves a message to the dead-letter queue.
+ * in {@code batchItemFailures}, and leave the failed ones to come back (a function that throws fails the whole
+ * batch). After {@code maxReceiveCount} receives SQS itself moves a message to the dead-letter queue.
  *
  * <p>Two deviations, for a laptop: a failed message becomes visible again after an exponential delay (base
  * {@code retryBase}, doubling per receive, capped at the visibility timeout) instead of the full visibility timeout;
