@@ -81,6 +81,14 @@ public final class PrimalApi {
     private static final int MAX_LIVE_EVENTS = 100;
     private static final int NOTE = 1;
     private static final int LONG_FORM = 30023;
+    /**
+     * The hot caches' bounds, in entries and in the size of one (a larger one is loaded each time): some 130 million
+     * characters at worst, whatever size of kind 0 authors publish.
+     */
+    private static final int KEPT_CARDS = 10_000;
+    static final int MAX_KEPT_PROFILE_CHARS = 4_096;
+    private static final int KEPT_ANSWERS = 10_000;
+    private static final int MAX_KEPT_ANSWER_CHARS = 8_192;
     private static final int RECOMMENDED_READS = 10;
     private static final int READS_TOPICS = 20;
     private static final int FEATURED_AUTHORS = 20;
@@ -104,15 +112,6 @@ public final class PrimalApi {
     private final EventVerifier verifier;
     private final EventParser parser = new EventParser(Limits.DEFAULTS);
     private final Map<String, Op> ops = new LinkedHashMap<>();
-    /**
-     * The hot caches' bounds, in entries and in the size of one (a larger one is loaded each time): some 130 million
-     * characters at worst, whatever size of kind 0 authors publish.
-     */
-    private static final int KEPT_CARDS = 10_000;
-    static final int MAX_KEPT_PROFILE_CHARS = 4_096;
-    private static final int KEPT_ANSWERS = 10_000;
-    private static final int MAX_KEPT_ANSWER_CHARS = 8_192;
-
     private final HotCache<List<String>> hot;
     private final HotCache<Bundle.Card> cards;
     private final String homeLatestOf;

@@ -2,6 +2,7 @@ package dev.nostrcache.infra.primal;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.nostrcache.core.event.Event;
+import dev.nostrcache.infra.ingest.EventProcessor;
 import dev.nostrcache.infra.testing.SocialScenario;
 import dev.nostrcache.infra.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -148,7 +149,7 @@ class PrimalApiTest {
                     PrimalKinds.USER_SCORES)).get(bob).asLong();
 
             Event note = scenario.bob.sign(1900, 1, List.of(), "a third note");
-            new dev.nostrcache.infra.ingest.EventProcessor(own).process(note, NOW);
+            new EventProcessor(own).process(note, NOW);
             assertThat(content(only(objects(cached, "user_profile", params("pubkey", bob)), PrimalKinds.USER_PROFILE))
                     .get("note_count").asLong()).as("served from the cache until told").isEqualTo(2);
             cached.changed(note);
@@ -156,7 +157,7 @@ class PrimalApiTest {
                     .get("note_count").asLong()).isEqualTo(3);
 
             Event follow = scenario.alice.sign(1950, 3, List.of(List.of("p", scenario.carol.pubkey())), "");
-            new dev.nostrcache.infra.ingest.EventProcessor(own).process(follow, NOW);
+            new EventProcessor(own).process(follow, NOW);
             cached.changed(follow);
             assertThat(content(only(objects(cached, "user_infos", params("pubkeys", List.of(bob))), PrimalKinds.USER_SCORES))
                     .get(bob).asLong()).as("alice unfollowed bob: a contact list clears everything")
@@ -174,7 +175,7 @@ class PrimalApiTest {
             assertThat(ids(first, o -> o.get("kind").asInt() == 0)).containsExactly(scenario.bobProfile.id());
             assertThat(content(only(first, PrimalKinds.USER_SCORES)).get(scenario.bob.pubkey()).asLong()).isEqualTo(3);
 
-            var processor = new dev.nostrcache.infra.ingest.EventProcessor(fresh.ds());
+            var processor = new EventProcessor(fresh.ds());
             Event renamed = scenario.bob.sign(1950, 0, List.of(), "{\"name\":\"robert\"}");
             processor.process(renamed, NOW);
             assertThat(ids(objects(fresh.api(), "feed", feedOfDave), o -> o.get("kind").asInt() == 0))
@@ -199,7 +200,7 @@ class PrimalApiTest {
     void aProfileTooLargeToKeepIsReadAgainForEveryFeed() throws Exception {
         try (OwnScenario fresh = OwnScenario.stored()) {
             SocialScenario scenario = fresh.scenario();
-            var processor = new dev.nostrcache.infra.ingest.EventProcessor(fresh.ds());
+            var processor = new EventProcessor(fresh.ds());
             String about = "x".repeat(PrimalApi.MAX_KEPT_PROFILE_CHARS);
             Event large = scenario.bob.sign(1950, 0, List.of(), "{\"name\":\"bob\",\"about\":\"" + about + "\"}");
             processor.process(large, NOW);
