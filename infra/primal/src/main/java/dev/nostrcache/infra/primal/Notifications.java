@@ -33,8 +33,8 @@ final class Notifications {
             SELECT type, created_at, actor, post, ref, sats, text FROM (
                 SELECT 1 AS type, e.created_at, encode(f.follower, 'hex') AS actor, NULL AS post, encode(e.id, 'hex') AS ref,
                        0::bigint AS sats, NULL AS text
-                FROM me, follows f JOIN events e ON e.pubkey = f.follower AND e.kind = 3 AND e.d_tag = ''
-                WHERE f.followed = me.pk AND f.follower <> me.pk
+                FROM me, follow_lists f JOIN events e ON e.pubkey = f.follower AND e.kind = 3 AND e.d_tag = ''
+                WHERE f.followed @> ARRAY[me.pk] AND f.follower <> me.pk
                 UNION ALL
                 SELECT 3, z.created_at, encode(z.sender, 'hex'), encode(z.target_event, 'hex'), encode(z.receipt_id, 'hex'),
                        z.amount_msats / 1000, NULL

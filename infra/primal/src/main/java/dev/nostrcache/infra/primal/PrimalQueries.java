@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -100,6 +101,10 @@ final class PrimalQueries {
     private static Row row(ResultSet rs) throws SQLException {
         return new Row(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getString(5), rs.getString(6),
                 rs.getString(7));
+    }
+
+    private static List<byte[]> pubkeys(ResultSet rs) throws SQLException {
+        return Arrays.stream((Object[]) rs.getArray(1).getArray()).map(byte[].class::cast).toList();
     }
 
     private static Array bytes(Connection c, Collection<String> hex) throws SQLException {
@@ -259,8 +264,9 @@ final class PrimalQueries {
     private List<byte[]> followed(String follower) throws SQLException {
         List<byte[]> followed = followSets.peek(FOLLOW_SET, follower);
         if (followed == null) {
-            followed = List.copyOf(list("SELECT followed FROM follows WHERE follower = ?",
-                    (ps, c) -> ps.setBytes(1, Hex.decode(follower)), rs -> rs.getBytes(1)));
+            followed = list("SELECT followed FROM follow_lists WHERE follower = ?",
+                    (ps, c) -> ps.setBytes(1, Hex.decode(follower)), PrimalQueries::pubkeys).stream().findFirst()
+                    .orElse(List.of());
             followSets.put(FOLLOW_SET, follower, followed);
         }
         return followed;
@@ -268,7 +274,7 @@ final class PrimalQueries {
 
     /** Whether the cache holds a contact list of {@code pubkey} that follows anyone. */
     boolean followsAnyone(String pubkey) throws SQLException {
-        return !list("SELECT 1 FROM follows WHERE follower = ? LIMIT 1", (ps, c) -> ps.setBytes(1, Hex.decode(pubkey)),
+        return !list("SELECT 1 FROM follow_lists WHERE follower = ?", (ps, c) -> ps.setBytes(1, Hex.decode(pubkey)),
                 rs -> 1).isEmpty();
     }
 
@@ -385,7 +391,8 @@ final class PrimalQueries {
 
     /** Pubkeys whose profile matches {@code query}, most followed first; optionally only among someone's follows. */
     List<String> searchUsers(String query, int limit, String withinFollowsOf) throws SQLException {
-        String within = withinFollowsOf == null ? "" : " AND p.pubkey IN (SELECT followed FROM follows WHERE follower = ?)";
+        String within = withinFollowsOf == null ? ""
+                : " AND p.pubkey = ANY ((SELECT followed FROM follow_lists WHERE follower = ?)::bytea[])";
         return list("SELECT encode(p.pubkey, 'hex') FROM profiles p LEFT JOIN user_stats s ON s.pubkey = p.pubkey"
                 + " WHERE p.search @@ plainto_tsquery('simple', ?)" + within
                 + " ORDER BY coalesce(s.followers_count, 0) DESC, p.pubkey LIMIT ?", (ps, c) -> {
@@ -401,19 +408,20 @@ final class PrimalQueries {
     /** Followers of {@code pubkey}: mutual follows first, then by their own follower count. */
     List<String> followers(String pubkey, int limit) throws SQLException {
         return list("""
-                SELECT encode(f.follower, 'hex') FROM follows f
+                SELECT encode(f.follower, 'hex') FROM follow_lists f
                 LEFT JOIN user_stats s ON s.pubkey = f.follower
-                WHERE f.followed = ?
-                ORDER BY EXISTS (SELECT 1 FROM follows m WHERE m.follower = f.followed AND m.followed = f.follower) DESC,
+                WHERE f.followed @> ARRAY[?::bytea]
+                ORDER BY f.follower = ANY ((SELECT m.followed FROM follow_lists m WHERE m.follower = ?)::bytea[]) IS TRUE DESC,
                          coalesce(s.followers_count, 0) DESC, f.follower
                 LIMIT ?""", (ps, c) -> {
             ps.setBytes(1, Hex.decode(pubkey));
-            ps.setInt(2, limit);
+            ps.setBytes(2, Hex.decode(pubkey));
+            ps.setInt(3, limit);
         }, rs -> rs.getString(1));
     }
 
     boolean follows(String follower, String followed) throws SQLException {
-        return !list("SELECT 1 FROM follows WHERE follower = ? AND followed = ?", (ps, c) -> {
+        return !list("SELECT 1 FROM follow_lists WHERE follower = ? AND followed @> ARRAY[?::bytea]", (ps, c) -> {
             ps.setBytes(1, Hex.decode(follower));
             ps.setBytes(2, Hex.decode(followed));
         }, rs -> 1).isEmpty();
@@ -422,11 +430,11 @@ final class PrimalQueries {
     /** Accounts {@code viewer} follows that follow {@code pubkey}, most followed first. */
     List<String> followedBy(String pubkey, String viewer, int limit) throws SQLException {
         return list("""
-                SELECT encode(v.followed, 'hex') FROM follows v
-                JOIN follows f ON f.follower = v.followed AND f.followed = ?
-                LEFT JOIN user_stats s ON s.pubkey = v.followed
-                WHERE v.follower = ?
-                ORDER BY coalesce(s.followers_count, 0) DESC, v.followed LIMIT ?""", (ps, c) -> {
+                SELECT encode(f.follower, 'hex') FROM follow_lists f
+                LEFT JOIN user_stats s ON s.pubkey = f.follower
+                WHERE f.followed @> ARRAY[?::bytea]
+                  AND f.follower = ANY ((SELECT v.followed FROM follow_lists v WHERE v.follower = ?)::bytea[])
+                ORDER BY coalesce(s.followers_count, 0) DESC, f.follower LIMIT ?""", (ps, c) -> {
             ps.setBytes(1, Hex.decode(pubkey));
             ps.setBytes(2, Hex.decode(viewer));
             ps.setInt(3, limit);

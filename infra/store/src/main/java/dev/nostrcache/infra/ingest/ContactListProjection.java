@@ -5,17 +5,18 @@ import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.nip.ContactList;
 import dev.nostrcache.infra.ingest.StatDeltas.UserStat;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Contact lists (kind 3, NIP-02): the {@code follows} table holds exactly the follows of each pubkey's current list,
- * and follower and follow counts change by what a new list adds and drops.
+ * Contact lists (kind 3, NIP-02): {@code follow_lists} holds exactly the follows of each pubkey's current list, one
+ * row per list (none for a list that follows no one), and follower and follow counts change by what a new list adds
+ * and drops.
  */
 final class ContactListProjection implements KindProjection {
 
@@ -30,16 +31,18 @@ final class ContactListProjection implements KindProjection {
         follow(tx, target.pubkey(), Set.of());
     }
 
-    /** Makes the stored follow graph of {@code follower} equal {@code follows}, counting only what changed. */
+    /** Makes the stored follows of {@code follower} equal {@code follows}, counting only what changed. */
     private static void follow(IngestTransaction tx, String follower, Set<String> follows) throws SQLException {
         Connection c = tx.connection();
         byte[] followerBytes = Hex.decode(follower);
-        Set<String> old = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT followed FROM follows WHERE follower = ?")) {
+        Set<String> old = new TreeSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT followed FROM follow_lists WHERE follower = ?")) {
             ps.setBytes(1, followerBytes);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    old.add(Hex.encode(rs.getBytes(1)));
+                if (rs.next()) {
+                    for (Object pubkey : (Object[]) rs.getArray(1).getArray()) {
+                        old.add(Hex.encode((byte[]) pubkey));
+                    }
                 }
             }
         }
@@ -47,18 +50,19 @@ final class ContactListProjection implements KindProjection {
         added.removeAll(old);
         Set<String> removed = new TreeSet<>(old);
         removed.removeAll(follows);
-        if (!removed.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM follows WHERE follower = ? AND followed = ANY (?)")) {
+        if (added.isEmpty() && removed.isEmpty()) {
+            return;
+        }
+        if (follows.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM follow_lists WHERE follower = ?")) {
                 ps.setBytes(1, followerBytes);
-                ps.setArray(2, pubkeys(c, removed));
                 ps.executeUpdate();
             }
-        }
-        if (!added.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO follows (follower, followed) SELECT ?, unnest(?::bytea[]) ON CONFLICT DO NOTHING")) {
+        } else {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO follow_lists (follower, followed) VALUES (?, ?)"
+                    + " ON CONFLICT (follower) DO UPDATE SET followed = excluded.followed")) {
                 ps.setBytes(1, followerBytes);
-                ps.setArray(2, pubkeys(c, added));
+                ps.setArray(2, pubkeys(c, new TreeSet<>(follows)));
                 ps.executeUpdate();
             }
         }
@@ -71,7 +75,7 @@ final class ContactListProjection implements KindProjection {
         tx.deltas().user(follower, UserStat.follows_count, (long) follows.size() - old.size());
     }
 
-    private static java.sql.Array pubkeys(Connection c, Set<String> hex) throws SQLException {
+    private static Array pubkeys(Connection c, Set<String> hex) throws SQLException {
         return c.createArrayOf("bytea", hex.stream().map(Hex::decode).toArray(byte[][]::new));
     }
 }

@@ -164,7 +164,7 @@ public final class EventQueries {
         }
         for (Map.Entry<String, Set<String>> tag : f.tags().entrySet()) {
             if (kinds == Kinds.CONTACT_LISTS && tag.getKey().equals("p")) {
-                sql.text.append(" AND EXISTS (SELECT 1 FROM follows f WHERE f.follower = e.pubkey AND f.followed = ANY (?))");
+                sql.text.append(" AND EXISTS (SELECT 1 FROM follow_lists f WHERE f.follower = e.pubkey AND f.followed && ?)");
                 sql.params.add(new ByteaArray(tag.getValue().stream().filter(v -> Hex.isLowerHex(v, 64)).toList()));
                 continue;
             }

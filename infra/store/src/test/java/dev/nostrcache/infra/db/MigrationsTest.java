@@ -2,6 +2,7 @@ package dev.nostrcache.infra.db;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.nostrcache.infra.testing.TestDatabase;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -22,9 +23,35 @@ class MigrationsTest {
             assertThat(Migrations.migrate(ds)).isGreaterThanOrEqualTo(1);
             assertThat(Migrations.migrate(ds)).isZero();
             assertThat(tables(ds)).contains("events", "event_tags", "note_search", "deletions_by_id",
-                    "deletions_by_address", "profiles", "follows", "user_relays", "user_stats", "event_stats", "zaps",
+                    "deletions_by_address", "profiles", "follow_lists", "user_relays", "user_stats", "event_stats", "zaps",
                     "relays", "avatars", "avatar_jobs", "avatar_job_items", "ws_connections", "ws_subscriptions",
                     "ws_subscription_keys");
+        }
+    }
+
+    /** Version 11 turned the follow graph's rows into one array per list; a database written before keeps its graph. */
+    @Test
+    void followsWrittenAsRowsBecomeOneListPerFollower() throws SQLException {
+        try (HikariDataSource ds = DataSources.forLocal(TestDatabase.freshJdbcUrl(), "postgres", null)) {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").target("10").load().migrate();
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO follows (follower, followed) VALUES ('\\xaa', '\\x02'), ('\\xaa', '\\x01'),"
+                        + " ('\\xbb', '\\x01')");
+            }
+            assertThat(Migrations.migrate(ds)).isGreaterThanOrEqualTo(1);
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT encode(follower, 'hex'), followed::text FROM follow_lists ORDER BY 1")) {
+                List<String> lists = new ArrayList<>();
+                while (rs.next()) {
+                    lists.add(rs.getString(1) + " " + rs.getString(2));
+                }
+                assertThat(lists).containsExactly("aa {\"\\\\x01\",\"\\\\x02\"}", "bb {\"\\\\x01\"}");
+            }
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM follows WHERE follower = '\\xaa'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(2);
+            }
         }
     }
 

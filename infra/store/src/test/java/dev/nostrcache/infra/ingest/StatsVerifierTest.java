@@ -68,8 +68,9 @@ class StatsVerifierTest {
     @Test
     void detectsAMissingFollowEdge() throws SQLException {
         StatsVerifier.Report report = afterCorrupting(
-                "CREATE TEMP TABLE gone AS SELECT * FROM follows LIMIT 1; DELETE FROM follows WHERE (follower, followed) IN (SELECT follower, followed FROM gone)",
-                "INSERT INTO follows SELECT * FROM gone; DROP TABLE gone");
+                "CREATE TEMP TABLE gone AS SELECT * FROM follow_lists WHERE cardinality(followed) > 1 LIMIT 1;"
+                        + " UPDATE follow_lists SET followed = followed[2:] WHERE follower IN (SELECT follower FROM gone)",
+                "UPDATE follow_lists l SET followed = g.followed FROM gone g WHERE l.follower = g.follower; DROP TABLE gone");
         assertThat(report.mismatches()).extracting(StatsVerifier.Mismatch::scope).contains("follow");
     }
 
