@@ -40,6 +40,9 @@ final class RuntimeProcess implements AutoCloseable {
     /** {@code ./run.sh ARGS} in {@code dir}, with {@code jvmOptions} before the class. */
     static RuntimeProcess start(Path dir, List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new ArrayList<>();
+        // A suite started in the background (`.ci/run &`) inherits SIGINT ignored, and a JVM keeps an ignored SIGINT
+        // ignored: Ctrl-C would then never reach the runtime. GNU env gives it back its default disposition.
+        command.addAll(List.of("env", "--default-signal=INT"));
         command.add(ProcessHandle.current().info().command().orElseThrow());
         // The runtime's own logging, as ./run.sh has it, not the tests' quieter one.
         command.add("-Dlogback.configurationFile=" + dev.nostrcache.core.testing.TestData.repoRoot()
@@ -76,9 +79,32 @@ final class RuntimeProcess implements AutoCloseable {
     void interrupt() throws Exception {
         new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            throw new AssertionError("the runtime did not stop within a minute after Ctrl-C");
+            throw new AssertionError("the runtime did not stop within a minute after Ctrl-C; its threads:\n"
+                    + threadDump() + "\nits last lines:\n" + String.join("\n", lastLines(40)));
         }
         reader.join(5_000);
+    }
+
+    /** What {@code jcmd Thread.print} says of the runtime, so that a hang names the thread it waits on. */
+    private String threadDump() {
+        Path jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
+        try {
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                    .redirectErrorStream(true).start();
+            String text = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            dump.waitFor(30, TimeUnit.SECONDS);
+            return text;
+        } catch (IOException e) {
+            return "(no thread dump: " + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(no thread dump: interrupted)";
+        }
+    }
+
+    private List<String> lastLines(int count) {
+        List<String> all = List.copyOf(lines);
+        return all.subList(Math.max(0, all.size() - count), all.size());
     }
 
     List<String> lines() {
