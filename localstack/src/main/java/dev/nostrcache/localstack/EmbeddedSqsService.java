@@ -15,14 +15,12 @@ import org.elasticmq.RelaxedSQSLimits$;
 import org.elasticmq.StrictSQSLimits$;
 import org.elasticmq.actor.QueueManagerActor;
 import org.elasticmq.actor.queue.QueueEvent;
-import org.elasticmq.persistence.sql.SqlQueuePersistenceActor;
 import org.elasticmq.persistence.sql.SqlQueuePersistenceConfig;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.elasticmq.util.NowProvider;
 import org.slf4j.LoggerFactory;
 import scala.Option;
-import scala.collection.immutable.List$;
 import scala.concurrent.Await;
 import scalikejdbc.ConnectionPool$;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -199,12 +197,14 @@ final class EmbeddedSqsService implements SqsService {
         ConnectionPool$.MODULE$.singleton(url, "", "", ConnectionPool$.MODULE$.singleton$default$4(),
                 ConnectionPool$.MODULE$.singleton$default$5(url, "", "", ConnectionPool$.MODULE$.singleton$default$4()));
         // Stopped by stop() alone, in its order (the store written out first): Pekko's own JVM shutdown hook would
-        // terminate the actors on Ctrl-C beside the runtime's, dropping the store's backlog.
-        ActorSystem actors = ActorSystem.create("elasticmq-" + port, ConfigFactory
-                .parseString("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off").withFallback(ConfigFactory.load()));
+        // terminate the actors on Ctrl-C beside the runtime's, dropping the store's backlog. An actor that fails keeps
+        // its queues (ElasticMqStore.ResumeOnFailure).
+        ActorSystem actors = ActorSystem.create("elasticmq-" + port, ConfigFactory.parseString("""
+                pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
+                pekko.actor.guardian-supervisor-strategy = "%s"
+                """.formatted(ElasticMqStore.ResumeOnFailure.class.getName())).withFallback(ConfigFactory.load()));
         SQSRestServer server = null;
-        ActorRef store = actors.actorOf(Props.create(SqlQueuePersistenceActor.class,
-                () -> new SqlQueuePersistenceActor(storage, List$.MODULE$.empty())));
+        ActorRef store = actors.actorOf(Props.create(ElasticMqStore.class, () -> new ElasticMqStore(storage)));
         try {
             ActorRef manager = actors.actorOf(Props.create(QueueManagerActor.class,
                     () -> new QueueManagerActor(new NowProvider(), LIMITS, Option.apply(store))));
