@@ -22,6 +22,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -119,7 +120,8 @@ class RelayTest {
 
     /**
      * Events published together over one connection: each is answered OK once queued, they travel through the
-     * runtime's publisher in bundles rather than a message each, and every one is stored.
+     * runtime's publisher in bundles rather than a message each, every one is stored, and a live subscription gets
+     * each of them once (the ingest function matches a whole batch's events at once).
      */
     @Test
     void eventsPublishedTogetherAreQueuedInBundlesAndEachAnswered() throws Exception {
@@ -127,7 +129,10 @@ class RelayTest {
         long now = System.currentTimeMillis() / 1000;
         Set<String> ids = new java.util.HashSet<>();
         long sentBefore = stack.publisher().sent();
-        try (RelayClient client = new RelayClient(stack.gatewayUrl())) {
+        try (RelayClient client = new RelayClient(stack.gatewayUrl());
+             RelayClient subscriber = new RelayClient(stack.gatewayUrl())) {
+            subscriber.send("[\"REQ\",\"live\",{\"kinds\":[1],\"authors\":[\"" + author.pubkey() + "\"],\"limit\":0}]");
+            assertThat(subscriber.until("[\"EOSE\"", WAIT)).containsExactly("[\"EOSE\",\"live\"]");
             for (int i = 0; i < 300; i++) {
                 Event note = author.sign(now - i, 1, List.of(), "published together " + i);
                 ids.add(note.id());
@@ -140,6 +145,13 @@ class RelayTest {
                 answered.add(ok.substring(7, 71));
             }
             assertThat(answered).isEqualTo(ids);
+            List<String> delivered = new ArrayList<>();
+            while (delivered.size() < ids.size()) {
+                String frame = subscriber.until("[\"EVENT\"", WAIT).getLast();
+                delivered.add(JSON.readTree(frame).get(2).get("id").asString());
+            }
+            assertThat(delivered).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(subscriber.next(Duration.ofSeconds(1))).as("nothing more").isNull();
         }
         assertThat(stack.publisher().sent() - sentBefore).as("sent in the publisher's bundles").isEqualTo(ids.size());
         assertThat(stack.awaitDrained(WAIT)).isTrue();

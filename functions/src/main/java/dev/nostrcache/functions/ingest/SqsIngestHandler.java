@@ -99,6 +99,7 @@ public final class SqsIngestHandler {
         Map<SQSEvent.SQSMessage, Exception> failures = new IdentityHashMap<>();
         List<SQSEvent.SQSMessage> failedInOrder = new ArrayList<>();
         List<EventProcessor.Processed> processed = processor.processAll(valid, clock.millis() / 1000);
+        List<Event> forSubscribers = new ArrayList<>();
         for (int i = 0; i < processed.size(); i++) {
             EventProcessor.Processed p = processed.get(i);
             if (p.failure() != null) {
@@ -119,9 +120,10 @@ public final class SqsIngestHandler {
                 stateChanged.accept(p.event());
             }
             if (result.changedState() || result.outcome() == ProcessResult.Outcome.EPHEMERAL) {
-                live.deliver(p.event());
+                forSubscribers.add(p.event());
             }
         }
+        live.deliverAll(forSubscribers);
         Set<String> failed = new LinkedHashSet<>();
         int requeued = 0;
         for (SQSEvent.SQSMessage message : failedInOrder) {

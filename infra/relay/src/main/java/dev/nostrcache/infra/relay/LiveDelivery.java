@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * Pushes a newly stored event to every open subscription it matches (an open Primal request gets its op's answer
@@ -33,12 +34,33 @@ public final class LiveDelivery {
         this.primal = primal;
     }
 
-    /** Returns how many subscriptions received the event. */
-    public int deliver(Event event) {
+    /**
+     * Delivers each of {@code events}, in order, to the subscriptions it matches (found for the whole batch in one
+     * query); returns how many deliveries were made.
+     */
+    public int deliverAll(List<Event> events) {
+        if (events.isEmpty()) {
+            return 0;
+        }
+        List<List<SubscriptionRepository.Match>> matches;
+        try {
+            matches = subscriptions.matchingEach(events);
+        } catch (Exception e) {
+            LOG.warn("live delivery of {} events failed: {}", events.size(), e.toString());
+            return 0;
+        }
+        int delivered = 0;
+        for (int i = 0; i < events.size(); i++) {
+            delivered += deliver(events.get(i), matches.get(i));
+        }
+        return delivered;
+    }
+
+    private int deliver(Event event, List<SubscriptionRepository.Match> matches) {
         int delivered = 0;
         try {
-            String json = event.toJson();
-            for (SubscriptionRepository.Match match : subscriptions.matching(event)) {
+            String json = matches.isEmpty() ? null : event.toJson();
+            for (SubscriptionRepository.Match match : matches) {
                 String object = match.primalOp() == null ? json : primal.render(match.primalOp(), match.primalPubkey(), event);
                 if (object == null) {
                     continue;

@@ -37,7 +37,6 @@ public final class SubscriptionRepository {
     private static final int MAX_KEY_LENGTH = 1000;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** A subscription a live event must be sent to, and the endpoint its connection is reached through. */
     /** A subscription an event matches; {@code primalOp} and {@code primalPubkey} are set for an open Primal request. */
     public record Match(String connectionId, String subscriptionId, String endpoint, String primalOp, String primalPubkey) {
     }
@@ -221,40 +220,68 @@ public final class SubscriptionRepository {
         }
     }
 
-    /** Every open subscription {@code event} matches, found through its keys and then matched exactly. */
+    /** The subscriptions {@code event} matches. */
     public List<Match> matching(Event event) throws SQLException {
-        List<String> keys = SubscriptionKeys.of(event).stream()
-                .filter(k -> k.length() <= MAX_KEY_LENGTH && k.indexOf('\0') < 0).toList();
-        List<Match> matches = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                SELECT s.connection_id, s.sub_id, s.filters, c.endpoint, s.primal_op, s.primal_pubkey FROM ws_subscriptions s
-                JOIN ws_connections c ON c.connection_id = s.connection_id
-                WHERE EXISTS (SELECT 1 FROM ws_subscription_keys k WHERE k.connection_id = s.connection_id
-                              AND k.sub_id = s.sub_id AND k.key = ANY (?))""")) {
-            ps.setArray(1, c.createArrayOf("text", keys.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (anyMatches(rs.getString(3), event)) {
-                        matches.add(new Match(rs.getString(1), rs.getString(2), rs.getString(4), rs.getString(5),
-                                rs.getString(6)));
+        return matchingEach(List.of(event)).getFirst();
+    }
+
+    /**
+     * The subscriptions each of {@code events} matches, in the events' order. One query finds the subscriptions filed
+     * under any of their keys (an ingest batch paid one round trip per stored event before, and a contact list's
+     * hundreds of keys each time); each event is then matched exactly against those, whose filters are parsed once.
+     */
+    public List<List<Match>> matchingEach(List<Event> events) throws SQLException {
+        Set<String> keys = new LinkedHashSet<>();
+        for (Event event : events) {
+            for (String key : SubscriptionKeys.of(event)) {
+                if (key.length() <= MAX_KEY_LENGTH && key.indexOf('\0') < 0) {
+                    keys.add(key);
+                }
+            }
+        }
+        List<Candidate> candidates = new ArrayList<>();
+        if (!keys.isEmpty()) {
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                    SELECT s.connection_id, s.sub_id, s.filters, c.endpoint, s.primal_op, s.primal_pubkey FROM ws_subscriptions s
+                    JOIN ws_connections c ON c.connection_id = s.connection_id
+                    WHERE EXISTS (SELECT 1 FROM ws_subscription_keys k WHERE k.connection_id = s.connection_id
+                                  AND k.sub_id = s.sub_id AND k.key = ANY (?))""")) {
+                ps.setArray(1, c.createArrayOf("text", keys.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        candidates.add(new Candidate(new Match(rs.getString(1), rs.getString(2), rs.getString(4),
+                                rs.getString(5), rs.getString(6)), parseFilters(rs.getString(3))));
                     }
                 }
             }
         }
+        List<List<Match>> matches = new ArrayList<>(events.size());
+        for (Event event : events) {
+            List<Match> matched = new ArrayList<>();
+            for (Candidate candidate : candidates) {
+                if (candidate.filters().stream().anyMatch(f -> f.matches(event))) {
+                    matched.add(candidate.match());
+                }
+            }
+            matches.add(matched);
+        }
         return matches;
     }
 
-    private boolean anyMatches(String filtersJson, Event event) throws SQLException {
+    /** A subscription filed under one of a batch's keys, with its filters. */
+    private record Candidate(Match match, List<Filter> filters) {
+    }
+
+    private List<Filter> parseFilters(String filtersJson) throws SQLException {
+        List<Filter> filters = new ArrayList<>();
         for (JsonNode node : JSON.readTree(filtersJson).values()) {
             try {
-                if (storedFilters.parse(node).matches(event)) {
-                    return true;
-                }
+                filters.add(storedFilters.parse(node));
             } catch (InvalidFilterException e) {
                 throw new SQLException("a stored subscription filter does not parse: " + e.reason());
             }
         }
-        return false;
+        return filters;
     }
 
     private static boolean delete(Connection c, String connectionId, String subscriptionId) throws SQLException {

@@ -58,7 +58,11 @@ class SubscriptionRepositoryTest {
             }
         }
         int matched = 0;
-        for (Event e : workload.subList(0, 400)) {
+        List<Event> events = workload.subList(0, 400);
+        List<List<Match>> inOneBatch = subscriptions.matchingEach(events);
+        assertThat(inOneBatch).hasSameSizeAs(events);
+        for (int i = 0; i < events.size(); i++) {
+            Event e = events.get(i);
             Set<Match> expected = new HashSet<>();
             all.forEach((match, filters) -> {
                 if (filters.stream().anyMatch(f -> f.matches(e))) {
@@ -66,6 +70,7 @@ class SubscriptionRepositoryTest {
                 }
             });
             assertThat(new HashSet<>(subscriptions.matching(e))).as("event %s", e.id()).isEqualTo(expected);
+            assertThat(new HashSet<>(inOneBatch.get(i))).as("event %s in the batch", e.id()).isEqualTo(expected);
             matched += expected.size();
         }
         assertThat(matched).as("the random subscriptions do match events").isGreaterThan(100);
