@@ -231,28 +231,10 @@ public final class SubscriptionRepository {
      * hundreds of keys each time); each event is then matched exactly against those, whose filters are parsed once.
      */
     public List<List<Match>> matchingEach(List<Event> events) throws SQLException {
-        Set<String> keys = new LinkedHashSet<>();
-        for (Event event : events) {
-            for (String key : SubscriptionKeys.of(event)) {
-                if (key.length() <= MAX_KEY_LENGTH && key.indexOf('\0') < 0) {
-                    keys.add(key);
-                }
-            }
-        }
         List<Candidate> candidates = new ArrayList<>();
-        if (!keys.isEmpty()) {
-            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                    SELECT s.connection_id, s.sub_id, s.filters, c.endpoint, s.primal_op, s.primal_pubkey FROM ws_subscriptions s
-                    JOIN ws_connections c ON c.connection_id = s.connection_id
-                    WHERE EXISTS (SELECT 1 FROM ws_subscription_keys k WHERE k.connection_id = s.connection_id
-                                  AND k.sub_id = s.sub_id AND k.key = ANY (?))""")) {
-                ps.setArray(1, c.createArrayOf("text", keys.toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        candidates.add(new Candidate(new Match(rs.getString(1), rs.getString(2), rs.getString(4),
-                                rs.getString(5), rs.getString(6)), parseFilters(rs.getString(3))));
-                    }
-                }
+        try (Connection c = dataSource.getConnection()) {
+            if (anySubscription(c)) {
+                candidates = candidates(c, keysOf(events));
             }
         }
         List<List<Match>> matches = new ArrayList<>(events.size());
@@ -266,6 +248,51 @@ public final class SubscriptionRepository {
             matches.add(matched);
         }
         return matches;
+    }
+
+    /**
+     * Whether any subscription is open: while none is (an import, a back-fill before clients come), a batch's keys
+     * are not even made (a contact list has hundreds; they were a fifth of the ingest function's CPU).
+     */
+    private static boolean anySubscription(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM ws_subscriptions)");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    private static Set<String> keysOf(List<Event> events) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (Event event : events) {
+            for (String key : SubscriptionKeys.of(event)) {
+                if (key.length() <= MAX_KEY_LENGTH && key.indexOf('\0') < 0) {
+                    keys.add(key);
+                }
+            }
+        }
+        return keys;
+    }
+
+    /** The subscriptions filed under any of {@code keys}, with their filters. */
+    private List<Candidate> candidates(Connection c, Set<String> keys) throws SQLException {
+        List<Candidate> candidates = new ArrayList<>();
+        if (keys.isEmpty()) {
+            return candidates;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT s.connection_id, s.sub_id, s.filters, c.endpoint, s.primal_op, s.primal_pubkey FROM ws_subscriptions s
+                JOIN ws_connections c ON c.connection_id = s.connection_id
+                WHERE EXISTS (SELECT 1 FROM ws_subscription_keys k WHERE k.connection_id = s.connection_id
+                              AND k.sub_id = s.sub_id AND k.key = ANY (?))""")) {
+            ps.setArray(1, c.createArrayOf("text", keys.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    candidates.add(new Candidate(new Match(rs.getString(1), rs.getString(2), rs.getString(4),
+                            rs.getString(5), rs.getString(6)), parseFilters(rs.getString(3))));
+                }
+            }
+        }
+        return candidates;
     }
 
     /** A subscription filed under one of a batch's keys, with its filters. */

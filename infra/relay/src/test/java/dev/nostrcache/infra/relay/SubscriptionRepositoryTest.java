@@ -78,6 +78,8 @@ class SubscriptionRepositoryTest {
             subscriptions.closeConnection("conn-" + c);
         }
         assertThat(rows("ws_subscriptions")).isZero();
+        assertThat(subscriptions.matchingEach(events)).as("with no subscription open").hasSize(events.size())
+                .allMatch(List::isEmpty);
         assertThat(rows("ws_subscription_keys")).as("no orphan index rows").isZero();
     }
 
