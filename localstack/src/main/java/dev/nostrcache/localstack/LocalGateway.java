@@ -18,15 +18,15 @@ import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.nostrcache.functions.http.HttpRoute;
+import dev.nostrcache.functions.http.MadeHttpEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
-import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -36,6 +36,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -398,54 +399,62 @@ public final class LocalGateway implements AutoCloseable {
                                 Response response, Callback callback, String path) {
             String function = route.function();
             Invoker functions = invoker;
-            ObjectNode event = JSON.createObjectNode();
             long now = System.currentTimeMillis();
             String query = request.getHttpURI().getQuery() == null ? "" : request.getHttpURI().getQuery();
-            event.put("version", "2.0");
-            event.put("routeKey", route.routeKey());
-            event.put("rawPath", path);
-            event.put("rawQueryString", query);
-            ObjectNode headers = event.putObject("headers");
+            Map<String, String> headers = new LinkedHashMap<>();
             request.getHeaders().forEach(h -> headers.put(h.getLowerCaseName(), h.getValue()));
+            Map<String, String> queryParameters = null;
             if (!query.isEmpty()) {
-                ObjectNode parameters = event.putObject("queryStringParameters");
+                queryParameters = new LinkedHashMap<>();
                 for (String pair : query.split("&")) {
                     int eq = pair.indexOf('=');
                     String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
                     String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
                     // API Gateway joins repeated parameters with commas.
-                    parameters.put(name, parameters.has(name) ? parameters.get(name).asString() + "," + value : value);
+                    queryParameters.merge(name, value, (first, next) -> first + "," + next);
                 }
             }
+            Map<String, String> decodedPathParameters = null;
             if (!pathParameters.isEmpty()) {
-                ObjectNode parameters = event.putObject("pathParameters");
-                pathParameters.forEach((k, v) -> parameters.put(k, URLDecoder.decode(v, StandardCharsets.UTF_8)));
+                decodedPathParameters = new LinkedHashMap<>();
+                for (Map.Entry<String, String> p : pathParameters.entrySet()) {
+                    decodedPathParameters.put(p.getKey(), URLDecoder.decode(p.getValue(), StandardCharsets.UTF_8));
+                }
             }
-            if (!body.isEmpty()) {
-                event.put("body", body);
-            }
-            ObjectNode context = event.putObject("requestContext");
-            context.put("apiId", "local");
-            context.put("domainName", connector.getHost() + ":" + port());
-            context.put("requestId", "req-" + requestIds.incrementAndGet());
-            context.put("routeKey", route.routeKey());
-            context.put("stage", "$default");
-            context.put("time", Instant.ofEpochMilli(now).toString());
-            context.put("timeEpoch", now);
-            ObjectNode http = context.putObject("http");
-            http.put("method", request.getMethod());
-            http.put("path", path);
-            http.put("protocol", request.getConnectionMetaData().getProtocol());
-            http.put("sourceIp", Request.getRemoteAddr(request));
-            http.put("userAgent", request.getHeaders().get(HttpHeader.USER_AGENT));
-            event.put("isBase64Encoded", false);
+            APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
+                    .withVersion("2.0")
+                    .withRouteKey(route.routeKey())
+                    .withRawPath(path)
+                    .withRawQueryString(query)
+                    .withHeaders(headers)
+                    .withQueryStringParameters(queryParameters)
+                    .withPathParameters(decodedPathParameters)
+                    .withBody(body.isEmpty() ? null : body)
+                    .withIsBase64Encoded(false)
+                    .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                            .withApiId("local")
+                            .withDomainName(connector.getHost() + ":" + port())
+                            .withRequestId("req-" + requestIds.incrementAndGet())
+                            .withRouteKey(route.routeKey())
+                            .withStage("$default")
+                            .withTime(Instant.ofEpochMilli(now).toString())
+                            .withTimeEpoch(now)
+                            .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                    .withMethod(request.getMethod())
+                                    .withPath(path)
+                                    .withProtocol(request.getConnectionMetaData().getProtocol())
+                                    .withSourceIp(Request.getRemoteAddr(request))
+                                    .withUserAgent(request.getHeaders().get(HttpHeader.USER_AGENT))
+                                    .build())
+                            .build())
+                    .build();
             try {
                 if (functions == null) {
                     throw new IllegalStateException("the functions are not running");
                 }
-                // The event as the stream the function reads (as on Lambda); its answer as the object it returns.
-                APIGatewayV2HTTPResponse answer = functions.call(function,
-                        new ByteArrayInputStream(JSON.writeValueAsBytes(event)));
+                // The event as the object the function would read from its stream on Lambda; its answer as the
+                // object it returns.
+                APIGatewayV2HTTPResponse answer = functions.call(function, new MadeHttpEvent(event));
                 response.setStatus(answer.getStatusCode() == 0 ? 200 : answer.getStatusCode());
                 if (answer.getHeaders() != null) {
                     answer.getHeaders().forEach((name, value) -> response.getHeaders().put(name, value));

@@ -13,7 +13,7 @@ import java.util.function.Function;
  * event before the function sees it: a body that is a JSON array makes it call the function once per element (so
  * {@code POST /batch-cache} with {@code [1,2]} failed with a 500 on every route), and the request's HTTP headers
  * become message headers that steer its conversions. A function that takes the raw event as a stream skips all of
- * that; the event is read here with Lambda's own serializer, as Lambda reads it.
+ * that; the event is read here with Lambda's own serializer, as Lambda reads it (or taken as it is: {@link MadeHttpEvent}).
  */
 final class HttpFunctions {
     private static final PojoSerializer<APIGatewayV2HTTPEvent> EVENTS =
@@ -23,6 +23,6 @@ final class HttpFunctions {
     }
 
     static Function<InputStream, APIGatewayV2HTTPResponse> reading(Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
-        return event -> handler.apply(EVENTS.fromJson(event));
+        return event -> handler.apply(event instanceof MadeHttpEvent made ? made.event() : EVENTS.fromJson(event));
     }
 }
