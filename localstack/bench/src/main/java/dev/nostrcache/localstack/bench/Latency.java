@@ -3,8 +3,6 @@ package dev.nostrcache.localstack.bench;
 import dev.nostrcache.localstack.FrameQueue;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -12,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
 /** Closed-loop latency: each client sends a request, waits for its answer, and sends the next. */
@@ -45,24 +44,13 @@ final class Latency {
         try {
             long[][] samples = new long[clients][perClient];
             long started = System.nanoTime();
-            List<Thread> threads = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                int client = c;
-                threads.add(Thread.startVirtualThread(() -> {
-                    for (int i = 0; i < perClient; i++) {
-                        long t = System.nanoTime();
-                        try {
-                            exchange.run(connected.get(client), i);
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                        samples[client][i] = System.nanoTime() - t;
-                    }
-                }));
-            }
-            for (Thread t : threads) {
-                t.join();
-            }
+            runClients(clients, client -> {
+                for (int i = 0; i < perClient; i++) {
+                    long t = System.nanoTime();
+                    exchange.run(connected.get(client), i);
+                    samples[client][i] = System.nanoTime() - t;
+                }
+            });
             return stats(samples, System.nanoTime() - started);
         } finally {
             connected.forEach(Client::close);
@@ -79,7 +67,7 @@ final class Latency {
             java.util.Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
             java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(window);
             long[][] samples = new long[1][events.size()];
-            java.util.concurrent.atomic.AtomicReference<String> refused = new java.util.concurrent.atomic.AtomicReference<>();
+            AtomicReference<String> refused = new AtomicReference<>();
             long started = System.nanoTime();
             Thread reader = Thread.startVirtualThread(() -> {
                 for (int answered = 0; answered < events.size() && refused.get() == null; ) {
@@ -120,34 +108,50 @@ final class Latency {
         }
     }
 
-    /** {@code clients} HTTP clients (keep-alive), {@code perClient} GETs each, redirects not followed. */
+    /** {@code clients} keep-alive HTTP/1.1 connections ({@link KeepAliveGet}), {@code perClient} GETs each, all at once. */
     static Stats http(URI url, int clients, int perClient, int expectedStatus) throws Exception {
         long[][] samples = new long[clients][perClient];
         long started = System.nanoTime();
+        runClients(clients, client -> {
+            try (KeepAliveGet connection = new KeepAliveGet(url)) {
+                for (int i = 0; i < perClient; i++) {
+                    long t = System.nanoTime();
+                    int status = connection.get();
+                    if (status != expectedStatus) {
+                        throw new IllegalStateException(url + " answered " + status);
+                    }
+                    samples[client][i] = System.nanoTime() - t;
+                }
+            }
+        });
+        return stats(samples, System.nanoTime() - started);
+    }
+
+    /** One client's loop, given its number. */
+    private interface ClientLoop {
+        void run(int client) throws Exception;
+    }
+
+    /** Runs every client's loop on a virtual thread of its own; the first failure fails the measurement. */
+    private static void runClients(int clients, ClientLoop loop) throws InterruptedException {
+        AtomicReference<Exception> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int client = c;
             threads.add(Thread.startVirtualThread(() -> {
-                try (HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                        .version(HttpClient.Version.HTTP_1_1).build()) {
-                    HttpRequest request = HttpRequest.newBuilder(url).build();
-                    for (int i = 0; i < perClient; i++) {
-                        long t = System.nanoTime();
-                        HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-                        if (response.statusCode() != expectedStatus) {
-                            throw new IllegalStateException(url + " answered " + response.statusCode());
-                        }
-                        samples[client][i] = System.nanoTime() - t;
-                    }
+                try {
+                    loop.run(client);
                 } catch (Exception e) {
-                    throw new IllegalStateException(e);
+                    failure.compareAndSet(null, e);
                 }
             }));
         }
         for (Thread t : threads) {
             t.join();
         }
-        return stats(samples, System.nanoTime() - started);
+        if (failure.get() != null) {
+            throw new IllegalStateException("a client failed: " + failure.get(), failure.get());
+        }
     }
 
     private static Stats stats(long[][] samples, long wallNanos) {
