@@ -278,14 +278,14 @@ public final class Benchmark {
             busiest = rs.getString(1);
         }
         URI ws = stack.gatewayUrl();
-        Latency.Exchange ping = (client, i) -> client.ping();
-        Map<String, Latency.Exchange> ops = new LinkedHashMap<>();
+        Latency.Op ping = Latency.Op.of((client, i) -> client.ping());
+        Map<String, Latency.Op> ops = new LinkedHashMap<>();
         ops.put("user_profile", Latency.primal(i -> "{\"cache\":[\"user_profile\",{\"pubkey\":\"" + busiest + "\"}]}"));
         ops.put("feed (follows, 20 notes)", Latency.primal(i -> "{\"cache\":[\"feed\",{\"pubkey\":\"" + busiest
                 + "\",\"limit\":20}]}"));
         String nip01 = "NIP-01 REQ (kinds 1, limit 10)";
         String nip01Filter = "{\"kinds\":[1],\"limit\":10}";
-        ops.put(nip01, Latency.req(i -> nip01Filter));
+        ops.put(nip01, Latency.Op.of(Latency.req(i -> nip01Filter)));
         Path scratch = Files.createTempDirectory("bench-node");
         try {
             out.println("installing the Node.js clients' WebSocket package (" + NodeClients.WS_PACKAGE + ")...");

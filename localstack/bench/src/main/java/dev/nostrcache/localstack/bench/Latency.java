@@ -35,11 +35,25 @@ final class Latency {
     private Latency() {
     }
 
-    /** {@code clients} WebSocket clients, {@code perClient} exchanges each, all at once. */
-    static Stats webSocket(URI url, int clients, int perClient, Exchange exchange) throws Exception {
+    /**
+     * What a client times, and what it sends once after connecting before its timed exchanges (null: nothing), as
+     * Primal's clients negotiate the protocol once per connection.
+     */
+    record Op(Exchange opening, Exchange timed) {
+        static Op of(Exchange timed) {
+            return new Op(null, timed);
+        }
+    }
+
+    /** {@code clients} WebSocket clients, each opened by the op's opening, then {@code perClient} timed exchanges each, all at once. */
+    static Stats webSocket(URI url, int clients, int perClient, Op op) throws Exception {
         List<Client> connected = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            connected.add(new Client(url));
+            Client client = new Client(url);
+            connected.add(client);
+            if (op.opening() != null) {
+                op.opening().run(client, 0);
+            }
         }
         try {
             long[][] samples = new long[clients][perClient];
@@ -47,7 +61,7 @@ final class Latency {
             runClients(clients, client -> {
                 for (int i = 0; i < perClient; i++) {
                     long t = System.nanoTime();
-                    exchange.run(connected.get(client), i);
+                    op.timed().run(connected.get(client), i);
                     samples[client][i] = System.nanoTime() - t;
                 }
             });
@@ -208,17 +222,12 @@ final class Latency {
     }
 
     /**
-     * A Primal cache request as Primal's clients send it: the connection's first exchange starts with
-     * {@code set_primal_protocol} asking for compression (so the cache may answer in {@code EVENTS} batches).
+     * A Primal cache request as Primal's clients send it: a connection first asks {@code set_primal_protocol} for
+     * compression (so the cache may answer in {@code EVENTS} batches), untimed, since it is a request of its own.
      */
-    static Exchange primal(IntFunction<String> body) {
-        Exchange request = req(body);
-        return (client, i) -> {
-            if (i == 0) {
-                client.request("[\"REQ\",\"protocol\",{\"cache\":[\"set_primal_protocol\",{\"compression\":\"zlib\"}]}]",
-                        "[\"EOSE\",\"protocol\"");
-            }
-            request.run(client, i);
-        };
+    static Op primal(IntFunction<String> body) {
+        return new Op((client, i) -> client.request(
+                "[\"REQ\",\"protocol\",{\"cache\":[\"set_primal_protocol\",{\"compression\":\"zlib\"}]}]",
+                "[\"EOSE\",\"protocol\""), req(body));
     }
 }
