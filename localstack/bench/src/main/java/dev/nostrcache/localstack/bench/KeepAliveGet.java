@@ -60,7 +60,9 @@ final class KeepAliveGet implements AutoCloseable {
                 }
             }
         }
-        if (length < 0) {
+        if (status == 204 || status == 304) {
+            length = 0;  // never a body (RFC 9110)
+        } else if (length < 0) {
             throw new IOException("an answer without Content-Length");
         }
         skip(length);
