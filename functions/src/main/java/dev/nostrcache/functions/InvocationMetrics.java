@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Around every function invocation: its duration and outcome as {@code nostr_cache.invocations{function,outcome}};
@@ -37,14 +38,22 @@ public final class InvocationMetrics extends FunctionAroundWrapper {
 
     @Override
     protected Object doApply(Object input, FunctionInvocationWrapper target) {
+        return timed(target.getFunctionDefinition(), () -> target.apply(input));
+    }
+
+    /**
+     * Runs one invocation of {@code function} and records it as {@link #doApply} does; for a caller that invokes the
+     * function bean itself (the local runtime's gateway and event-source mappings).
+     */
+    public <T> T timed(String function, Supplier<T> invocation) {
         long started = System.nanoTime();
         String outcome = "error";
         try {
-            Object result = target.apply(input);
+            T result = invocation.get();
             outcome = "ok";
             return result;
         } finally {
-            timer(target.getFunctionDefinition(), outcome).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            timer(function, outcome).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             if (emf != null) {
                 emf.flush(System.currentTimeMillis()).forEach(out::println);
             }
