@@ -1,15 +1,17 @@
 // The benchmark's independent client: Node.js clients in a process of their own, no JVM in the measuring path.
 // Closed loops: each of `clients` connections sends `request`, waits for the frame starting with `endPrefix`, and
 // sends the next, `perClient` times. Prints one JSON line: the client used, requests, seconds, p50, p99, max (ms).
+// With `opening` (a Primal client's set_primal_protocol), each connection first sends it and waits for the frame
+// starting with `openingEnd`, untimed.
 // The `ws` package when it is installed beside this file (the benchmark installs it), else Node's built-in WebSocket
 // (undici's, three times slower per frame here), without compression either way, as the JDK client.
 //   node [--experimental-websocket] req-clients.mjs '{"url":...,"clients":10,"perClient":200,"request":...,"endPrefix":...}'
-const { url, clients, perClient, request, endPrefix } = JSON.parse(process.argv[2]);
+const { url, clients, perClient, request, endPrefix, opening, openingEnd } = JSON.parse(process.argv[2]);
 
 const ws = await import('ws').then((module) => module.default, () => null);
 const client = ws ? 'ws' : 'built-in WebSocket';
 
-function open() {
+function connect() {
   return new Promise((resolve, reject) => {
     const socket = ws ? new ws(url, { perMessageDeflate: false }) : new WebSocket(url);
     socket.onopen = () => resolve(socket);
@@ -17,25 +19,36 @@ function open() {
   });
 }
 
+function exchange(socket, message, end) {
+  return new Promise((resolve, reject) => {
+    // As the JDK client: an answer that does not come within 30 s ends the run instead of hanging it.
+    const timer = setTimeout(() => reject(new Error(`no answer within 30 s to ${message}`)), 30_000);
+    const done = (settle) => (value) => { clearTimeout(timer); settle(value); };
+    socket.onmessage = (frame) => {
+      const text = String(frame.data);
+      if (text.startsWith(end)) {
+        done(resolve)();
+      } else if (text.startsWith('["CLOSED"') || text.startsWith('["NOTICE"')) {
+        done(reject)(new Error(`refused: ${text}`));
+      }
+    };
+    socket.onclose = () => done(reject)(new Error('the connection closed'));
+    socket.send(message);
+  });
+}
+
+async function open() {
+  const socket = await connect();
+  if (opening) {
+    await exchange(socket, opening, openingEnd);
+  }
+  return socket;
+}
+
 async function loop(socket, samples) {
-  let waiting = null;
-  socket.onmessage = (message) => {
-    const text = String(message.data);
-    if (text.startsWith(endPrefix)) {
-      waiting.resolve();
-    } else if (text.startsWith('["CLOSED"') || text.startsWith('["NOTICE"')) {
-      waiting.reject(new Error(`refused: ${text}`));
-    }
-  };
-  socket.onclose = () => waiting && waiting.reject(new Error('the connection closed'));
   for (let i = 0; i < perClient; i++) {
     const started = performance.now();
-    await new Promise((resolve, reject) => {
-      // As the JDK client: an answer that does not come within 30 s ends the run instead of hanging it.
-      const timer = setTimeout(() => reject(new Error(`no answer within 30 s to ${request}`)), 30_000);
-      waiting = { resolve: () => { clearTimeout(timer); resolve(); }, reject: (e) => { clearTimeout(timer); reject(e); } };
-      socket.send(request);
-    });
+    await exchange(socket, request, endPrefix);
     samples.push(performance.now() - started);
   }
 }

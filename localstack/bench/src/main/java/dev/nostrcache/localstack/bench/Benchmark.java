@@ -279,13 +279,11 @@ public final class Benchmark {
         }
         URI ws = stack.gatewayUrl();
         Latency.Op ping = Latency.Op.of((client, i) -> client.ping());
-        Map<String, Latency.Op> ops = new LinkedHashMap<>();
-        ops.put("user_profile", Latency.primal(i -> "{\"cache\":[\"user_profile\",{\"pubkey\":\"" + busiest + "\"}]}"));
-        ops.put("feed (follows, 20 notes)", Latency.primal(i -> "{\"cache\":[\"feed\",{\"pubkey\":\"" + busiest
+        Map<String, Probe> probes = new LinkedHashMap<>();
+        probes.put("user_profile", Probe.primal("{\"cache\":[\"user_profile\",{\"pubkey\":\"" + busiest + "\"}]}"));
+        probes.put("feed (follows, 20 notes)", Probe.primal("{\"cache\":[\"feed\",{\"pubkey\":\"" + busiest
                 + "\",\"limit\":20}]}"));
-        String nip01 = "NIP-01 REQ (kinds 1, limit 10)";
-        String nip01Filter = "{\"kinds\":[1],\"limit\":10}";
-        ops.put(nip01, Latency.Op.of(Latency.req(i -> nip01Filter)));
+        probes.put("NIP-01 REQ (kinds 1, limit 10)", Probe.nip01("{\"kinds\":[1],\"limit\":10}"));
         Path scratch = Files.createTempDirectory("bench-node");
         try {
             out.println("installing the Node.js clients' WebSocket package (" + NodeClients.WS_PACKAGE + ")...");
@@ -294,16 +292,16 @@ public final class Benchmark {
                 Latency.Stats pong = Latency.webSocket(ws, level[0], level[1], ping);
                 out.printf("gateway ping-pong, %d clients: %s%n", level[0], pong.summary());
                 String clients = ", " + level[0] + (level[0] == 1 ? " client" : " clients");
-                for (var op : ops.entrySet()) {
-                    Latency.Stats stats = Latency.webSocket(ws, level[0], level[1], op.getValue());
-                    out.printf("%s%s: %s%n", op.getKey(), clients, stats.summary());
-                    rows.add(new Row(op.getKey() + clients, stats.summary(), "gateway ping-pong " + pong.summary(),
-                            target(op.getKey(), level[0])));
+                for (var probe : probes.entrySet()) {
+                    String name = probe.getKey();
+                    Latency.Stats stats = Latency.webSocket(ws, level[0], level[1], probe.getValue().jdk());
+                    out.printf("%s%s: %s%n", name, clients, stats.summary());
+                    rows.add(new Row(name + clients, stats.summary(), "gateway ping-pong " + pong.summary(),
+                            target(name, level[0])));
+                    rows.add(new Row(name + clients + ", measured by Node.js clients in a process of their own ("
+                            + node.client() + ")", nodeRun(node, ws, level, name, probe.getValue()),
+                            "gateway ping-pong " + pong.summary() + " (JDK client)", target(name, level[0])));
                 }
-                rows.add(new Row(nip01 + clients + ", measured by Node.js clients in a process of their own ("
-                        + node.client() + ")",
-                        nodeReq(node, ws, level, "[\"REQ\",\"bench\"," + nip01Filter + "]"),
-                        "gateway ping-pong " + pong.summary() + " (JDK client)", target(nip01, level[0])));
             }
         } finally {
             try (var files = Files.walk(scratch)) {
@@ -314,14 +312,33 @@ public final class Benchmark {
         }
     }
 
+    /**
+     * A latency row's request: the body of a {@code REQ} under one subscription id, and for a Primal request the
+     * protocol negotiation each connection sends first, untimed (as {@link Latency#primal}).
+     */
+    private record Probe(String body, boolean primal) {
+        static Probe primal(String body) {
+            return new Probe(body, true);
+        }
+
+        static Probe nip01(String body) {
+            return new Probe(body, false);
+        }
+
+        Latency.Op jdk() {
+            return primal ? Latency.primal(i -> body) : Latency.Op.of(Latency.req(i -> body));
+        }
+    }
+
     /** The independent client's figures, or why there are none (no Node.js that can run it, or it failed). */
-    private String nodeReq(NodeClients node, URI ws, int[] level, String request) {
+    private String nodeRun(NodeClients node, URI ws, int[] level, String name, Probe probe) {
         if (node.unavailable() != null) {
             return "not measured: " + node.unavailable();
         }
         try {
-            Latency.Stats stats = node.run(ws, level[0], level[1], request, "[\"EOSE\",\"bench\"");
-            out.printf("NIP-01 REQ by Node.js clients, %d clients: %s%n", level[0], stats.summary());
+            Latency.Stats stats = node.run(ws, level[0], level[1], "[\"REQ\",\"bench\"," + probe.body() + "]",
+                    "[\"EOSE\",\"bench\"", probe.primal() ? Latency.PRIMAL_OPENING : null, Latency.PRIMAL_OPENING_END);
+            out.printf("%s by Node.js clients, %d clients: %s%n", name, level[0], stats.summary());
             return stats.summary();
         } catch (Exception e) {
             return "not measured: " + e.getMessage();
@@ -330,8 +347,15 @@ public final class Benchmark {
 
     /** strfry's figures on a machine of our kind (the design brief); user_profile and feed have none. */
     private static String target(String op, int clients) {
-        if (!op.startsWith("NIP-01")) {
-            return "(reported)";
+        if (op.startsWith("user_profile")) {
+            return clients == 100 ? "p99 <= 20 ms" : "(reported)";
+        }
+        if (op.startsWith("feed")) {
+            return switch (clients) {
+                case 10 -> ">= 500/s";
+                case 100 -> "p99 <= 100 ms";
+                default -> "(reported)";
+            };
         }
         return switch (clients) {
             case 1 -> "2,564/s, p99 0.86 ms";

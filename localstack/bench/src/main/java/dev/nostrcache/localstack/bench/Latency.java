@@ -221,13 +221,16 @@ final class Latency {
         return (client, i) -> client.request("[\"REQ\",\"bench\"," + body.apply(i) + "]", "[\"EOSE\",\"bench\"");
     }
 
+    /** What a Primal client sends first on a connection, and how its answer ends. */
+    static final String PRIMAL_OPENING =
+            "[\"REQ\",\"protocol\",{\"cache\":[\"set_primal_protocol\",{\"compression\":\"zlib\"}]}]";
+    static final String PRIMAL_OPENING_END = "[\"EOSE\",\"protocol\"";
+
     /**
      * A Primal cache request as Primal's clients send it: a connection first asks {@code set_primal_protocol} for
      * compression (so the cache may answer in {@code EVENTS} batches), untimed, since it is a request of its own.
      */
     static Op primal(IntFunction<String> body) {
-        return new Op((client, i) -> client.request(
-                "[\"REQ\",\"protocol\",{\"cache\":[\"set_primal_protocol\",{\"compression\":\"zlib\"}]}]",
-                "[\"EOSE\",\"protocol\""), req(body));
+        return new Op((client, i) -> client.request(PRIMAL_OPENING, PRIMAL_OPENING_END), req(body));
     }
 }

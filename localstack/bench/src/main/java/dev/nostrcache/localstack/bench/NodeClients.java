@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -77,15 +78,25 @@ final class NodeClients {
                         + said.substring(Math.max(0, said.length() - 200)), null);
     }
 
-    /** {@code clients} connections, {@code perClient} exchanges each: {@code request} until a frame starting with {@code endPrefix}. */
-    Latency.Stats run(URI url, int clients, int perClient, String request, String endPrefix) throws IOException {
+    /**
+     * {@code clients} connections, {@code perClient} exchanges each: {@code request} until a frame starting with
+     * {@code endPrefix}; each connection first sends {@code opening} (unless null) and waits for {@code openingEnd},
+     * untimed.
+     */
+    Latency.Stats run(URI url, int clients, int perClient, String request, String endPrefix, String opening,
+                      String openingEnd) throws IOException {
         if (unavailable != null) {
             throw new IllegalStateException(unavailable);
         }
         List<String> line = new ArrayList<>(command);
         line.add(scratch.resolve("req-clients.mjs").toString());
-        line.add(JSON.writeValueAsString(Map.of("url", url.toString(), "clients", clients, "perClient", perClient,
-                "request", request, "endPrefix", endPrefix)));
+        Map<String, Object> arguments = new LinkedHashMap<>(Map.of("url", url.toString(), "clients", clients,
+                "perClient", perClient, "request", request, "endPrefix", endPrefix));
+        if (opening != null) {
+            arguments.put("opening", opening);
+            arguments.put("openingEnd", openingEnd);
+        }
+        line.add(JSON.writeValueAsString(arguments));
         Run run = runIn(scratch, line, Duration.ofMinutes(5));
         if (run.exit() != 0) {
             throw new IllegalStateException("the Node.js clients failed (exit " + run.exit() + "): " + run.output());

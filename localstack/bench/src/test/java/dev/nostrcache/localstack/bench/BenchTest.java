@@ -39,7 +39,12 @@ class BenchTest {
                         + " PostgreSQL [1-9][0-9,]*\\) \\| < 1,536 MiB \\(whole runtime\\) \\| JVM heap capped at [0-9,]+ MiB \\|");
         assertThat(out.toString(StandardCharsets.UTF_8)).as("Node.js is on the machine image: the independent client measures")
                 .containsPattern("\\| NIP-01 REQ \\(kinds 1, limit 10\\), 10 clients, measured by Node.js clients in a process of"
-                        + " their own \\(.+\\) \\| [0-9,]+/s, p50 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms \\| 4,377/s");
+                        + " their own \\(.+\\) \\| [0-9,]+/s, p50 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms \\| 4,377/s")
+                // The Primal rows too: each connection negotiates the protocol first (a refusal would read "not measured").
+                .containsPattern("\\| feed \\(follows, 20 notes\\), 100 clients, measured by Node.js clients in a process of"
+                        + " their own \\(.+\\) \\| [0-9,]+/s, p50 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms \\| p99 <= 100 ms")
+                .containsPattern("\\| user_profile, 100 clients, measured by Node.js clients in a process of"
+                        + " their own \\(.+\\) \\| [0-9,]+/s, p50 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms \\| p99 <= 20 ms");
     }
 
     @Test
