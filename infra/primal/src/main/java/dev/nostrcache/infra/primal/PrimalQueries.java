@@ -222,7 +222,8 @@ final class PrimalQueries {
     /**
      * A feed page, newest first (ties by id). The follows of a pubkey are read first and passed as an array, planned
      * afresh with its values (a custom plan): PostgreSQL then walks the notes newest first and checks each author
-     * against a hash of the array, about 500 buffer reads for 500 follows; a generic plan, or {@code IN (SELECT ...)},
+     * against a hash of the array (a feed of root notes and reposts, the default, walks {@code events_root_notes},
+     * about 100 buffer reads for 500 follows; with replies, all events); a generic plan, or {@code IN (SELECT ...)},
      * probes the follow graph or every author's index instead (some 4,000, five times the time, on the benchmark).
      */
     List<Row> feed(Authors authors, String pubkey, List<Integer> kinds, Replies replies, Params.Page page, int limit,
