@@ -23,6 +23,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.nostrcache.functions.http.HttpRoute;
 import dev.nostrcache.functions.http.MadeHttpEvent;
+import dev.nostrcache.infra.net.Admission;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -63,7 +64,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * port behind a proxy exposes nothing more). The functions of this process post to it by a call ({@link #post}).
  * Both ports are bound when it is made, so the runtime knows them, but no connection is accepted before
  * {@link #start}: a client that connects while the runtime starts waits in the listen backlog and is answered
- * once everything behind the gateway is ready. A connection's invocations run one after another, off Jetty's threads. The idle timeout and
+ * once everything behind the gateway is ready. A connection's invocations run one after another, off Jetty's threads,
+ * and the WebSocket invocations of all connections take turns through one {@link Admission} (so many at once, in
+ * arrival order; the HTTP routes, whose picture fetches wait on other hosts, are not held back). The idle timeout and
  * the maximum connection time are configurable (API Gateway's are 10 minutes and 2 hours); frames are limited to
  * 128 KiB, as on API Gateway. A client that reads slower than it asks is disconnected once
  * {@value #MAX_QUEUED_FRAMES} frames wait for it (API Gateway does not say what it buffers; strfry also drops slow
@@ -92,6 +95,7 @@ public final class LocalGateway implements AutoCloseable {
     private final ServerConnector management;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final ExecutorService invocations = Executors.newVirtualThreadPerTaskExecutor();
+    private final Admission webSocketTurns;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "gateway-timers");
         t.setDaemon(true);
@@ -106,8 +110,10 @@ public final class LocalGateway implements AutoCloseable {
      * Binds the client port ({@code listen}) and the management port ({@code managementPort} on loopback, 0 for any)
      * without accepting anything yet.
      */
-    LocalGateway(InetSocketAddress listen, int managementPort, Duration idleTimeout, Duration maxConnectionTime) throws Exception {
+    LocalGateway(InetSocketAddress listen, int managementPort, Duration idleTimeout, Duration maxConnectionTime,
+                 int webSocketConcurrency) throws Exception {
         this.maxConnectionTime = maxConnectionTime;
+        this.webSocketTurns = new Admission(webSocketConcurrency);
         // Requests and frames are handled on virtual threads and the platform pool is small: a burst of connections
         // does not leave the runtime with hundreds of platform threads (the pool gives them back one at a time).
         QueuedThreadPool threads = new QueuedThreadPool(POOL_THREADS, 8, 10_000);
@@ -301,7 +307,7 @@ public final class LocalGateway implements AutoCloseable {
             }
             invoking = Thread.currentThread();
             try {
-                return functions.call(functionFor(routeKey), event(routeKey, eventType, body));
+                return webSocketTurns.run(() -> functions.call(functionFor(routeKey), event(routeKey, eventType, body)));
             } catch (RuntimeException e) {
                 LOG.warn("{} of connection {} failed: {}", routeKey, id, e.toString());
                 return null;

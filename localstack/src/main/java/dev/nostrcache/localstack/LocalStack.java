@@ -124,7 +124,8 @@ public final class LocalStack implements AutoCloseable {
         }
         // Bound now (the functions need its addresses), accepting connections only once everything behind it runs.
         gateway = remember(new LocalGateway(config.listenSocketAddress(), config.managementPort(),
-                Duration.ofSeconds(config.gatewayIdleTimeoutSeconds()), Duration.ofSeconds(config.gatewayMaxConnectionSeconds())));
+                Duration.ofSeconds(config.gatewayIdleTimeoutSeconds()), Duration.ofSeconds(config.gatewayMaxConnectionSeconds()),
+                config.gatewayTurns()));
         metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registerDeadLetterGauges();
         gateway.exposeMetrics(metrics::scrape);

@@ -36,6 +36,7 @@ import java.util.List;
  * @param managementPort       local gateway: the loopback-only port of /metrics and the management API (0: any)
  * @param gatewayIdleTimeoutSeconds    local gateway: a connection with no message for this long is closed
  * @param gatewayMaxConnectionSeconds  local gateway: any connection is closed after this long
+ * @param gatewayConcurrency   local gateway: WebSocket invocations at once, the others in line (0: four per core)
  * @param blockedSourceIps     client addresses whose WebSocket connections are refused at $connect
  * @param avatarCache          whether profile pictures are fetched at all (false: a relay without the picture cache)
  * @param allowPrivateOrigins  let the avatar fetcher reach loopback and private addresses (tests only)
@@ -80,6 +81,7 @@ public record CacheConfig(
         int managementPort,
         int gatewayIdleTimeoutSeconds,
         int gatewayMaxConnectionSeconds,
+        int gatewayConcurrency,
         List<String> blockedSourceIps,
         boolean avatarCache,
         boolean allowPrivateOrigins,
@@ -131,6 +133,11 @@ public record CacheConfig(
         return new Limits(d.maxEventBytes(), d.maxMessageBytes(), d.maxFutureSeconds(), d.maxSubscriptions(), d.maxLimit(),
                 d.maxSubscriptionIdLength(), d.maxFiltersPerRequest(), d.maxFilterValues(), clientMessagesPerSecond,
                 clientMessageBurst);
+    }
+
+    /** The WebSocket invocations the local gateway runs at once: as configured, or four per processor core. */
+    public int gatewayTurns() {
+        return gatewayConcurrency > 0 ? gatewayConcurrency : 4 * Runtime.getRuntime().availableProcessors();
     }
 
     public boolean usesEmbeddedDatabase() {

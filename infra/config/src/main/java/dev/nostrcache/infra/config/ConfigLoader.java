@@ -176,6 +176,7 @@ public final class ConfigLoader {
                 (int) c.get(Setting.MANAGEMENT_PORT),
                 (int) c.get(Setting.GATEWAY_IDLE_TIMEOUT_SECONDS),
                 (int) c.get(Setting.GATEWAY_MAX_CONNECTION_SECONDS),
+                (int) c.get(Setting.GATEWAY_CONCURRENCY),
                 (List<String>) c.get(Setting.BLOCKED_SOURCE_IPS),
                 (boolean) c.get(Setting.AVATAR_CACHE),
                 (boolean) c.get(Setting.ALLOW_PRIVATE_ORIGINS),

@@ -93,7 +93,8 @@ public final class UpstreamQuery {
             sockets.add(socket);
         }
         try {
-            finished.await(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            // Nothing to compute until the relays answer: another invocation may run meanwhile.
+            Admission.awayWhile(() -> finished.await(deadline.toMillis(), TimeUnit.MILLISECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -250,7 +250,7 @@ public final class Benchmark {
                 c.cacheExpirationDays(), c.databaseUrl(), c.databaseUser(), c.databasePassword(), c.databasePort(),
                 c.sqsPort(), c.s3Port(), c.stackName(), c.ingestKinds(), 0, 0, c.backfillRate(), c.functionConcurrency(),
                 c.localRetryDelaySeconds(), c.localVisibilityTimeoutSeconds(), c.managementPort(), c.gatewayIdleTimeoutSeconds(),
-                c.gatewayMaxConnectionSeconds(),
+                c.gatewayMaxConnectionSeconds(), c.gatewayConcurrency(),
                 c.blockedSourceIps(), true, true, c.adminToken(), c.avatarUrlLifetimeSeconds(),
                 c.avatarOriginFailure(), c.avatarRetrySeconds(), c.avatarRedirectCacheSeconds(), c.upstreamQuerySeconds(),
                 c.sqsEndpoint(), c.s3Endpoint(), c.avatarObjectExpirationDays(), c.outageRetrySeconds(),
