@@ -259,28 +259,28 @@ final class PrimalQueries {
     /** A feed page with the follows (of {@code pubkey}, {@code followed}) found as {@code by} says. */
     List<Row> feed(Authors authors, String pubkey, List<byte[]> followed, FollowsBy by, List<Integer> kinds,
                    Replies replies, Params.Page page, int limit, long now) throws SQLException {
-        boolean walk = authors == Authors.FOLLOWS_OF && by == FollowsBy.TIME_WALK;
-        String who = switch (authors) {
-            case FOLLOWS_OF -> walk
-                    ? "(e.pubkey IN (SELECT unnest(l.followed) FROM follow_lists l WHERE l.follower = ?)) IS TRUE AND "
-                    : "e.pubkey = ANY (?) AND ";
-            case AUTHOR -> "e.pubkey = ? AND ";
-            case MOST_FOLLOWED -> "e.pubkey IN (SELECT pubkey FROM user_stats ORDER BY followers_count DESC, pubkey LIMIT "
-                    + MOST_FOLLOWED_ACCOUNTS + ") AND ";
-            case ANYONE -> "";
-        };
         String replyClause = switch (replies) {
             case EXCLUDE -> " AND e.reply_to IS NULL";
             case INCLUDE -> "";
             case ONLY -> " AND e.reply_to IS NOT NULL";
         };
+        if (authors == Authors.FOLLOWS_OF && by == FollowsBy.TIME_WALK) {
+            return timeWalk(pubkey, kinds, replyClause, page, limit, now);
+        }
+        String who = switch (authors) {
+            case FOLLOWS_OF -> "e.pubkey = ANY (?) AND ";
+            case AUTHOR -> "e.pubkey = ? AND ";
+            case MOST_FOLLOWED -> "e.pubkey IN (SELECT pubkey FROM user_stats ORDER BY followers_count DESC, pubkey LIMIT "
+                    + MOST_FOLLOWED_ACCOUNTS + ") AND ";
+            case ANYONE -> "";
+        };
         return list("SELECT " + COLUMNS + " FROM events e WHERE " + who + "e.kind = ANY (?) AND e.created_at BETWEEN ? AND ?"
                 + replyClause + " AND" + LIVE + "ORDER BY e.created_at DESC, e.id LIMIT ? OFFSET ?", (ps, c) -> {
             int i = 1;
-            if (authors == Authors.FOLLOWS_OF && !walk) {
+            if (authors == Authors.FOLLOWS_OF) {
                 ps.unwrap(PGStatement.class).setPrepareThreshold(0);
                 ps.setArray(i++, c.createArrayOf("bytea", followed.toArray(byte[][]::new)));
-            } else if (authors == Authors.FOLLOWS_OF || authors == Authors.AUTHOR) {
+            } else if (authors == Authors.AUTHOR) {
                 ps.setBytes(i++, Hex.decode(pubkey));
             }
             ps.setArray(i++, c.createArrayOf("integer", kinds.toArray()));
@@ -289,6 +289,34 @@ final class PrimalQueries {
             ps.setLong(i++, now);
             ps.setInt(i++, limit);
             ps.setInt(i, page.offset());
+        }, PrimalQueries::row);
+    }
+
+    /**
+     * {@link FollowsBy#TIME_WALK}. Every value the plan depends on is either in the text (the kinds, which also lets
+     * the planner use the partial index {@code events_root_notes}, the limit and the offset: a handful of variants) or
+     * out of the planner's sight ({@code (SELECT ?)}, an init plan, for the times), so the plan does not depend on the
+     * values at all and PostgreSQL keeps one per connection (a generic plan, after its five custom ones) instead of
+     * planning every feed: 0.38-0.40 ms a feed against 0.51-0.63 (pgbench, 498 follows).
+     */
+    private List<Row> timeWalk(String follower, List<Integer> kinds, String replyClause, Params.Page page, int limit,
+                               long now) throws SQLException {
+        if (kinds.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder kindList = new StringBuilder();
+        for (int kind : kinds) {
+            kindList.append(kindList.isEmpty() ? "" : ", ").append(kind);
+        }
+        return list("SELECT " + COLUMNS + " FROM events e"
+                + " WHERE (e.pubkey IN (SELECT unnest(l.followed) FROM follow_lists l WHERE l.follower = ?)) IS TRUE"
+                + " AND e.kind IN (" + kindList + ") AND e.created_at BETWEEN (SELECT ?::bigint) AND (SELECT ?::bigint)"
+                + replyClause + " AND (e.expires_at IS NULL OR e.expires_at > (SELECT ?::bigint))"
+                + " ORDER BY e.created_at DESC, e.id LIMIT " + limit + " OFFSET " + page.offset(), (ps, c) -> {
+            ps.setBytes(1, Hex.decode(follower));
+            ps.setLong(2, page.since());
+            ps.setLong(3, page.until());
+            ps.setLong(4, now);
         }, PrimalQueries::row);
     }
 

@@ -100,7 +100,7 @@ class FeedPlansTest {
         for (String follower : followers) {
             List<byte[]> followed = followedOf(follower);
             for (Replies replies : Replies.values()) {
-                for (List<Integer> kinds : List.of(List.of(1, 6), List.of(1), List.of(6, 7))) {
+                for (List<Integer> kinds : List.of(List.of(1, 6), List.of(1), List.of(6, 7), List.<Integer>of())) {
                     for (Params.Page page : List.of(new Params.Page(0, NOW, 0), new Params.Page(0, NOW - 9_700, 0),
                             new Params.Page(NOW - 9_800, NOW - 9_600, 3), new Params.Page(0, NOW, 25))) {
                         for (int limit : List.of(1, 7, 20, 500)) {
