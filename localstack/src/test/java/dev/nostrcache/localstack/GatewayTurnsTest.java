@@ -1,26 +1,80 @@
 package dev.nostrcache.localstack;
 
 import dev.nostrcache.infra.config.ConfigLoader;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.nostrcache.core.testing.TestKeys;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.ArrayList;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The local gateway's WebSocket invocations take turns ({@code gateway_concurrency}), and one that waits on the
- * upstream relays gives its turn back meanwhile: with a single turn, a plain REQ is answered while a Primal request
- * waits the whole of {@code profile_lookup_ms} for a relay that never answers.
+ * The local gateway's WebSocket invocations take turns ({@code gateway_concurrency}): the messages of six connections
+ * run two at a time with two turns. One that waits on the upstream relays gives its turn back meanwhile: with a single
+ * turn, a plain REQ is answered while a Primal request waits the whole of {@code profile_lookup_ms} for a relay that
+ * never answers.
  */
 class GatewayTurnsTest {
     private static final int LOOKUP_MS = 6_000;
+
+    @Test
+    void noMoreWebSocketInvocationsRunAtOnceThanTheGatewayHasTurns() throws Exception {
+        int turns = 2;
+        int clients = 6;
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        CountDownLatch answered = new CountDownLatch(clients);
+        LocalGateway.Invoker functions = new LocalGateway.Invoker() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <O> O call(String function, Object event) {
+                if (function.equals("wsConnect")) {
+                    APIGatewayV2WebSocketResponse accepted = new APIGatewayV2WebSocketResponse();
+                    accepted.setStatusCode(200);
+                    return (O) accepted;
+                }
+                if (function.equals("wsDefault")) {
+                    most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    running.decrementAndGet();
+                    answered.countDown();
+                }
+                return null;
+            }
+        };
+        try (LocalGateway gateway = new LocalGateway(new InetSocketAddress("127.0.0.1", 0), 0, Duration.ofMinutes(1),
+                Duration.ofMinutes(10), turns)) {
+            gateway.start(functions);
+            List<RelayClient> connected = new ArrayList<>();
+            try {
+                for (int i = 0; i < clients; i++) {
+                    connected.add(new RelayClient(URI.create("ws://127.0.0.1:" + gateway.port() + "/")));
+                }
+                connected.forEach(c -> c.send("[\"REQ\",\"s\",{}]"));
+                assertThat(answered.await(20, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                connected.forEach(RelayClient::close);
+            }
+        }
+        assertThat(most.get()).as("messages of %d connections at once", clients).isEqualTo(turns);
+    }
 
     @Test
     void aRequestWaitingOnTheUpstreamRelaysHoldsNobodyUp() throws Exception {

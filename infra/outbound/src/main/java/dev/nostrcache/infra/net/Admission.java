@@ -29,18 +29,14 @@ public final class Admission {
         this.turns = new Semaphore(turns, true);
     }
 
-    /** Runs {@code work} once its turn comes (at once when this thread holds a turn of this admission already). */
+    /** Runs {@code work} once its turn comes. */
     public <T> T run(Supplier<T> work) {
-        if (HELD.get() == this) {
-            return work.get();
-        }
         turns.acquireUninterruptibly();
-        Admission outer = HELD.get();
         HELD.set(this);
         try {
             return work.get();
         } finally {
-            HELD.set(outer);
+            HELD.remove();
             turns.release();
         }
     }
@@ -71,7 +67,7 @@ public final class Admission {
         }
     }
 
-    /** Turns free now (for tests and metrics). */
+    /** Turns free now (tests check that every turn comes back). */
     public int freeTurns() {
         return turns.availablePermits();
     }

@@ -242,9 +242,9 @@ final class PrimalQueries {
 
     /**
      * A feed page, newest first (ties by id). For the follows of a pubkey, {@link FollowsBy#TIME_WALK} from
-     * {@link #timeWalkFollows()} follows on, the array below it; a generic plan, or {@code IN (SELECT ...)} as a join,
-     * probes the follow graph or every author's index instead (some 4,000 buffers, five times the time, on the
-     * benchmark).
+     * {@link #timeWalkFollows()} follows on, the array below it. Tried and worse: the array statement with a generic
+     * plan, or {@code IN (SELECT ...)} left to become a join, which probe the follow graph or every author's index
+     * instead (some 4,000 buffers, five times the time, on the benchmark).
      */
     List<Row> feed(Authors authors, String pubkey, List<Integer> kinds, Replies replies, Params.Page page, int limit,
                    long now) throws SQLException {
@@ -252,7 +252,8 @@ final class PrimalQueries {
         if (authors == Authors.FOLLOWS_OF && followed.isEmpty()) {
             return List.of();
         }
-        FollowsBy by = followed.size() >= timeWalkFollows() ? FollowsBy.TIME_WALK : FollowsBy.FOLLOW_ARRAY;
+        FollowsBy by = authors == Authors.FOLLOWS_OF && followed.size() >= timeWalkFollows()
+                ? FollowsBy.TIME_WALK : FollowsBy.FOLLOW_ARRAY;
         return feed(authors, pubkey, followed, by, kinds, replies, page, limit, now);
     }
 
