@@ -2,6 +2,7 @@ package dev.nostrcache.functions;
 
 import dev.nostrcache.core.Limits;
 import dev.nostrcache.core.crypto.BouncyCastleSchnorr;
+import dev.nostrcache.core.crypto.SchnorrVerifier;
 import dev.nostrcache.core.crypto.Sha256;
 import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.event.EventParser;
@@ -44,10 +45,9 @@ public class SnapStartPriming implements Resource {
 
     /** The work done before the snapshot; returns how many events went through (tests call it). */
     public static int prime() {
-        BouncyCastleSchnorr schnorr = new BouncyCastleSchnorr();
-        EventSigner signer = new EventSigner(schnorr, Sha256.digest("snapstart priming".getBytes(StandardCharsets.UTF_8)));
+        EventSigner signer = new EventSigner(new BouncyCastleSchnorr(), Sha256.digest("snapstart priming".getBytes(StandardCharsets.UTF_8)));
         EventParser parser = new EventParser(Limits.DEFAULTS);
-        EventVerifier verifier = new EventVerifier(schnorr, Limits.DEFAULTS, Clock.systemUTC());
+        EventVerifier verifier = new EventVerifier(SchnorrVerifier.fastest(), Limits.DEFAULTS, Clock.systemUTC());
         int primed = 0;
         for (int i = 0; i < 200; i++) {
             Event event = signer.sign(1_700_000_000L + i, 1, List.of(List.of("t", "priming")), "priming " + i);

@@ -1,6 +1,8 @@
 package dev.nostrcache.localstack;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.nostrcache.core.crypto.LibSecp256k1Schnorr;
+import dev.nostrcache.core.crypto.SchnorrVerifier;
 import dev.nostrcache.infra.config.CacheConfig;
 import dev.nostrcache.infra.db.DataSources;
 import dev.nostrcache.infra.db.Migrations;
@@ -496,6 +498,9 @@ public final class LocalStack implements AutoCloseable {
         }
         out.printf("  Functions   %d ingest functions, each fed by its queue (%d concurrent invocations per queue)%n",
                 mappings.size(), config.functionConcurrency());
+        String nativeMissing = LibSecp256k1Schnorr.unavailableBecause();
+        out.printf("  Signatures  verified by %s%n", nativeMissing == null ? SchnorrVerifier.fastest().implementation()
+                : SchnorrVerifier.fastest().implementation() + ", three times slower than libsecp256k1: " + nativeMissing);
         if (worker != null) {
             out.printf("  Worker      reading %d relays for kinds %s; back-fill of a new relay: %s, at most %d events/s "
                             + "per relay%n", worker.relayUrls().size(), config.ingestKinds(),

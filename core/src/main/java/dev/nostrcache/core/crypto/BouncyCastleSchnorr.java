@@ -10,7 +10,8 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
- * BIP-340 on BouncyCastle's {@link BIP340Signer} (pure Java, about 10,000 verifications per second per core).
+ * BIP-340 on BouncyCastle's {@link BIP340Signer} (pure Java, about 8,000 verifications per second per core here): the
+ * signer everywhere, and the verifier where libsecp256k1 does not load ({@link SchnorrVerifier#fastest}).
  * Thread-safe: every call uses its own signer.
  */
 public final class BouncyCastleSchnorr implements SchnorrVerifier, SchnorrSigner {
@@ -38,6 +39,11 @@ public final class BouncyCastleSchnorr implements SchnorrVerifier, SchnorrSigner
     @Override
     public boolean isValidPublicKey(byte[] publicKeyX) {
         return publicKeyX.length == 32 && BIP340Signer.decodePublicKey(publicKeyX) != null;
+    }
+
+    @Override
+    public String implementation() {
+        return "BouncyCastle (pure Java)";
     }
 
     @Override

@@ -1,10 +1,16 @@
 package dev.nostrcache.core.crypto;
 
 /**
- * BIP-340 signature verification. A small interface so that a native verifier (libsecp256k1 through JNI, about
- * three times faster) can be slotted in behind the same calls.
+ * BIP-340 signature verification: libsecp256k1 where it loads ({@link LibSecp256k1Schnorr}), BouncyCastle elsewhere
+ * ({@link BouncyCastleSchnorr}), behind the same calls.
  */
 public interface SchnorrVerifier {
+
+    /** libsecp256k1 where its library loads on this machine, else BouncyCastle. */
+    static SchnorrVerifier fastest() {
+        SchnorrVerifier loaded = LibSecp256k1Schnorr.loaded();
+        return loaded != null ? loaded : new BouncyCastleSchnorr();
+    }
 
     /**
      * @param message     the signed message (for Nostr the 32-byte event id)
@@ -16,4 +22,7 @@ public interface SchnorrVerifier {
 
     /** Whether {@code publicKeyX} is the x coordinate of a point on secp256k1 (used to explain a failed check). */
     boolean isValidPublicKey(byte[] publicKeyX);
+
+    /** Which implementation this is, for logs and the benchmark's table. */
+    String implementation();
 }

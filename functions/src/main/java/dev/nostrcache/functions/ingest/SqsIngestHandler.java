@@ -3,7 +3,7 @@ package dev.nostrcache.functions.ingest;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.nostrcache.core.Limits;
-import dev.nostrcache.core.crypto.BouncyCastleSchnorr;
+import dev.nostrcache.core.crypto.SchnorrVerifier;
 import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.event.EventParser;
 import dev.nostrcache.core.event.EventVerifier;
@@ -64,7 +64,7 @@ public final class SqsIngestHandler {
                             Consumer<Event> stateChanged, MeterRegistry metrics,
                             EventSubmitter queues, OutageRetry outageRetry, Limits limits, Clock clock) {
         this.parser = new EventParser(limits);
-        this.verifier = new EventVerifier(new BouncyCastleSchnorr(), limits, clock);
+        this.verifier = new EventVerifier(SchnorrVerifier.fastest(), limits, clock);
         this.processor = processor;
         this.avatars = avatars;
         this.live = live;

@@ -1,7 +1,7 @@
 package dev.nostrcache.worker.dump;
 
 import dev.nostrcache.core.Limits;
-import dev.nostrcache.core.crypto.BouncyCastleSchnorr;
+import dev.nostrcache.core.crypto.SchnorrVerifier;
 import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.event.EventParser;
 import dev.nostrcache.core.event.EventVerifier;
@@ -28,7 +28,7 @@ public final class VerifyCommand {
 
     public VerifyCommand(Limits limits, Clock clock) {
         this.parser = new EventParser(limits);
-        this.verifier = new EventVerifier(new BouncyCastleSchnorr(), limits, clock);
+        this.verifier = new EventVerifier(SchnorrVerifier.fastest(), limits, clock);
     }
 
     /** Totals of one run. */

@@ -1,7 +1,7 @@
 package dev.nostrcache.infra.net;
 
 import dev.nostrcache.core.Limits;
-import dev.nostrcache.core.crypto.BouncyCastleSchnorr;
+import dev.nostrcache.core.crypto.SchnorrVerifier;
 import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.event.EventParser;
 import dev.nostrcache.core.event.EventVerifier;
@@ -47,7 +47,7 @@ public final class UpstreamQuery {
     private final List<String> relays;
     private final Duration deadline;
     private final EventParser parser = new EventParser(Limits.DEFAULTS);
-    private final EventVerifier verifier = new EventVerifier(new BouncyCastleSchnorr(), Limits.DEFAULTS, Clock.systemUTC());
+    private final EventVerifier verifier = new EventVerifier(SchnorrVerifier.fastest(), Limits.DEFAULTS, Clock.systemUTC());
     private final HttpClient http;
 
     public UpstreamQuery(List<String> relays, Duration deadline) {

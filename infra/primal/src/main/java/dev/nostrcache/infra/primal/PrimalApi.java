@@ -4,7 +4,7 @@ import dev.nostrcache.infra.ingest.KindRegistry;
 import dev.nostrcache.infra.queue.QueueGroup;
 import dev.nostrcache.core.Hex;
 import dev.nostrcache.core.Limits;
-import dev.nostrcache.core.crypto.BouncyCastleSchnorr;
+import dev.nostrcache.core.crypto.SchnorrVerifier;
 import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.event.EventParser;
 import dev.nostrcache.core.event.EventVerifier;
@@ -140,7 +140,7 @@ public final class PrimalApi {
         this.submitter = submitter;
         this.defaultRelays = List.copyOf(defaultRelays);
         this.clock = clock;
-        this.verifier = new EventVerifier(new BouncyCastleSchnorr(), Limits.DEFAULTS, clock);
+        this.verifier = new EventVerifier(SchnorrVerifier.fastest(), Limits.DEFAULTS, clock);
         this.hot = new HotCache<>(clock, HotCache.TTL, KEPT_ANSWERS,
                 objects -> objects.stream().mapToInt(String::length).sum(), MAX_KEPT_ANSWER_CHARS);
         register();

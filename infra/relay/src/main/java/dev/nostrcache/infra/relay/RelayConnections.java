@@ -1,7 +1,7 @@
 package dev.nostrcache.infra.relay;
 
 import dev.nostrcache.core.Limits;
-import dev.nostrcache.core.crypto.BouncyCastleSchnorr;
+import dev.nostrcache.core.crypto.SchnorrVerifier;
 import dev.nostrcache.core.event.EventVerifier;
 import dev.nostrcache.core.event.InvalidEventException;
 import dev.nostrcache.core.message.ClientMessage;
@@ -58,7 +58,7 @@ public final class RelayConnections {
         this.limits = limits;
         this.clock = clock;
         this.parser = new ClientMessageParser(limits);
-        this.verifier = new EventVerifier(new BouncyCastleSchnorr(), limits, clock);
+        this.verifier = new EventVerifier(SchnorrVerifier.fastest(), limits, clock);
         this.policies = List.copyOf(policies);
         this.states = new ConnectionStates(subscriptions);
     }
