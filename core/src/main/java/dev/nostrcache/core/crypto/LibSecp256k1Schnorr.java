@@ -12,16 +12,16 @@ import java.util.Locale;
 /**
  * BIP-340 verification by libsecp256k1, Bitcoin Core's library, through ACINQ's JNI build: about a third of
  * BouncyCastle's time per signature (36 against 120 microseconds on one core here), and signatures were a third of the
- * runtime's CPU in an import. Only its Java binding class and its Linux libraries (x86_64, aarch64) are used: the
- * library is copied out of the class path into a temporary file, loaded, and the file deleted at once (the process
- * keeps its mapping). Where it cannot load (another system, a class path without it), {@link SchnorrVerifier#fastest}
+ * runtime's CPU in an import. Only its Java binding class, its exception and its Linux libraries (x86_64, aarch64) are
+ * used: the library is copied out of the class path into a temporary file, loaded, and the file deleted at once (the
+ * process keeps its mapping). Where it cannot load (another system, a class path without it), {@link SchnorrVerifier#fastest}
  * gives BouncyCastle instead, which judges every signature the same (tested on the BIP-340 vectors and on real and
  * tampered events). Thread-safe: a verification context is read-only once made.
  */
 public final class LibSecp256k1Schnorr implements SchnorrVerifier {
     private static final Library LIBRARY = Library.load();
 
-    private final SchnorrVerifier otherLengths = new BouncyCastleSchnorr();
+    private final SchnorrVerifier bouncyCastle = new BouncyCastleSchnorr();
     private final long context;
 
     private LibSecp256k1Schnorr(long context) {
@@ -41,8 +41,8 @@ public final class LibSecp256k1Schnorr implements SchnorrVerifier {
     @Override
     public boolean verify(byte[] message, byte[] publicKeyX, byte[] signature) {
         if (message.length != 32 || publicKeyX.length != 32 || signature.length != 64) {
-            // The binding takes 32-byte messages only (a Nostr event's id always is); BouncyCastle refuses the rest.
-            return otherLengths.verify(message, publicKeyX, signature);
+            // The binding takes 32-byte messages only (a Nostr event's id always is); BouncyCastle judges the rest.
+            return bouncyCastle.verify(message, publicKeyX, signature);
         }
         try {
             return Secp256k1CFunctions.secp256k1_schnorrsig_verify(context, signature, message, publicKeyX) == 1;
@@ -53,7 +53,7 @@ public final class LibSecp256k1Schnorr implements SchnorrVerifier {
 
     @Override
     public boolean isValidPublicKey(byte[] publicKeyX) {
-        return otherLengths.isValidPublicKey(publicKeyX);
+        return bouncyCastle.isValidPublicKey(publicKeyX);
     }
 
     @Override

@@ -107,7 +107,7 @@ public final class Benchmark {
                  MemorySampler memory = new MemorySampler(config.databasePath())) {
                 out.printf("ingesting %,d events end to end...%n", events);
                 double ingestRate = endToEnd(stack, events);
-                rows.add(new Row("ingest end to end, events/s (after the warm-up; the warm-up's own import from a fresh JVM: "
+                rows.add(new Row("ingest end to end, events/s (after the warm-up; the warm-up, the JVM's first import: "
                         + format(warmUp.rate()) + " events/s)", format(ingestRate),
                         bip340(verifyRate) + "; PostgreSQL batched inserts " + format(insertRate)
                                 + " rows/s; ElasticMQ send+receive " + format(sqsRate) + " msg/s", ">= 5,000"));
@@ -223,7 +223,7 @@ public final class Benchmark {
             Files.write(file, BenchCorpus.generate(Math.min(20_000, Math.max(200, events / 5)), 43));
             out.println("warming the JIT up: a corpus of its own through the import path, into a scratch database");
             Imported imported = importDump(file);
-            out.printf("  warm-up: %s events/s from a fresh JVM%n", format(imported.rate()));
+            out.printf("  warm-up: %s events/s, the JVM's first import (its JIT still cold)%n", format(imported.rate()));
             return imported;
         } finally {
             Files.deleteIfExists(file);

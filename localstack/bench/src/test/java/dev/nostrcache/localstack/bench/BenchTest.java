@@ -24,7 +24,7 @@ class BenchTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("400 events stored over").contains("ceiling measured in the same run")
-                .containsPattern("\\| ingest end to end, events/s \\(after the warm-up; the warm-up's own import from a fresh JVM: [0-9,]+ events/s\\)"
+                .containsPattern("\\| ingest end to end, events/s \\(after the warm-up; the warm-up, the JVM's first import: [0-9,]+ events/s\\)"
                         + " \\| [0-9,]+ \\| >= 5,000 \\| BIP-340 parse\\+verify [0-9,]+/s on one core \\(libsecp256k1 \\(JNI\\)\\)")
                 .containsPattern("\\| NIP-01 REQ \\(kinds 1, limit 10\\), 100 clients \\| [0-9,]+/s, p50 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms"
                         + " \\| 4,838/s, p99 36.9 ms \\| gateway ping-pong [0-9,]+/s")
