@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -66,7 +67,7 @@ final class EmbeddedSqsService implements SqsService {
     private static final Limits LIMITS = new SqsLimitsButBodyCharacters();
 
     /** One running ElasticMQ: its actors (message store and queue manager) and its HTTP server. */
-    private record Running(ActorSystem actors, ActorRef store, SQSRestServer server) {
+    private record Running(ActorSystem actors, ActorRef store, ActorRef manager, SQSRestServer server) {
         /**
          * Stops taking requests, lets the store write what its mailbox still holds (under load ElasticMQ's queues run
          * seconds ahead of their H2 store: stopping the actors at once would drop those writes, a message moved to a
@@ -155,7 +156,9 @@ final class EmbeddedSqsService implements SqsService {
     private final Path storePath;
     private final URI endpoint;
     private final Map<String, String> queueUrls;
+    /** The running ElasticMQ; null while {@link #restart} has it stopped. */
     private volatile Running running;
+    private final List<ElasticMqClient> clients = new CopyOnWriteArrayList<>();
 
     private EmbeddedSqsService(Running running, Path storePath, URI endpoint, Map<String, String> queueUrls) {
         this.running = running;
@@ -221,9 +224,9 @@ final class EmbeddedSqsService implements SqsService {
                     .withSQSLimits(LIMITS)
                     .start();
             server.waitUntilStarted();
-            return new Running(actors, store, server);
+            return new Running(actors, store, manager, server);
         } catch (Exception e) {
-            new Running(actors, store, server).stop();
+            new Running(actors, store, null, server).stop();
             if (e instanceof RuntimeException runtime) {
                 throw runtime;
             }
@@ -264,9 +267,30 @@ final class EmbeddedSqsService implements SqsService {
      * restart would; clients reconnect by themselves.
      */
     void restart(Duration down) throws IOException, InterruptedException {
-        running.stop();
+        stopRunning();
         Thread.sleep(down.toMillis());
         running = launch(endpoint.getPort(), storePath);
+    }
+
+    /** Stops ElasticMQ; the in-process clients' calls waiting on it fail, as calls on a closed connection do. */
+    private void stopRunning() {
+        Running stopping = running;
+        running = null;
+        clients.forEach(c -> c.failWaitingCalls("the embedded ElasticMQ stopped"));
+        if (stopping != null) {
+            stopping.stop();
+        }
+    }
+
+    /** A client that hands its sends, receives and deletes to ElasticMQ's queue actors (see {@link ElasticMqClient}). */
+    @Override
+    public SqsClient client() {
+        ElasticMqClient client = new ElasticMqClient(() -> {
+            Running current = running;
+            return current == null ? null : current.manager();
+        }, LocalAws.sqs(endpoint));
+        clients.add(client);
+        return client;
     }
 
     private static Map<String, String> createQueues(SqsClient sqs, String stackName) {
@@ -302,7 +326,7 @@ final class EmbeddedSqsService implements SqsService {
 
     @Override
     public void close() {
-        running.stop();
+        stopRunning();
         RUNNING_STORE.set(null);
     }
 

@@ -23,30 +23,27 @@ public final class LocalAws {
     public static final String ACCESS_KEY_ID = "local";
     public static final String SECRET_ACCESS_KEY = "local-secret";
     public static final String HOST = "127.0.0.1";
+    private static final int MAX_CONNECTIONS = 1200;
 
     private LocalAws() {
     }
 
     /** The local clients' HTTP: Apache's pool checks a connection before reusing it (the JDK's HttpURLConnection reused connections an emulator had closed, and a PUT failed); enough connections for every long-polling mapping. */
     static SdkHttpClient httpClient() {
-        return ApacheHttpClient.builder().maxConnections(1200).build();
+        return ApacheHttpClient.builder().maxConnections(MAX_CONNECTIONS).build();
     }
 
     public static StaticCredentialsProvider credentials() {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY));
     }
 
+    /** A client whose connections close with it: a receive waiting on one of them then ends at once. */
     public static SqsClient sqs(URI endpoint) {
-        return sqs(endpoint, httpClient());
-    }
-
-    /** A client on {@code http}, which the caller closes (the SDK leaves an HTTP client it was given open). */
-    static SqsClient sqs(URI endpoint, SdkHttpClient http) {
         return SqsClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.of(REGION))
                 .credentialsProvider(credentials())
-                .httpClient(http)
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(MAX_CONNECTIONS))
                 .overrideConfiguration(c -> c.addExecutionInterceptor(new SqsBodyCheck()))
                 // An MD5 of every body sent and received guards against corruption in transit, which TCP's own
                 // checks already catch on the short way to an emulator; it cost a pass over every byte twice.

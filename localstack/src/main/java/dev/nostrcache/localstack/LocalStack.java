@@ -166,7 +166,7 @@ public final class LocalStack implements AutoCloseable {
                 : EmbeddedSqsService.start(config.sqsPort(), config.stackName(), queueStorePath()));
         s3 = remember(config.s3Endpoint() != null ? ExternalAws.s3(config.s3Endpoint(), AvatarBucket.localName(config.stackName()))
                 : EmbeddedS3Service.start(config.mediaCachePath(), config.s3Port(), AvatarBucket.localName(config.stackName())));
-        sqsClient = remember(LocalAws.sqs(sqs.endpoint()));
+        sqsClient = remember(sqs.client());
         deadLetters = new DeadLetters(sqsClient, sqs.queueUrls(), config.stackName());
         waitingAtStart = deadLetters.waiting();
         if (!waitingAtStart.isEmpty()) {
@@ -231,14 +231,14 @@ public final class LocalStack implements AutoCloseable {
         Duration visibilityTimeout = Duration.ofSeconds(config.localVisibilityTimeoutSeconds());
         for (QueueGroup group : QueueGroup.values()) {
             String url = sqs.queueUrls().get(group.spec().queueName(config.stackName()));
-            mappings.put(group, remember(new SqsEventSourceMapping(sqsClient, url, arn(url), ownDeadLetterMoves(group.spec()),
+            mappings.put(group, remember(new SqsEventSourceMapping(sqsClient, sqs.client(), url, arn(url), ownDeadLetterMoves(group.spec()),
                     group.spec(), group.functionName(), event -> functions.call(group.functionName(), event),
                     config.functionConcurrency(), retryDelay,
                     visibilityTimeout, SqsEventSourceMapping.LONG_POLL)));
         }
         if (config.avatarCache()) {
             String avatarsUrl = sqs.queueUrls().get(Queues.AVATARS.queueName(config.stackName()));
-            avatarMapping = remember(new SqsEventSourceMapping(sqsClient, avatarsUrl, arn(avatarsUrl),
+            avatarMapping = remember(new SqsEventSourceMapping(sqsClient, sqs.client(), avatarsUrl, arn(avatarsUrl),
                     ownDeadLetterMoves(Queues.AVATARS), Queues.AVATARS, AvatarFunctions.WORKER,
                     event -> functions.call(AvatarFunctions.WORKER, event),
                     config.maxConcurrent(), retryDelay, visibilityTimeout, SqsEventSourceMapping.LONG_POLL));

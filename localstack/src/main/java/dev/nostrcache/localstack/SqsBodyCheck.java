@@ -3,6 +3,7 @@ package dev.nostrcache.localstack;
 import dev.nostrcache.core.Utf8;
 import dev.nostrcache.infra.queue.EventBundle;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -16,7 +17,7 @@ import java.util.Map;
 
 /**
  * SQS's rules for what a message holds, checked on the local clients before a send leaves them, so that a message
- * SQS on AWS would refuse fails here too: the characters of its body, and its size (body and attributes, at most
+ * SQS on AWS would refuse fails here too (the in-process {@link ElasticMqClient} calls it as well): the characters of its body, and its size (body and attributes, at most
  * 256 KiB, for a batch in total). The embedded ElasticMQ does not check these itself ({@link EmbeddedSqsService}: its
  * check cost 30 ns a character, 0.7 ms for a contact list's message).
  */
@@ -26,9 +27,14 @@ final class SqsBodyCheck implements ExecutionInterceptor {
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-        if (context.request() instanceof SendMessageRequest send) {
+        check(context.request());
+    }
+
+    /** Throws the {@link SqsException} SQS would answer if {@code request} sends a message SQS refuses. */
+    static void check(SdkRequest request) {
+        if (request instanceof SendMessageRequest send) {
             checkSize(checkedSize(send.messageBody(), send.messageAttributes()), "the message");
-        } else if (context.request() instanceof SendMessageBatchRequest batch) {
+        } else if (request instanceof SendMessageBatchRequest batch) {
             long total = 0;
             for (SendMessageBatchRequestEntry entry : batch.entries()) {
                 total += checkedSize(entry.messageBody(), entry.messageAttributes());
@@ -66,7 +72,7 @@ final class SqsBodyCheck implements ExecutionInterceptor {
         return s == null ? 0 : Utf8.length(s);
     }
 
-    private static SqsException refused(String code, String message) {
+    static SqsException refused(String code, String message) {
         return (SqsException) SqsException.builder().statusCode(400).message(message).awsErrorDetails(
                 AwsErrorDetails.builder().errorCode(code).serviceName("Sqs").errorMessage(message).build()).build();
     }

@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.nostrcache.infra.queue.QueueSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -49,7 +48,6 @@ final class SqsEventSourceMapping implements AutoCloseable {
     static final Duration LONG_POLL = Duration.ofSeconds(20);
 
     private final SqsClient sqs;
-    private final SdkHttpClient receiverHttp = LocalAws.httpClient();
     private final SqsClient receiver;
     private final int listenSeconds;
     private final String queueUrl;
@@ -73,17 +71,16 @@ final class SqsEventSourceMapping implements AutoCloseable {
     private int wakeups;
 
     /**
-     * @param sqs           a client of the local SQS endpoint: deletes and dead-letter moves go through it, receives
-     *                      through a client of the mapping's own for the same endpoint
+     * @param sqs           a client of the local SQS: deletes and dead-letter moves go through it
+     * @param receiver      a client of the same SQS for the receives, the mapping's own: {@link #stopPolling} closes it
      * @param deadLetterUrl where this mapping moves a message after its last failed receive; null: SQS does it
      * @param listen        how long a receive waits on an idle queue (whole seconds, at most 20)
      */
-    SqsEventSourceMapping(SqsClient sqs, String queueUrl, String queueArn, String deadLetterUrl, QueueSpec spec,
+    SqsEventSourceMapping(SqsClient sqs, SqsClient receiver, String queueUrl, String queueArn, String deadLetterUrl, QueueSpec spec,
                           String functionName, Function<SQSEvent, SQSBatchResponse> function, int concurrency, Duration retryBase,
                           Duration visibility, Duration listen) {
         this.sqs = sqs;
-        this.receiver = LocalAws.sqs(sqs.serviceClientConfiguration().endpointOverride()
-                .orElseThrow(() -> new IllegalArgumentException("a local SQS client names its endpoint")), receiverHttp);
+        this.receiver = receiver;
         this.listenSeconds = (int) Math.min(Math.max(1, listen.toSeconds()), LONG_POLL.toSeconds());
         this.queueUrl = queueUrl;
         this.queueArn = queueArn;
@@ -329,8 +326,7 @@ final class SqsEventSourceMapping implements AutoCloseable {
         synchronized (turns) {
             turns.notifyAll();
         }
-        // Closing the HTTP client closes its connections, the waiting ones too: their receives fail at once.
-        receiverHttp.close();
+        // Closing the receiver ends its waiting receives at once.
         receiver.close();
     }
 

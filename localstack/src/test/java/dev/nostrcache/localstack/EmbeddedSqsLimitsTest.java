@@ -3,7 +3,8 @@ package dev.nostrcache.localstack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -22,35 +23,42 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The embedded SQS with the local clients keeps SQS's limits: a body's characters (checked on the client), a message's
- * size (on the client too) and a batch's length (checked by ElasticMQ), so that what passes here passes on AWS.
+ * size (on the client too) and a batch's length (checked by ElasticMQ), so that what passes here passes on AWS. Each
+ * case runs with the SDK's HTTP client and with the runtime's in-process {@link ElasticMqClient}.
  */
 class EmbeddedSqsLimitsTest {
     @TempDir
     static Path store;
     private static EmbeddedSqsService sqs;
-    private static SqsClient client;
+    private static SqsClient http;
+    private static SqsClient inProcess;
+    private SqsClient client;
     private static final AtomicInteger QUEUES = new AtomicInteger();
     private String queue;
 
     @BeforeAll
     static void start() throws Exception {
         sqs = EmbeddedSqsService.start(0, "limits", store.resolve("queues.db"));
-        client = LocalAws.sqs(sqs.endpoint());
+        http = LocalAws.sqs(sqs.endpoint());
+        inProcess = sqs.client();
     }
 
     @BeforeEach
     void newQueue() {
-        queue = client.createQueue(r -> r.queueName("limits-test-" + QUEUES.incrementAndGet())).queueUrl();
+        queue = http.createQueue(r -> r.queueName("limits-test-" + QUEUES.incrementAndGet())).queueUrl();
     }
 
     @AfterAll
     static void stop() {
-        client.close();
+        http.close();
+        inProcess.close();
         sqs.close();
     }
 
-    @Test
-    void aBodyWithACharacterSqsRefusesIsRefusedAndNothingIsQueued() {
+    @ParameterizedTest(name = "in process: {0}")
+    @ValueSource(booleans = {false, true})
+    void aBodyWithACharacterSqsRefusesIsRefusedAndNothingIsQueued(boolean viaActors) {
+        client = viaActors ? inProcess : http;
         for (String body : List.of("before\uFFFFafter", "\uFFFE", "nul \u0000", "lone \uD800 surrogate")) {
             assertThatThrownBy(() -> client.sendMessage(r -> r.queueUrl(queue).messageBody(body)))
                     .isInstanceOfSatisfying(SqsException.class, e -> {
@@ -65,15 +73,19 @@ class EmbeddedSqsLimitsTest {
         assertThat(receiveAll()).isEmpty();
     }
 
-    @Test
-    void everyCharacterSqsTakesComesBackExactly() {
+    @ParameterizedTest(name = "in process: {0}")
+    @ValueSource(booleans = {false, true})
+    void everyCharacterSqsTakesComesBackExactly(boolean viaActors) {
+        client = viaActors ? inProcess : http;
         String body = "tab\tnewline\ncr\r \uD7FF \uE000 \uFFFD \uD83D\uDE00 \uDBFF\uDFFF {\"kind\":1}";
         client.sendMessage(r -> r.queueUrl(queue).messageBody(body));
         assertThat(receiveAll()).extracting(Message::body).containsExactly(body);
     }
 
-    @Test
-    void aMessageOrBatchOverTheSizeLimitAndABatchOfElevenAreRefused() {
+    @ParameterizedTest(name = "in process: {0}")
+    @ValueSource(booleans = {false, true})
+    void aMessageOrBatchOverTheSizeLimitAndABatchOfElevenAreRefused(boolean viaActors) {
+        client = viaActors ? inProcess : http;
         String full = "x".repeat(SqsBodyCheck.MAX_BYTES - 10);
         client.sendMessage(r -> r.queueUrl(queue).messageBody(full));
         assertThatThrownBy(() -> client.sendMessage(r -> r.queueUrl(queue).messageBody(full + "\u00e9".repeat(6))))
@@ -92,7 +104,8 @@ class EmbeddedSqsLimitsTest {
             eleven.add(SendMessageBatchRequestEntry.builder().id("m" + i).messageBody("m" + i).build());
         }
         assertThatThrownBy(() -> client.sendMessageBatch(r -> r.queueUrl(queue).entries(eleven)))
-                .isInstanceOf(SqsException.class).hasMessageContaining("TooManyEntriesInBatchRequest");
+                .isInstanceOfSatisfying(SqsException.class, e -> assertThat(e.awsErrorDetails().errorCode())
+                        .endsWith("TooManyEntriesInBatchRequest"));
         assertThat(receiveAll()).extracting(m -> m.body().length()).containsExactly(full.length());
     }
 

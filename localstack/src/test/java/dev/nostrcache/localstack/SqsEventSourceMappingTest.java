@@ -6,6 +6,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.nio.file.Path;
@@ -29,7 +31,7 @@ class SqsEventSourceMappingTest {
     @BeforeAll
     static void start() throws Exception {
         sqs = EmbeddedSqsService.start(0, "mapping", store.resolve("queues.db"));
-        client = LocalAws.sqs(sqs.endpoint());
+        client = sqs.client();
     }
 
     @AfterAll
@@ -44,7 +46,7 @@ class SqsEventSourceMappingTest {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger mostAtOnce = new AtomicInteger();
         AtomicInteger delivered = new AtomicInteger();
-        try (SqsEventSourceMapping mapping = new SqsEventSourceMapping(client, url, "arn:test", null, SPEC, "test",
+        try (SqsEventSourceMapping mapping = new SqsEventSourceMapping(client, sqs.client(), url, "arn:test", null, SPEC, "test",
                 event -> {
                     mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
                     try {
@@ -76,11 +78,15 @@ class SqsEventSourceMappingTest {
         }
     }
 
-    @Test
-    void anIdleQueueIsLongPolledYetAMessageIsDeliveredAtOnceAndStoppingDoesNotWaitForThePolls() throws Exception {
-        String url = client.createQueue(r -> r.queueName("mapping-long-poll")).queueUrl();
+    /** The runtime's in-process client, and the HTTP one of an external SQS: both end their long polls on close. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void anIdleQueueIsLongPolledYetAMessageIsDeliveredAtOnceAndStoppingDoesNotWaitForThePolls(boolean inProcess) throws Exception {
+        String url = client.createQueue(r -> r.queueName("mapping-long-poll-" + inProcess)).queueUrl();
         List<String> bodies = new CopyOnWriteArrayList<>();
-        SqsEventSourceMapping mapping = new SqsEventSourceMapping(client, url, "arn:test", null, SPEC, "test", event -> {
+        SqsClient receiver = inProcess ? sqs.client() : LocalAws.sqs(sqs.endpoint());
+        assertThat(receiver instanceof ElasticMqClient).isEqualTo(inProcess);
+        SqsEventSourceMapping mapping = new SqsEventSourceMapping(client, receiver, url, "arn:test", null, SPEC, "test", event -> {
             event.getRecords().forEach(r -> bodies.add(r.getBody()));
             return new SQSBatchResponse(List.of());
         }, 2, Duration.ofSeconds(1), Duration.ofSeconds(30), SqsEventSourceMapping.LONG_POLL);
