@@ -42,6 +42,8 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResultEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageRequest;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageResponse;
+import software.amazon.awssdk.services.sqs.model.DeleteQueueRequest;
+import software.amazon.awssdk.services.sqs.model.DeleteQueueResponse;
 import software.amazon.awssdk.services.sqs.model.EmptyBatchRequestException;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
@@ -90,8 +92,10 @@ import java.util.function.Supplier;
  * changes go to ElasticMQ's queue actors as the messages its HTTP server would send them, without HTTP, JSON and
  * SigV4 on both sides (profiled: the SDK, Pekko HTTP and spray-json were 43 % of the runtime's CPU while it imported
  * the benchmark corpus). The queues are the same actors, so visibility, receive counts, redrive and the H2 store
- * behave exactly as they do behind the HTTP endpoint; every other call (creating queues, looking up URLs, queue
- * attributes) goes through that endpoint with the SDK. The SDK's exceptions are kept: an unknown queue is a
+ * behave exactly as they do behind the HTTP endpoint; creating, listing and deleting queues, looking up their URLs
+ * and reading their attributes go through that endpoint with the SDK, and any other call is refused as unsupported
+ * (the interface's default). Queue actors are looked up once by name: a queue deleted by another client than this
+ * one is not noticed (the runtime deletes none). The SDK's exceptions are kept: an unknown queue is a
  * {@link QueueDoesNotExistException}, a stale receipt a {@link ReceiptHandleIsInvalidException}, a message SQS would
  * refuse the same {@link SqsException} as {@link SqsBodyCheck} throws on the HTTP clients, and ElasticMQ stopped (or
  * restarting) an {@link SdkClientException}, as a refused connection is.
@@ -241,6 +245,13 @@ final class ElasticMqClient implements SqsClient {
     }
 
     @Override
+    public DeleteQueueResponse deleteQueue(DeleteQueueRequest request) {
+        DeleteQueueResponse deleted = http.deleteQueue(request);
+        queues.byName().remove(queueName(request.queueUrl()));
+        return deleted;
+    }
+
+    @Override
     public GetQueueUrlResponse getQueueUrl(GetQueueUrlRequest request) {
         return http.getQueueUrl(request);
     }
@@ -286,7 +297,7 @@ final class ElasticMqClient implements SqsClient {
             known = new QueueActors(current);
             queues = known;
         }
-        String name = queueUrl == null ? "" : queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+        String name = queueName(queueUrl);
         ActorRef queue = known.byName().get(name);
         if (queue == null) {
             Option<ActorRef> found = ask(current, new LookupQueue(name), CALL_TIMEOUT);
@@ -298,6 +309,10 @@ final class ElasticMqClient implements SqsClient {
             known.byName().put(name, queue);
         }
         return queue;
+    }
+
+    private static String queueName(String queueUrl) {
+        return queueUrl == null ? "" : queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
     }
 
     private ActorRef runningManager() {

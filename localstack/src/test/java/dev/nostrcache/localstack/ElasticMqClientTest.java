@@ -130,6 +130,11 @@ class ElasticMqClientTest {
                     .isInstanceOf(BatchEntryIdsNotDistinctException.class);
             assertThatThrownBy(() -> client.deleteMessage(r -> r.queueUrl(queue).receiptHandle("not-a-receipt")))
                     .isInstanceOf(ReceiptHandleIsInvalidException.class);
+            String scratch = client.createQueue(r -> r.queueName("direct-scratch")).queueUrl();
+            client.sendMessage(r -> r.queueUrl(scratch).messageBody("gone with its queue"));
+            client.deleteQueue(r -> r.queueUrl(scratch));
+            assertThatThrownBy(() -> client.sendMessage(r -> r.queueUrl(scratch).messageBody("x")))
+                    .as("a deleted queue").isInstanceOf(QueueDoesNotExistException.class);
         }
         assertThat(http.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10)).messages()).isEmpty();
     }
