@@ -198,11 +198,7 @@ final class ElasticMqClient implements SqsClient {
 
     @Override
     public DeleteMessageResponse deleteMessage(DeleteMessageRequest request) {
-        Either<?, ?> deleted = ask(queue(request.queueUrl()), new DeleteMessage(new DeliveryReceipt(request.receiptHandle())),
-                CALL_TIMEOUT);
-        if (deleted.isLeft()) {
-            throw invalidReceipt(request.receiptHandle());
-        }
+        askAboutReceipt(request.queueUrl(), request.receiptHandle(), new DeleteMessage(new DeliveryReceipt(request.receiptHandle())));
         return DeleteMessageResponse.builder().build();
     }
 
@@ -230,13 +226,17 @@ final class ElasticMqClient implements SqsClient {
 
     @Override
     public ChangeMessageVisibilityResponse changeMessageVisibility(ChangeMessageVisibilityRequest request) {
-        Either<?, ?> changed = ask(queue(request.queueUrl()), new UpdateVisibilityTimeout(
-                new DeliveryReceipt(request.receiptHandle()), MillisVisibilityTimeout.fromSeconds(request.visibilityTimeout())),
-                CALL_TIMEOUT);
-        if (changed.isLeft()) {
-            throw invalidReceipt(request.receiptHandle());
-        }
+        askAboutReceipt(request.queueUrl(), request.receiptHandle(), new UpdateVisibilityTimeout(
+                new DeliveryReceipt(request.receiptHandle()), MillisVisibilityTimeout.fromSeconds(request.visibilityTimeout())));
         return ChangeMessageVisibilityResponse.builder().build();
+    }
+
+    /** ElasticMQ answers a call about a receipt that is not its message's latest (or of no message) with a Left. */
+    private void askAboutReceipt(String queueUrl, String receiptHandle, Object message) {
+        Either<?, ?> answer = ask(queue(queueUrl), message, CALL_TIMEOUT);
+        if (answer.isLeft()) {
+            throw invalidReceipt(receiptHandle);
+        }
     }
 
     @Override
