@@ -1,6 +1,6 @@
 package dev.nostrcache.worker;
 
-import dev.nostrcache.core.event.Event;
+import dev.nostrcache.core.event.EventHead;
 import dev.nostrcache.core.filter.Filter;
 import dev.nostrcache.core.filter.FilterJson;
 import dev.nostrcache.infra.upstream.FetchJobRepository;
@@ -290,7 +290,7 @@ final class HistoryFetcher {
         }
 
         /** An event arrived on the fetch subscription. */
-        void saw(Event event) {
+        void saw(EventHead event) {
             synchronized (HistoryFetcher.this) {
                 if (ended || !page.kinds().contains(event.kind()) || event.createdAt() < page.since()
                         || event.createdAt() > page.until()) {

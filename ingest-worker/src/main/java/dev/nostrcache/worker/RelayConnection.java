@@ -1,7 +1,7 @@
 package dev.nostrcache.worker;
 
 import dev.nostrcache.core.Limits;
-import dev.nostrcache.core.event.Event;
+import dev.nostrcache.core.event.EventHead;
 import dev.nostrcache.core.event.EventParser;
 import dev.nostrcache.core.event.InvalidEventException;
 import dev.nostrcache.core.message.RelayMessage;
@@ -269,9 +269,9 @@ final class RelayConnection implements WebSocket.Listener {
 
     /** Passes an event on; {@code page} is the history page it belongs to (null: the live subscription's). */
     private CompletableFuture<Void> accept(String json, HistoryFetcher.Tally page) {
-        Event event;
+        EventHead event;
         try {
-            event = parser.parse(json);
+            event = parser.parseHead(json);
         } catch (InvalidEventException e) {
             metrics.countInvalid();
             return CompletableFuture.completedFuture(null);

@@ -34,6 +34,32 @@ class ConformanceDataTest {
         }
     }
 
+    /** The head-only parse that readers use agrees with the whole one on every shared event, good and broken. */
+    @Test
+    void theHeadOnlyParseAgreesWithTheWholeOne() throws Exception {
+        for (String line : TestData.lines("real-events.jsonl")) {
+            Event event = parser.parse(line);
+            assertThat(parser.parseHead(line)).as(line).isEqualTo(new EventHead(event.id(), event.createdAt(), event.kind()));
+        }
+        JsonMapper json = JsonMapper.builder().build();
+        for (String line : TestData.lines("bad-events.jsonl")) {
+            String eventJson = json.writeValueAsString(json.readTree(line).get("event"));
+            String whole = null;
+            try {
+                parser.parse(eventJson);
+            } catch (InvalidEventException e) {
+                whole = e.getMessage();
+            }
+            String head = null;
+            try {
+                parser.parseHead(eventJson);
+            } catch (InvalidEventException e) {
+                head = e.getMessage();
+            }
+            assertThat(head).as(line).isEqualTo(whole);
+        }
+    }
+
     @Test
     void everyWorkloadEventIsValid() throws Exception {
         for (String line : TestData.lines("workload-events.jsonl")) {

@@ -8,6 +8,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class EventParserTest {
     private final EventParser parser = new EventParser(Limits.DEFAULTS);
@@ -34,16 +35,21 @@ class EventParserTest {
         return out.append('}').toString();
     }
 
+    /** Refused by the whole parse, and by the head-only one with the same reason. */
     private void refused(String json, String reasonPart) {
         assertThatThrownBy(() -> parser.parse(json))
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessageStartingWith("invalid: ")
                 .hasMessageContaining(reasonPart);
+        String reason = assertThrows(InvalidEventException.class, () -> parser.parse(json)).getMessage();
+        assertThatThrownBy(() -> parser.parseHead(json)).as("the head-only parse of " + json)
+                .isInstanceOf(InvalidEventException.class).hasMessage(reason);
     }
 
     @Test
     void parsesWhatItWrites() throws Exception {
         assertThat(parser.parse(note.toJson())).isEqualTo(note);
+        assertThat(parser.parseHead(note.toJson())).isEqualTo(new EventHead(note.id(), note.createdAt(), note.kind()));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.nostrcache.worker.dump;
 
 import dev.nostrcache.core.Limits;
-import dev.nostrcache.core.event.Event;
+import dev.nostrcache.core.event.EventHead;
 import dev.nostrcache.core.event.EventParser;
 import dev.nostrcache.core.event.InvalidEventException;
 import dev.nostrcache.infra.queue.OutboundEvent;
@@ -45,9 +45,9 @@ public final class ImportCommand {
                 continue;
             }
             String json = line.strip();
-            Event event;
+            EventHead event;
             try {
-                event = parser.parse(json);
+                event = parser.parseHead(json);
             } catch (InvalidEventException e) {
                 bad++;
                 out.println("line " + lines + ": " + e.reason());
