@@ -20,6 +20,7 @@ import dev.nostrcache.localstack.LambdaProcess;
 import dev.nostrcache.localstack.LocalStack;
 import dev.nostrcache.worker.dump.ImportCommand;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.OutputStream;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
@@ -91,11 +92,25 @@ public final class Benchmark {
         print();
     }
 
+    /**
+     * The ceilings and the end-to-end run, in a data directory of their own: the operator's database, queues and media
+     * cache are never written, and a second run starts as empty as the first (it once ingested into the configured
+     * database, so a second run measured duplicates and the cache kept 100,000 synthetic events).
+     */
     private void measure(Path corpusFile, double verifyRate) throws Exception {
+        Path data = Files.createTempDirectory("bench-data");
+        try {
+            measure(corpusFile, verifyRate, data);
+        } finally {
+            deleteTree(data);
+        }
+    }
+
+    private void measure(Path corpusFile, double verifyRate, Path data) throws Exception {
         double insertRate;
         double sqsRate;
         // The ceilings first, on the same stand-ins, so that nothing else runs meanwhile.
-        try (LocalStack services = LocalStack.start(withUpstream(List.of()), LocalStack.Mode.SERVICES)) {
+        try (LocalStack services = LocalStack.start(withUpstream(List.of(), data), LocalStack.Mode.SERVICES)) {
             insertRate = rawInserts(services);
             sqsRate = rawQueue(services.sqsClient());
         }
@@ -103,8 +118,8 @@ public final class Benchmark {
         String ingestVerdict;
         try (LoopbackRelay.Process relay = new LoopbackRelay.Process(corpusFile)) {
             out.println("starting the local runtime with the loopback relay as its only upstream...");
-            try (LocalStack stack = LocalStack.start(withUpstream(List.of(relay.url())), LocalStack.Mode.FULL);
-                 MemorySampler memory = new MemorySampler(config.databasePath())) {
+            try (LocalStack stack = LocalStack.start(withUpstream(List.of(relay.url()), data), LocalStack.Mode.FULL);
+                 MemorySampler memory = new MemorySampler(data.resolve("postgres"))) {
                 out.printf("ingesting %,d events end to end...%n", events);
                 double ingestRate = endToEnd(stack, events);
                 rows.add(new Row("ingest end to end, events/s (after the warm-up; the warm-up, the JVM's first import: "
@@ -238,7 +253,7 @@ public final class Benchmark {
         }
         Path database = Files.createTempDirectory("bench-import-db");
         try {
-            CacheConfig fresh = withUpstream(List.of(), database.resolve("postgres"));
+            CacheConfig fresh = withUpstream(List.of(), database);
             out.printf("importing %,d events from a file into an empty database...%n", lines);
             try (LocalStack stack = LocalStack.start(fresh, LocalStack.Mode.PIPELINE);
                  BufferedReader in = Files.newBufferedReader(file)) {
@@ -255,20 +270,25 @@ public final class Benchmark {
                 return new Imported(stored, stored / rate, follows, verdict(stack.dataSource()));
             }
         } finally {
-            try (var paths = Files.walk(database)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            deleteTree(database);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var files = Files.walk(root)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
             }
         }
     }
 
-    private CacheConfig withUpstream(List<String> relays) {
-        return withUpstream(relays, config.databasePath());
-    }
-
-    /** The loopback relay answers every REQ with the whole corpus, live subscription included: no back-fill beside it. */
-    private CacheConfig withUpstream(List<String> relays, Path databasePath) {
+    /**
+     * The runtime's configuration with its database, queues and media cache under {@code data}. The loopback relay
+     * answers every REQ with the whole corpus, live subscription included: no back-fill beside it.
+     */
+    private CacheConfig withUpstream(List<String> relays, Path data) {
         CacheConfig c = config;
-        return new CacheConfig(c.listenAddr(), databasePath, c.mediaCachePath(), relays, c.maxConcurrent(),
+        return new CacheConfig(c.listenAddr(), data.resolve("postgres"), data.resolve("media_cache"), relays, c.maxConcurrent(),
                 c.cacheExpirationDays(), c.databaseUrl(), c.databaseUser(), c.databasePassword(), c.databasePort(),
                 c.sqsPort(), c.s3Port(), c.stackName(), c.ingestKinds(), 0, 0, c.backfillRate(), c.functionConcurrency(),
                 c.localRetryDelaySeconds(), c.localVisibilityTimeoutSeconds(), c.managementPort(), c.gatewayIdleTimeoutSeconds(),
@@ -326,11 +346,7 @@ public final class Benchmark {
                 }
             }
         } finally {
-            try (var files = Files.walk(scratch)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(f);
-                }
-            }
+            deleteTree(scratch);
         }
     }
 

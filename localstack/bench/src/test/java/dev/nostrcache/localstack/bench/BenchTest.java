@@ -16,13 +16,17 @@ class BenchTest {
     @Test
     void aSmallRunPrintsEveryFigureBesideItsCeiling() throws Exception {
         Path dir = Files.createTempDirectory("bench-test");
+        Path operatorData = dir.resolve("data");
         Files.writeString(dir.resolve("config.json"), "{\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, "
-                + "\"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0}");
+                + "\"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0, \"database_path\": \""
+                + operatorData.resolve("postgres") + "\", \"media_cache_path\": \"" + operatorData.resolve("media_cache") + "\"}");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = BenchCommand.run(List.of("--events", "400", "--config", dir.resolve("config.json").toString()),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(operatorData).as("the benchmark works in data directories of its own, never the configured one")
+                .doesNotExist();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("400 events stored over").contains("ceiling measured in the same run")
                 .containsPattern("\\| ingest end to end, events/s \\(after the warm-up; the warm-up, the JVM's first import: [0-9,]+ events/s\\)"
                         + " \\| [0-9,]+ \\| >= 5,000 \\| BIP-340 parse\\+verify [0-9,]+/s on one core \\(libsecp256k1 \\(JNI\\)\\)")
