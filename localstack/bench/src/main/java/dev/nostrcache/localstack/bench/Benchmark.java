@@ -94,8 +94,7 @@ public final class Benchmark {
 
     /**
      * The ceilings and the end-to-end run, in a data directory of their own: the operator's database, queues and media
-     * cache are never written, and a second run starts as empty as the first (it once ingested into the configured
-     * database, so a second run measured duplicates and the cache kept 100,000 synthetic events).
+     * cache are never written, and a second run starts as empty as the first instead of meeting its events again.
      */
     private void measure(Path corpusFile, double verifyRate) throws Exception {
         Path data = Files.createTempDirectory("bench-data");
@@ -118,8 +117,9 @@ public final class Benchmark {
         String ingestVerdict;
         try (LoopbackRelay.Process relay = new LoopbackRelay.Process(corpusFile)) {
             out.println("starting the local runtime with the loopback relay as its only upstream...");
-            try (LocalStack stack = LocalStack.start(withUpstream(List.of(relay.url()), data), LocalStack.Mode.FULL);
-                 MemorySampler memory = new MemorySampler(data.resolve("postgres"))) {
+            CacheConfig runtime = withUpstream(List.of(relay.url()), data);
+            try (LocalStack stack = LocalStack.start(runtime, LocalStack.Mode.FULL);
+                 MemorySampler memory = new MemorySampler(runtime.databasePath())) {
                 out.printf("ingesting %,d events end to end...%n", events);
                 double ingestRate = endToEnd(stack, events);
                 rows.add(new Row("ingest end to end, events/s (after the warm-up; the warm-up, the JVM's first import: "
@@ -251,9 +251,9 @@ public final class Benchmark {
         try (var all = Files.lines(file)) {
             lines = all.count();
         }
-        Path database = Files.createTempDirectory("bench-import-db");
+        Path data = Files.createTempDirectory("bench-import-data");
         try {
-            CacheConfig fresh = withUpstream(List.of(), database);
+            CacheConfig fresh = withUpstream(List.of(), data);
             out.printf("importing %,d events from a file into an empty database...%n", lines);
             try (LocalStack stack = LocalStack.start(fresh, LocalStack.Mode.PIPELINE);
                  BufferedReader in = Files.newBufferedReader(file)) {
@@ -270,7 +270,7 @@ public final class Benchmark {
                 return new Imported(stored, stored / rate, follows, verdict(stack.dataSource()));
             }
         } finally {
-            deleteTree(database);
+            deleteTree(data);
         }
     }
 
