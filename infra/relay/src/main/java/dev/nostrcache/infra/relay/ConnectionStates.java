@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * What this process knows of the connections whose messages it handles: each one's message budget and whether it
- * asked Primal's protocol for batched answers. The budget is a token bucket in memory, so a message costs no database
+ * What this process knows of the connections whose messages it handles: each one's message budget, whether it
+ * asked Primal's protocol for batched answers, and which subscriptions it opened here (a hint that lets a repeated
+ * REQ go straight to its query, which checks in the same statement that the subscription is still open). The budget is a token bucket in memory, so a message costs no database
  * write. On AWS every Lambda container that handles a connection's messages keeps its own bucket: a client whose
  * messages are spread over n containers may send up to n times the burst at once and n times the rate in the long run
  * (the stage's throttling bounds the whole API). The batching flag is also kept on the connection's row, because the
@@ -23,11 +24,14 @@ public final class ConnectionStates {
 
     /** One connection as this process knows it. */
     public static final class State {
+        private static final int MAX_OPENED = 64;
         private final boolean known;
         private volatile boolean primalBatches;
         private double tokens = Double.NaN;
         private long refilledAtNanos;
         private volatile long lastSeenNanos;
+        /** Subscription ids this process opened, with their filters' hash: a hint, never trusted alone. */
+        private final Map<String, Integer> opened = new ConcurrentHashMap<>();
 
         private State(boolean primalBatches, boolean known) {
             this.primalBatches = primalBatches;
@@ -41,6 +45,27 @@ public final class ConnectionStates {
 
         void batchPrimalAnswers() {
             primalBatches = true;
+        }
+
+        /**
+         * Whether this process opened the subscription with these filters and has not seen it closed since. Another
+         * process (another Lambda container) may have closed or replaced it: a query that relies on it checks it.
+         */
+        boolean opened(String subscriptionId, String filtersJson) {
+            Integer hash = opened.get(subscriptionId);
+            return hash != null && hash == filtersJson.hashCode();
+        }
+
+        /** Remembers an opened subscription; bounded, past {@value #MAX_OPENED} the hints start again empty. */
+        void open(String subscriptionId, String filtersJson) {
+            if (opened.size() >= MAX_OPENED) {
+                opened.clear();
+            }
+            opened.put(subscriptionId, filtersJson.hashCode());
+        }
+
+        void closed(String subscriptionId) {
+            opened.remove(subscriptionId);
         }
 
         /** Takes a token ({@code burst} at most, {@code perSecond} coming back each second); false when none is left. */

@@ -107,10 +107,13 @@ public final class RelayConnections {
                 return;
             }
             switch (message) {
-                case ClientMessage.Req req -> request(reply, req);
+                case ClientMessage.Req req -> request(reply, state, req);
                 case ClientMessage.Count count -> reply.send(RelayFrames.count(count.subscriptionId(),
                         queries.count(count.filters(), clock.millis() / 1000)));
-                case ClientMessage.Close close -> subscriptions.unsubscribe(connectionId, close.subscriptionId());
+                case ClientMessage.Close close -> {
+                    state.closed(close.subscriptionId());
+                    subscriptions.unsubscribe(connectionId, close.subscriptionId());
+                }
                 case ClientMessage.Publish publish -> publish(reply, publish);
                 case ClientMessage.CacheRequest request -> cache.answer(request, reply);
                 case ClientMessage.RefusedEvent refused -> reply.send(RelayFrames.ok(refused.eventId(), false, refused.reason()));
@@ -124,18 +127,36 @@ public final class RelayConnections {
         }
     }
 
-    private void request(ConnectionReply reply, ClientMessage.Req req) throws SQLException {
-        switch (subscriptions.subscribe(reply.connectionId(), req.subscriptionId(), req.filters(), limits.maxSubscriptions())) {
-            case TOO_MANY -> reply.send(RelayFrames.closed(req.subscriptionId(), "rate-limited: at most "
-                    + limits.maxSubscriptions() + " open subscriptions per connection"));
-            case NO_SUCH_CONNECTION -> reply.send(RelayFrames.closed(req.subscriptionId(), "error: unknown connection"));
-            case OPENED, REPLACED -> {
-                for (EventQueries.Row row : queries.find(req.filters(), clock.millis() / 1000)) {
-                    reply.send(RelayFrames.event(req.subscriptionId(), row.json()));
-                }
-                reply.send(RelayFrames.eose(req.subscriptionId()));
+    private void request(ConnectionReply reply, ConnectionStates.State state, ClientMessage.Req req) throws SQLException {
+        String sub = req.subscriptionId();
+        String filtersJson = SubscriptionRepository.filtersJson(req.filters());
+        if (state.opened(sub, filtersJson)) {
+            // Asked again (clients poll and reconnect with the same ids): one statement if the subscription is still
+            // open as it was; if another process closed or replaced it meanwhile, the full path below.
+            var rows = queries.findIf(subscriptions.openWith(reply.connectionId(), sub, filtersJson), req.filters(),
+                    clock.millis() / 1000);
+            if (rows.isPresent()) {
+                answer(reply, sub, rows.get());
+                return;
             }
         }
+        state.closed(sub);
+        switch (subscriptions.subscribe(reply.connectionId(), sub, req.filters(), limits.maxSubscriptions())) {
+            case TOO_MANY -> reply.send(RelayFrames.closed(sub, "rate-limited: at most "
+                    + limits.maxSubscriptions() + " open subscriptions per connection"));
+            case NO_SUCH_CONNECTION -> reply.send(RelayFrames.closed(sub, "error: unknown connection"));
+            case OPENED, REPLACED -> {
+                state.open(sub, filtersJson);
+                answer(reply, sub, queries.find(req.filters(), clock.millis() / 1000));
+            }
+        }
+    }
+
+    private static void answer(ConnectionReply reply, String subscriptionId, List<EventQueries.Row> rows) {
+        for (EventQueries.Row row : rows) {
+            reply.send(RelayFrames.event(subscriptionId, row.json()));
+        }
+        reply.send(RelayFrames.eose(subscriptionId));
     }
 
     private void publish(ConnectionReply reply, ClientMessage.Publish publish) throws SQLException {

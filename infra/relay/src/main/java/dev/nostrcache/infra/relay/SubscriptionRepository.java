@@ -7,6 +7,7 @@ import dev.nostrcache.core.filter.FilterJson;
 import dev.nostrcache.core.filter.FilterParser;
 import dev.nostrcache.core.filter.InvalidFilterException;
 import dev.nostrcache.core.filter.SubscriptionKeys;
+import dev.nostrcache.infra.query.EventQueries;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -124,12 +125,22 @@ public final class SubscriptionRepository {
         }
     }
 
-    private static String filtersJson(List<Filter> filters) {
+    /** The filters of a subscription as they are stored (and compared: a REQ repeated with the same filters). */
+    public static String filtersJson(List<Filter> filters) {
         StringBuilder json = new StringBuilder("[");
         for (Filter f : filters) {
             json.append(json.length() > 1 ? "," : "").append(FilterJson.toJson(f));
         }
         return json.append(']').toString();
+    }
+
+    /**
+     * The condition that the NIP-01 subscription is open with exactly {@code filtersJson}, for a query to check in its
+     * own statement: a client repeating a REQ then costs one statement, not a read and a query.
+     */
+    public EventQueries.Precondition openWith(String connectionId, String subscriptionId, String filtersJson) {
+        return new EventQueries.Precondition("EXISTS (SELECT 1 FROM ws_subscriptions WHERE connection_id = ?"
+                + " AND sub_id = ? AND filters = ? AND primal_op IS NULL)", List.of(connectionId, subscriptionId, filtersJson));
     }
 
     /**

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -123,6 +127,56 @@ class RelayConnectionsTest {
         relay.message(ENDPOINT, "c1", "[\"COUNT\",\"n\",{\"kinds\":[1]}]");
         assertThat(frames).containsExactly(RelayFrames.count("n", notes));
         relay.disconnect("c1");
+    }
+
+    /**
+     * A client repeating a REQ (same id, same filters) costs one statement: the query, which checks in itself that the
+     * subscription is still open. Closed meanwhile by another process (another Lambda container), it is opened again.
+     */
+    @Test
+    void aRepeatedRequestTakesOneStatementAndNoticesACloseMadeElsewhere() throws Exception {
+        AtomicInteger checkouts = new AtomicInteger();
+        DataSource counted = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+                new Class<?>[]{DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        checkouts.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(ds, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        subscriptions = new SubscriptionRepository(counted);
+        RelayConnections here = new RelayConnections(subscriptions, new EventQueries(counted, Limits.DEFAULTS.maxLimit()),
+                new EventRepository(counted), messenger, submitter, cache, new SimpleMeterRegistry(), Limits.DEFAULTS,
+                Clock.systemUTC(), List.of());
+        here.connect("c9", ENDPOINT, null, null);
+        String req = "[\"REQ\",\"again\",{\"kinds\":[1],\"limit\":3}]";
+        here.message(ENDPOINT, "c9", req);
+        List<RelayMessage> first = answers();
+        assertThat(first).hasSize(4);
+
+        checkouts.set(0);
+        here.message(ENDPOINT, "c9", req);
+        assertThat(answers()).isEqualTo(first);
+        assertThat(checkouts).as("database connections taken by a repeated REQ").hasValue(1);
+
+        RelayConnections elsewhere = new RelayConnections(new SubscriptionRepository(ds), new EventQueries(ds,
+                Limits.DEFAULTS.maxLimit()), new EventRepository(ds), messenger, submitter, cache,
+                new SimpleMeterRegistry(), Limits.DEFAULTS, Clock.systemUTC(), List.of());
+        elsewhere.message(ENDPOINT, "c9", "[\"CLOSE\",\"again\"]");
+        assertThat(subscriptions.subscriptionCount("c9")).isZero();
+        here.message(ENDPOINT, "c9", req);
+        assertThat(answers()).isEqualTo(first);
+        assertThat(subscriptions.subscriptionCount("c9")).as("opened again").isOne();
+
+        String nothing = "[\"REQ\",\"again\",{\"kinds\":[1],\"since\":4000000000}]";
+        here.message(ENDPOINT, "c9", nothing);
+        here.message(ENDPOINT, "c9", nothing);
+        assertThat(answers()).containsExactly(new RelayMessage.Eose("again"), new RelayMessage.Eose("again"));
+        assertThat(subscriptions.subscriptionCount("c9")).isOne();
+        here.disconnect("c9");
     }
 
     @Test

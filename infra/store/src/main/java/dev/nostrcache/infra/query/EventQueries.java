@@ -15,7 +15,9 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * NIP-01 filters answered from PostgreSQL. Each filter becomes one statement over the indexes: exact ids,
@@ -41,9 +43,30 @@ public final class EventQueries {
     public record Row(String id, long createdAt, String json) {
     }
 
+    /**
+     * A condition checked in the same statement as a query: SQL that is true or false ({@code ?} for each of
+     * {@code params}, bound as text).
+     */
+    public record Precondition(String sql, List<String> params) {
+    }
+
     /** The events matching any of {@code filters}, newest first (ties: lowest id), each once. */
     public List<Row> find(List<Filter> filters, long nowSeconds) throws SQLException {
+        return find(filters, nowSeconds, null).orElseThrow();
+    }
+
+    /**
+     * What {@link #find(List, long)} gives, read only if {@code precondition} holds, checked in the first statement
+     * (so in its snapshot; nothing when every filter has limit 0): one round trip where a check and a query took two.
+     * Empty when it does not hold.
+     */
+    public Optional<List<Row>> findIf(Precondition precondition, List<Filter> filters, long nowSeconds) throws SQLException {
+        return find(filters, nowSeconds, precondition);
+    }
+
+    private Optional<List<Row>> find(List<Filter> filters, long nowSeconds, Precondition precondition) throws SQLException {
         Map<String, Row> rows = new LinkedHashMap<>();
+        boolean held = precondition == null;
         try (Connection c = dataSource.getConnection()) {
             for (Filter filter : filters) {
                 if (filter.limit() != null && filter.limit() == 0) {
@@ -51,20 +74,37 @@ public final class EventQueries {
                 }
                 int limit = filter.limit() == null ? defaultLimit : filter.limit();
                 Sql sql = newest(compile(filter, nowSeconds, "e.id, e.created_at, e.json"), limit);
+                if (!held) {
+                    // A row of nulls (an event's id never is) comes first when the condition holds.
+                    sql.text.insert(0, "SELECT NULL::bytea, NULL::bigint, NULL::text WHERE " + precondition.sql()
+                            + " UNION ALL (").append(')');
+                    sql.params.addAll(0, precondition.params());
+                }
                 try (PreparedStatement ps = sql.prepare(c); ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        String id = Hex.encode(rs.getBytes(1));
-                        rows.putIfAbsent(id, new Row(id, rs.getLong(2), rs.getString(3)));
+                        byte[] id = rs.getBytes(1);
+                        if (id == null) {
+                            held = true;
+                        } else {
+                            String hex = Hex.encode(id);
+                            rows.putIfAbsent(hex, new Row(hex, rs.getLong(2), rs.getString(3)));
+                        }
                     }
                 }
+                if (!held) {
+                    return Optional.empty();
+                }
             }
+        }
+        if (!held) {
+            return Optional.empty();
         }
         List<Row> out = new ArrayList<>(rows.values());
         if (filters.size() > 1) {
             out.sort((a, b) -> a.createdAt() != b.createdAt() ? Long.compare(b.createdAt(), a.createdAt())
                     : a.id().compareTo(b.id()));
         }
-        return out;
+        return Optional.of(out);
     }
 
     /** NIP-45: how many stored events match any of {@code filters} (limits play no part). */
@@ -83,22 +123,22 @@ public final class EventQueries {
         }
     }
 
-    /** The newest {@code limit} rows of the branches together (each branch limited first, so each uses its index). */
+    /**
+     * The newest {@code limit} rows of the branches together (each branch limited first, so each uses its index). The
+     * limit is in the text: bound as a parameter, it kept PostgreSQL from ever using a generic plan.
+     */
     private static Sql newest(List<Sql> branches, int limit) {
-        String order = " ORDER BY e.created_at DESC, e.id ASC LIMIT ?";
+        String order = " ORDER BY e.created_at DESC, e.id ASC LIMIT " + limit;
         if (branches.size() == 1) {
             Sql sql = branches.getFirst();
             sql.text.append(order);
-            sql.params.add(limit);
             return sql;
         }
         for (Sql branch : branches) {
             branch.text.insert(0, '(').append(order).append(')');
-            branch.params.add(limit);
         }
         Sql sql = union(branches, "SELECT * FROM (", " UNION ALL ", ") e");
         sql.text.append(order);
-        sql.params.add(limit);
         return sql;
     }
 
@@ -151,8 +191,10 @@ public final class EventQueries {
             case AS_FILTERED -> { }
         }
         if (f.kinds() != null && kinds != Kinds.CONTACT_LISTS) {
-            sql.text.append(" AND e.kind = ANY (?)");
-            sql.params.add(f.kinds().toArray(new Integer[0]));
+            // In the text, as the limit is: with the kinds and the limit known, PostgreSQL keeps one generic plan per
+            // statement instead of planning every REQ (a kind's rows are too uneven for a plan made without them).
+            sql.text.append(f.kinds().isEmpty() ? " AND false" : f.kinds().stream().sorted().map(String::valueOf)
+                    .collect(Collectors.joining(", ", " AND e.kind IN (", ")")));
         }
         if (f.since() != null) {
             sql.text.append(" AND e.created_at >= ?");
@@ -194,10 +236,8 @@ public final class EventQueries {
                         Array array = c.createArrayOf("bytea", b.hex().stream().map(Hex::decode).toArray(byte[][]::new));
                         ps.setArray(i + 1, array);
                     }
-                    case Integer[] ints -> ps.setArray(i + 1, c.createArrayOf("integer", ints));
                     case String[] strings -> ps.setArray(i + 1, c.createArrayOf("text", strings));
                     case Long l -> ps.setLong(i + 1, l);
-                    case Integer n -> ps.setInt(i + 1, n);
                     default -> ps.setString(i + 1, (String) p);
                 }
             }

@@ -1,5 +1,6 @@
 package dev.nostrcache.infra.query;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.nostrcache.core.Limits;
 import dev.nostrcache.core.event.Event;
@@ -34,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EventQueriesTest {
     private static final long NOW = 1_900_000_000L;
     private static final int DEFAULT_LIMIT = Limits.DEFAULTS.maxLimit();
+    private static final EventQueries.Precondition HOLDS = new EventQueries.Precondition("? = 'open'", List.of("open"));
+    private static final EventQueries.Precondition FAILS = new EventQueries.Precondition("? = 'open'", List.of("closed"));
     private static HikariDataSource ds;
     private static EventQueries queries;
     private static List<Event> stored;
@@ -90,6 +93,11 @@ class EventQueriesTest {
             List<String> sql = queries.find(filters, NOW).stream().map(EventQueries.Row::id).toList();
             List<String> memory = expected(filters);
             assertThat(sql).as("filters %s", filters).isEqualTo(memory);
+            if (filters.stream().anyMatch(f -> f.limit() == null || f.limit() > 0)) {
+                assertThat(queries.findIf(HOLDS, filters, NOW)).as("filters %s, a precondition that holds", filters)
+                        .hasValueSatisfying(rows -> assertThat(rows.stream().map(EventQueries.Row::id).toList()).isEqualTo(memory));
+                assertThat(queries.findIf(FAILS, filters, NOW)).as("filters %s, one that fails", filters).isEmpty();
+            }
             if (filters.size() == 1 && filters.get(0).limit() == null) {
                 assertThat(queries.count(filters, NOW)).as("COUNT %s", filters)
                         .isEqualTo(stored.stream().filter(e -> !Expiration.isExpired(e, NOW)).filter(filters.get(0)::matches).count());
@@ -99,6 +107,33 @@ class EventQueriesTest {
             }
         }
         assertThat(nonEmpty).as("most random filters match something").isGreaterThan(200);
+    }
+
+    /**
+     * A client repeating a REQ (as clients do, polling or reconnecting) costs no planning after the first few: the
+     * statement's generic plan is kept. With the limit or the kinds bound as parameters PostgreSQL planned every call
+     * (its generic plan looked dearer than the custom ones), a third of a REQ's database time.
+     */
+    @Test
+    void aRepeatedRequestIsPlannedOnce() throws Exception {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(ds.getJdbcUrl());
+        config.setUsername(ds.getUsername());
+        config.setPassword(ds.getPassword());
+        config.setMaximumPoolSize(1);
+        try (HikariDataSource oneConnection = new HikariDataSource(config)) {
+            EventQueries repeated = new EventQueries(oneConnection, DEFAULT_LIMIT);
+            List<Filter> notes = List.of(new Filter(null, null, Set.of(1), null, null, null, 10, null));
+            for (int i = 0; i < 12; i++) {
+                assertThat(repeated.find(notes, NOW)).hasSize(10);
+            }
+            try (Connection c = oneConnection.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%FROM events e%'");
+                 ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("the driver prepares a statement it runs repeatedly").isTrue();
+                assertThat(rs.getLong(1)).as("generic plans (custom plans: %d)", rs.getLong(2)).isGreaterThan(0);
+            }
+        }
     }
 
     @Test
