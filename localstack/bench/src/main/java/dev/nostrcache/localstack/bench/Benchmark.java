@@ -63,6 +63,9 @@ public final class Benchmark {
 
     /** The per-connection message rate and burst of the benchmark's runtime: the publish run sends 20,000 at once. */
     private static final int PUBLISH_RATE_LIMIT = 1_000_000;
+    /** The latency loops' warm-up: rounds of every probe at 10 clients, requests per client in each. */
+    private static final int WARM_UP_ROUNDS = 4;
+    private static final int WARM_UP_PER_CLIENT = 400;
 
     private final CacheConfig config;
     private final int events;
@@ -330,6 +333,7 @@ public final class Benchmark {
         try {
             out.println("installing the Node.js clients' WebSocket package (" + NodeClients.WS_PACKAGE + ")...");
             NodeClients node = NodeClients.find(scratch);
+            warmUp(ws, probes);
             for (int[] level : levels()) {
                 Latency.Stats pong = Latency.webSocket(ws, level[0], level[1], ping);
                 out.printf("gateway ping-pong, %d clients: %s%n", level[0], pong.summary());
@@ -348,6 +352,24 @@ public final class Benchmark {
         } finally {
             deleteTree(scratch);
         }
+    }
+
+    /**
+     * Untimed rounds of every probe (10 clients, {@value #WARM_UP_ROUNDS} times {@value #WARM_UP_PER_CLIENT} requests
+     * each, the number a loop's client sends at most) before the loops, so that they measure the request paths compiled, as a
+     * server's are after its first minutes of traffic, not the JIT compiling them: without it the first loops read
+     * about half the REQ rate of the same code warm (docs/benchmarks.md, 2026-12-04 ninth).
+     */
+    private void warmUp(URI ws, Map<String, Probe> probes) throws Exception {
+        int scale = events < 10_000 ? 10 : 1;
+        long started = System.nanoTime();
+        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+            for (Probe probe : probes.values()) {
+                Latency.webSocket(ws, 10, WARM_UP_PER_CLIENT / scale, probe.jdk());
+            }
+        }
+        out.printf("warmed the request paths up: %d untimed requests of each kind in %.1f s%n",
+                WARM_UP_ROUNDS * 10 * (WARM_UP_PER_CLIENT / scale), (System.nanoTime() - started) / 1e9);
     }
 
     /**
