@@ -9,15 +9,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * What this process knows of the connections whose messages it handles: each one's message budget, whether it
- * asked Primal's protocol for batched answers, and which subscriptions it opened here (a hint that lets a repeated
- * REQ go straight to its query, which checks in the same statement that the subscription is still open). The budget is a token bucket in memory, so a message costs no database
- * write. On AWS every Lambda container that handles a connection's messages keeps its own bucket: a client whose
- * messages are spread over n containers may send up to n times the burst at once and n times the rate in the long run
- * (the stage's throttling bounds the whole API). The batching flag is also kept on the connection's row, because the
- * connection's later messages may reach another container, which reads it once, when it first sees the connection.
- * Bounded: past {@code maxEntries} the connections idle longest are forgotten (a forgotten one is read again and gets
- * a full bucket: one more burst, the same drift as another container).
+ * What this process knows of the connections whose messages it handles: each one's message budget, whether it asked
+ * Primal's protocol for batched answers, and which subscriptions it opened here (a hint that lets a repeated REQ go
+ * straight to its query, which checks in the same statement that the subscription is still open). The budget is a token
+ * bucket in memory, so a message costs no database write. On AWS every Lambda container that handles a connection's
+ * messages keeps its own bucket: a client whose messages are spread over n containers may send up to n times the burst
+ * at once and n times the rate in the long run (the stage's throttling bounds the whole API). The batching flag is also
+ * kept on the connection's row, because the connection's later messages may reach another container, which reads it
+ * once, when it first sees the connection. Bounded: past {@code maxEntries} the connections idle longest are forgotten
+ * (a forgotten one is read again and gets a full bucket: one more burst, the same drift as another container).
  */
 public final class ConnectionStates {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionStates.class);

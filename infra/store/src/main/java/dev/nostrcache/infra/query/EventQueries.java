@@ -75,7 +75,7 @@ public final class EventQueries {
                 int limit = filter.limit() == null ? defaultLimit : filter.limit();
                 Sql sql = newest(compile(filter, nowSeconds, "e.id, e.created_at, e.json"), limit);
                 if (!held) {
-                    // A row of nulls (an event's id never is) comes first when the condition holds.
+                    // A row of nulls (an event's id never is) comes with the answer when the condition holds.
                     sql.text.insert(0, "SELECT NULL::bytea, NULL::bigint, NULL::text WHERE " + precondition.sql()
                             + " UNION ALL (").append(')');
                     sql.params.addAll(0, precondition.params());
