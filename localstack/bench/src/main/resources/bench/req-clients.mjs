@@ -2,11 +2,11 @@
 // Closed loops: each of `clients` connections sends `request`, waits for the frame starting with `endPrefix`, and
 // sends the next, `perClient` times. Prints one JSON line: the client used, requests, seconds, p50, p99, max (ms).
 // With `opening` (a Primal client's set_primal_protocol), each connection first sends it and waits for the frame
-// starting with `openingEnd`, untimed.
+// starting with `openingEnd`, untimed; then `warmUp` requests each, untimed.
 // The `ws` package when it is installed beside this file (the benchmark installs it), else Node's built-in WebSocket
 // (undici's, three times slower per frame here), without compression either way, as the JDK client.
 //   node [--experimental-websocket] req-clients.mjs '{"url":...,"clients":10,"perClient":200,"request":...,"endPrefix":...}'
-const { url, clients, perClient, request, endPrefix, opening, openingEnd } = JSON.parse(process.argv[2]);
+const { url, clients, perClient, request, endPrefix, opening, openingEnd, warmUp = 0 } = JSON.parse(process.argv[2]);
 
 const ws = await import('ws').then((module) => module.default, () => null);
 const client = ws ? 'ws' : 'built-in WebSocket';
@@ -54,6 +54,12 @@ async function loop(socket, samples) {
 }
 
 const sockets = await Promise.all(Array.from({ length: clients }, open));
+// Untimed: V8 compiles the client's own path (ws's framing, this loop) as the JVM's is compiled before its loops.
+await Promise.all(sockets.map(async (socket) => {
+  for (let i = 0; i < warmUp; i++) {
+    await exchange(socket, request, endPrefix);
+  }
+}));
 const samples = [];
 const started = performance.now();
 await Promise.all(sockets.map((socket) => loop(socket, samples)));
