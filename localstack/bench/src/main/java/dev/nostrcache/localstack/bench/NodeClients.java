@@ -110,7 +110,7 @@ final class NodeClients {
 
     /**
      * Untimed exchanges per connection before the timed ones, about a thousand in all: a fresh Node.js process runs its
-     * client cold, and a loop of 2,000 requests read a third less than the same loop after them (docs/benchmarks.md,
+     * client cold, and a loop of 2,000 requests read a quarter less than the same loop after them (docs/benchmarks.md,
      * 2026-12-04 ninth), measuring V8's compiler rather than the runtime.
      */
     static int warmUp(int clients) {
