@@ -307,7 +307,7 @@ public final class Benchmark {
      * small corpus (a smoke run) gets a tenth of them.
      */
     private int[][] levels() {
-        int scale = events < 10_000 ? 10 : 1;
+        int scale = loopScale();
         return new int[][]{{1, 400 / scale}, {10, 200 / scale}, {100, 40 / scale}};
     }
 
@@ -354,14 +354,19 @@ public final class Benchmark {
         }
     }
 
+    /** The latency loops and their warm-up are a tenth as long on a corpus under 10,000 events (the tests' runs). */
+    private int loopScale() {
+        return events < 10_000 ? 10 : 1;
+    }
+
     /**
      * Untimed rounds of every probe (10 clients, {@value #WARM_UP_ROUNDS} times {@value #WARM_UP_PER_CLIENT} requests
-     * each, the number a loop's client sends at most) before the loops, so that they measure the request paths compiled, as a
+     * each, the most a loop's client sends) before the loops, so that they measure the request paths compiled, as a
      * server's are after its first minutes of traffic, not the JIT compiling them: without it the first loops read
      * about half the REQ rate of the same code warm (docs/benchmarks.md, 2026-12-04 ninth).
      */
     private void warmUp(URI ws, Map<String, Probe> probes) throws Exception {
-        int scale = events < 10_000 ? 10 : 1;
+        int scale = loopScale();
         long started = System.nanoTime();
         for (int round = 0; round < WARM_UP_ROUNDS; round++) {
             for (Probe probe : probes.values()) {

@@ -28,6 +28,7 @@ class BenchTest {
         assertThat(operatorData).as("the benchmark works in data directories of its own, never the configured one")
                 .doesNotExist();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("400 events stored over").contains("ceiling measured in the same run")
+                .containsPattern("warmed the request paths up: 1600 untimed requests of each kind in [0-9.]+ s")
                 .containsPattern("\\| ingest end to end, events/s \\(after the warm-up; the warm-up, the JVM's first import: [0-9,]+ events/s\\)"
                         + " \\| [0-9,]+ \\| >= 5,000 \\| BIP-340 parse\\+verify [0-9,]+/s on one core \\(libsecp256k1 \\(JNI\\)\\)")
                 .containsPattern("\\| NIP-01 REQ \\(kinds 1, limit 10\\), 100 clients \\| [0-9,]+/s, p50 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms"
