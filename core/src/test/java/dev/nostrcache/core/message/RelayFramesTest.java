@@ -47,7 +47,7 @@ class RelayFramesTest {
     void eventBatchesHoldEveryObjectInOrderWithinTheLimit() throws Exception {
         List<String> objects = TestData.lines("real-events.jsonl");
         JsonMapper json = JsonMapper.builder().build();
-        for (int limit : new int[]{4_096, 16_384, 128 * 1024}) {
+        for (int limit : new int[]{4_096, 16_384, 128 * 1024, 16 * 1024 * 1024}) {
             List<String> frames = RelayFrames.events("sub \"ü\"", objects, limit);
             List<String> unpacked = new ArrayList<>();
             for (String frame : frames) {
@@ -70,5 +70,21 @@ class RelayFramesTest {
             }
         }
         assertThat(RelayFrames.events("s", List.of(), 1000)).isEmpty();
+    }
+
+    /**
+     * An answer is split only where its bytes must be: one message when they fit, whether it is counted exactly or
+     * by its characters' most bytes (the objects hold characters of two, three and four bytes).
+     */
+    @Test
+    void anAnswerIsOneMessageExactlyWhenItsBytesFit() {
+        List<String> objects = TestData.lines("real-events.jsonl");
+        assertThat(String.join("", objects)).as("multi-byte characters").matches("(?s).*[^\\x00-\\x7f].*");
+        List<String> unbounded = RelayFrames.events("s", objects, Integer.MAX_VALUE);
+        assertThat(unbounded).hasSize(1);
+        int bytes = unbounded.getFirst().getBytes(StandardCharsets.UTF_8).length;
+        assertThat(bytes).as("counted by characters, it would not fit").isLessThan(3 * unbounded.getFirst().length());
+        assertThat(RelayFrames.events("s", objects, bytes)).containsExactlyElementsOf(unbounded);
+        assertThat(RelayFrames.events("s", objects, bytes - 1)).hasSizeGreaterThan(1);
     }
 }
