@@ -8,15 +8,21 @@ import java.util.Arrays;
  * {@code KindRegistry} (ingest); kinds it does not name go to {@link #OTHER}.
  */
 public enum QueueGroup {
-    PROFILES("profiles", "ProfilesQueue"),
-    NOTES("notes", "NotesQueue"),
-    CONTACTS("contacts", "ContactsQueue"),
-    REACTIONS("reactions", "ReactionsQueue"),
-    REPOSTS("reposts", "RepostsQueue"),
-    ZAPS("zaps", "ZapsQueue"),
-    RELAY_LISTS("relay-lists", "RelayListsQueue"),
-    DELETIONS("deletions", "DeletionsQueue"),
-    OTHER("other", "OtherQueue");
+    PROFILES("profiles", "ProfilesQueue", 100),
+    NOTES("notes", "NotesQueue", 100),
+    /**
+     * Contact lists in batches of 300: one list is ~20 kB, so a batch of 100 held about a hundred, and the follower
+     * counts their transaction changes are written once per transaction (EventProcessor); a third as many
+     * transactions wrote 12 % less PostgreSQL CPU importing the benchmark's 5,000 lists (docs/benchmarks.md, tenth).
+     * Lambda cuts a batch at its 6 MB invocation payload, about 250 such lists.
+     */
+    CONTACTS("contacts", "ContactsQueue", 300),
+    REACTIONS("reactions", "ReactionsQueue", 100),
+    REPOSTS("reposts", "RepostsQueue", 100),
+    ZAPS("zaps", "ZapsQueue", 100),
+    RELAY_LISTS("relay-lists", "RelayListsQueue", 100),
+    DELETIONS("deletions", "DeletionsQueue", 100),
+    OTHER("other", "OtherQueue", 100);
 
     /** Functions time out at 60 s; SQS wants the visibility timeout at six times that for batch retries. */
     private static final int VISIBILITY_TIMEOUT_SECONDS = 360;
@@ -24,8 +30,8 @@ public enum QueueGroup {
 
     private final QueueSpec spec;
 
-    QueueGroup(String name, String logicalId) {
-        this.spec = new QueueSpec(name, logicalId, VISIBILITY_TIMEOUT_SECONDS, MAX_RECEIVE_COUNT, 100, 1);
+    QueueGroup(String name, String logicalId, int batchSize) {
+        this.spec = new QueueSpec(name, logicalId, VISIBILITY_TIMEOUT_SECONDS, MAX_RECEIVE_COUNT, batchSize, 1);
     }
 
     public QueueSpec spec() {
