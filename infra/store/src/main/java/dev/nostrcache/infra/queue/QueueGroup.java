@@ -11,9 +11,9 @@ public enum QueueGroup {
     PROFILES("profiles", "ProfilesQueue", 100),
     NOTES("notes", "NotesQueue", 100),
     /**
-     * Contact lists in batches of 300: one list is ~20 kB, so a batch of 100 held about a hundred, and the follower
-     * counts their transaction changes are written once per transaction (EventProcessor); a third as many
-     * transactions wrote 12 % less PostgreSQL CPU importing the benchmark's 5,000 lists (docs/benchmarks.md, tenth).
+     * Contact lists in batches of 300: one list is ~20 kB, so a batch of 100 held about a hundred, and a follower count
+     * changed by several lists of one transaction is written once (EventProcessor); a third as many transactions
+     * took 12 % less PostgreSQL CPU importing the benchmark's 5,000 lists (docs/benchmarks.md, tenth).
      * Lambda cuts a batch at its 6 MB invocation payload, about 250 such lists.
      */
     CONTACTS("contacts", "ContactsQueue", 300),
