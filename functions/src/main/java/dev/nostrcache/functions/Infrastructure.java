@@ -14,6 +14,8 @@ import dev.nostrcache.infra.queue.EventSubmitter;
 import dev.nostrcache.infra.queue.OutageRetry;
 import dev.nostrcache.infra.aws.ApiGatewayMessenger;
 import dev.nostrcache.infra.relay.ConnectionMessenger;
+import dev.nostrcache.infra.relay.KnownEvents;
+import dev.nostrcache.infra.storage.EventRepository;
 import dev.nostrcache.infra.aws.EmbeddedMetricFormat;
 import dev.nostrcache.infra.aws.S3AvatarBucket;
 import dev.nostrcache.infra.aws.SqsEventSubmitter;
@@ -94,6 +96,13 @@ class Infrastructure {
     EventSubmitter eventSubmitter(Environment env) {
         return new SqsEventSubmitter(() -> SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
                 env.getProperty("EVENT_QUEUE_URL_PREFIX", ""));
+    }
+
+    /** Whether a published event is stored already: asked at once, as a function must not return with a lookup pending. */
+    @Bean
+    @ConditionalOnMissingBean
+    KnownEvents knownEvents(DataSource dataSource) {
+        return KnownEvents.direct(new EventRepository(dataSource));
     }
 
     /** How long a message waits on its queue while the database is away: {@code OUTAGE_RETRY_SECONDS}, doubled per retry. */

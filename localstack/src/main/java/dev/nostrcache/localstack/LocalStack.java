@@ -19,6 +19,8 @@ import dev.nostrcache.infra.queue.EventSubmitter;
 import dev.nostrcache.infra.queue.QueueSpec;
 import dev.nostrcache.infra.queue.QueueGroup;
 import dev.nostrcache.infra.relay.ConnectionMessenger;
+import dev.nostrcache.infra.relay.KnownEvents;
+import dev.nostrcache.infra.storage.EventRepository;
 import dev.nostrcache.infra.queue.Queues;
 import dev.nostrcache.infra.aws.SqsEventPublisher;
 import dev.nostrcache.infra.avatar.AvatarBucket;
@@ -201,6 +203,8 @@ public final class LocalStack implements AutoCloseable {
         adapters.put("avatarQueue", avatars);
         adapters.put("connectionMessenger", messenger);
         adapters.put("eventSubmitter", submitter);
+        adapters.put("knownEvents", KnownEvents.gathered(new EventRepository(dataSource),
+                lookup -> Thread.ofVirtual().name("known-events").start(lookup)));
         adapters.put("avatarBucket", new S3AvatarBucket(remember(LocalAws.s3(s3.endpoint())),
                 remember(LocalAws.s3Presigner(s3.endpoint())), s3.bucket()));
         adapters.put("cacheConfig", config);

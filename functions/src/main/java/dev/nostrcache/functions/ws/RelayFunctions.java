@@ -9,9 +9,9 @@ import dev.nostrcache.infra.primal.PrimalRequests;
 import dev.nostrcache.infra.net.UpstreamQuery;
 import dev.nostrcache.infra.query.EventQueries;
 import dev.nostrcache.infra.queue.EventSubmitter;
-import dev.nostrcache.infra.storage.EventRepository;
 import dev.nostrcache.infra.relay.ConnectionMessenger;
 import dev.nostrcache.infra.relay.ConnectionPolicy;
+import dev.nostrcache.infra.relay.KnownEvents;
 import dev.nostrcache.infra.relay.RelayConnections;
 import dev.nostrcache.infra.relay.SubscriptionRepository;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,11 +33,11 @@ public class RelayFunctions {
     @Bean
     RelayHandler relayHandler(DataSource dataSource, ConnectionMessenger messenger, EventSubmitter submitter,
                               Clock clock, Environment env, List<ConnectionPolicy> policies, PrimalApi primal,
-                              MeterRegistry metrics, CacheConfig config) {
+                              MeterRegistry metrics, CacheConfig config, KnownEvents known) {
         SubscriptionRepository subscriptions = new SubscriptionRepository(dataSource);
         Limits limits = config.limits();
         RelayConnections relay = new RelayConnections(subscriptions, new EventQueries(dataSource, limits.maxLimit()),
-                new EventRepository(dataSource), messenger, submitter,
+                known, messenger, submitter,
                 new PrimalRequests(primal, subscriptions, metrics, limits), metrics, limits, clock, policies);
         return new RelayHandler(relay, env.getProperty("MANAGEMENT_API_ENDPOINT"));
     }

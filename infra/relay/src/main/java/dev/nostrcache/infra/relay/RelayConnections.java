@@ -2,6 +2,7 @@ package dev.nostrcache.infra.relay;
 
 import dev.nostrcache.core.Limits;
 import dev.nostrcache.core.crypto.SchnorrVerifier;
+import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.event.EventVerifier;
 import dev.nostrcache.core.event.InvalidEventException;
 import dev.nostrcache.core.message.ClientMessage;
@@ -9,7 +10,6 @@ import dev.nostrcache.core.message.ClientMessageParser;
 import dev.nostrcache.core.message.RelayFrames;
 import dev.nostrcache.infra.query.EventQueries;
 import dev.nostrcache.infra.queue.EventSubmitter;
-import dev.nostrcache.infra.storage.EventRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The NIP-01 relay, one client message at a time, knowing no transport: a connection opens, sends text messages and
@@ -28,12 +29,14 @@ import java.util.Locale;
 public final class RelayConnections {
     private static final Logger LOG = LoggerFactory.getLogger(RelayConnections.class);
 
+    private static final String COULD_NOT_HANDLE = "error: the relay could not handle that message, try again";
+
     /** What became of a connection attempt. */
     public enum Admission { ACCEPTED, REFUSED, FAILED }
 
     private final SubscriptionRepository subscriptions;
     private final EventQueries queries;
-    private final EventRepository events;
+    private final KnownEvents known;
     private final ConnectionMessenger messenger;
     private final EventSubmitter submitter;
     private final CacheRequests cache;
@@ -45,12 +48,12 @@ public final class RelayConnections {
     private final List<ConnectionPolicy> policies;
     private final ConnectionStates states;
 
-    public RelayConnections(SubscriptionRepository subscriptions, EventQueries queries, EventRepository events,
+    public RelayConnections(SubscriptionRepository subscriptions, EventQueries queries, KnownEvents known,
                             ConnectionMessenger messenger, EventSubmitter submitter, CacheRequests cache,
                             MeterRegistry metrics, Limits limits, Clock clock, List<ConnectionPolicy> policies) {
         this.subscriptions = subscriptions;
         this.queries = queries;
-        this.events = events;
+        this.known = known;
         this.messenger = messenger;
         this.submitter = submitter;
         this.cache = cache;
@@ -123,7 +126,7 @@ public final class RelayConnections {
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warn("connection {}: message failed: {}", connectionId, e.toString());
-            failed(reply, message, "error: the relay could not handle that message, try again");
+            failed(reply, message, COULD_NOT_HANDLE);
         }
     }
 
@@ -159,7 +162,7 @@ public final class RelayConnections {
         reply.send(RelayFrames.eose(subscriptionId));
     }
 
-    private void publish(ConnectionReply reply, ClientMessage.Publish publish) throws SQLException {
+    private void publish(ConnectionReply reply, ClientMessage.Publish publish) {
         var event = publish.event();
         try {
             verifier.verify(event);
@@ -167,12 +170,28 @@ public final class RelayConnections {
             reply.send(RelayFrames.ok(event.id(), false, e.reason()));
             return;
         }
-        if (events.findJson(event.id()).isPresent()) {
-            reply.send(RelayFrames.ok(event.id(), true, "duplicate: already have this event"));
-            return;
+        // OK once the queue has it: locally the next message need not wait for that (events travel in bundles), nor
+        // for the duplicate lookup (gathered with other connections' lookups), so OKs may overtake one another.
+        known.isStored(event.id()).whenComplete((stored, unknown) -> {
+            if (unknown != null) {
+                LOG.warn("connection {}: could not look up a published event: {}", reply.connectionId(), unknown.toString());
+                reply.send(RelayFrames.ok(event.id(), false, COULD_NOT_HANDLE));
+            } else if (stored) {
+                reply.send(RelayFrames.ok(event.id(), true, "duplicate: already have this event"));
+            } else {
+                queue(reply, event);
+            }
+        });
+    }
+
+    private void queue(ConnectionReply reply, Event event) {
+        CompletableFuture<Void> queued;
+        try {
+            queued = submitter.submitAsync(event.toJson(), event.kind(), "client:" + reply.connectionId());
+        } catch (RuntimeException e) {
+            queued = CompletableFuture.failedFuture(e);
         }
-        // OK once the queue has it: locally the next message need not wait for that (events travel in bundles).
-        submitter.submitAsync(event.toJson(), event.kind(), "client:" + reply.connectionId()).whenComplete((queued, failure) -> {
+        queued.whenComplete((done, failure) -> {
             if (failure == null) {
                 reply.send(RelayFrames.ok(event.id(), true, ""));
             } else {

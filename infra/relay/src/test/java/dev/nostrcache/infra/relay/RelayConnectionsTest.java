@@ -91,8 +91,11 @@ class RelayConnectionsTest {
     }
 
     private RelayConnections relay(Limits limits, ConnectionPolicy... policies) {
-        return new RelayConnections(subscriptions, new EventQueries(ds, limits.maxLimit()), new EventRepository(ds),
-                messenger, submitter, (request, reply) -> cache.answer(request, reply), new SimpleMeterRegistry(),
+        return relay(KnownEvents.direct(new EventRepository(ds)), limits, policies);
+    }
+
+    private RelayConnections relay(KnownEvents known, Limits limits, ConnectionPolicy... policies) {
+        return new RelayConnections(subscriptions, new EventQueries(ds, limits.maxLimit()), known, messenger, submitter, (request, reply) -> cache.answer(request, reply), new SimpleMeterRegistry(),
                 limits, Clock.systemUTC(), List.of(policies));
     }
 
@@ -149,8 +152,8 @@ class RelayConnectionsTest {
                 });
         subscriptions = new SubscriptionRepository(counted);
         RelayConnections here = new RelayConnections(subscriptions, new EventQueries(counted, Limits.DEFAULTS.maxLimit()),
-                new EventRepository(counted), messenger, submitter, cache, new SimpleMeterRegistry(), Limits.DEFAULTS,
-                Clock.systemUTC(), List.of());
+                KnownEvents.direct(new EventRepository(counted)), messenger, submitter, cache, new SimpleMeterRegistry(),
+                Limits.DEFAULTS, Clock.systemUTC(), List.of());
         here.connect("c9", ENDPOINT, null, null);
         String req = "[\"REQ\",\"again\",{\"kinds\":[1],\"limit\":3}]";
         here.message(ENDPOINT, "c9", req);
@@ -163,7 +166,7 @@ class RelayConnectionsTest {
         assertThat(checkouts).as("database connections taken by a repeated REQ").hasValue(1);
 
         RelayConnections elsewhere = new RelayConnections(new SubscriptionRepository(ds), new EventQueries(ds,
-                Limits.DEFAULTS.maxLimit()), new EventRepository(ds), messenger, submitter, cache,
+                Limits.DEFAULTS.maxLimit()), KnownEvents.direct(new EventRepository(ds)), messenger, submitter, cache,
                 new SimpleMeterRegistry(), Limits.DEFAULTS, Clock.systemUTC(), List.of());
         elsewhere.message(ENDPOINT, "c9", "[\"CLOSE\",\"again\"]");
         assertThat(subscriptions.subscriptionCount("c9")).isZero();
@@ -217,6 +220,36 @@ class RelayConnectionsTest {
         relay.message(ENDPOINT, "c5", "[\"EVENT\"," + lost.toJson() + "]");
         assertThat(answers()).containsExactly(new RelayMessage.Ok(lost.id(), false, "error: the event could not be queued, try again"));
         relay.disconnect("c5");
+    }
+
+    /**
+     * Locally the duplicate lookups of a connection's events are gathered and answered later (the connection goes on
+     * meanwhile): each event is still answered, a duplicate as such, a new one once queued; a lookup the database
+     * could not answer is an OK false asking to try again, and nothing is queued for it.
+     */
+    @Test
+    void gatheredLookupsAnswerEachEventOnceTheyEnd() {
+        List<Runnable> lookups = new ArrayList<>();
+        RelayConnections relay = relay(KnownEvents.gathered(new EventRepository(ds), lookups::add), Limits.DEFAULTS);
+        relay.connect("c6", ENDPOINT, null, null);
+        Event fresh = TestKeys.signer(9).sign(System.currentTimeMillis() / 1000, 1, List.of(), "gathered");
+        Event stored = workload.getFirst();
+        relay.message(ENDPOINT, "c6", "[\"EVENT\"," + fresh.toJson() + "]");
+        relay.message(ENDPOINT, "c6", "[\"EVENT\"," + stored.toJson() + "]");
+        assertThat(answers()).as("no OK before the lookup").isEmpty();
+        assertThat(lookups).hasSize(1);
+        lookups.getFirst().run();
+        assertThat(answers()).containsExactlyInAnyOrder(new RelayMessage.Ok(fresh.id(), true, ""),
+                new RelayMessage.Ok(stored.id(), true, "duplicate: already have this event"));
+        assertThat(submitted).containsExactly(fresh.toJson());
+
+        Event unlucky = TestKeys.signer(9).sign(System.currentTimeMillis() / 1000, 1, List.of(), "database away");
+        relay(id -> CompletableFuture.failedFuture(new SQLException("the database went away")), Limits.DEFAULTS)
+                .message(ENDPOINT, "c6", "[\"EVENT\"," + unlucky.toJson() + "]");
+        assertThat(answers()).containsExactly(new RelayMessage.Ok(unlucky.id(), false,
+                "error: the relay could not handle that message, try again"));
+        assertThat(submitted).hasSize(1);
+        relay.disconnect("c6");
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -173,6 +174,21 @@ public final class EventRepository {
 
     private static byte[] bytesOrNull(String hex) {
         return hex == null ? null : Hex.decode(hex);
+    }
+
+    /** Which of {@code ids} (hex) are stored, in one statement. */
+    public Set<String> storedIds(Collection<String> ids) throws SQLException {
+        Set<String> stored = new HashSet<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id FROM events WHERE id = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("bytea", ids.stream().map(Hex::decode).toArray(byte[][]::new)));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    stored.add(Hex.encode(rs.getBytes(1)));
+                }
+            }
+        }
+        return stored;
     }
 
     /** The stored wire JSON of an event, if present. */
