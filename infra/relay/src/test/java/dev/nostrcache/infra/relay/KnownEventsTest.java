@@ -90,6 +90,22 @@ class KnownEventsTest {
     }
 
     @Test
+    void aStatementCarriesAtMostItsCapOfIds() {
+        KnownEvents known = KnownEvents.gathered(new EventRepository(counted()), started::add);
+        List<CompletableFuture<Boolean>> answers = new ArrayList<>();
+        answers.add(known.isStored(workload.getFirst().id()));
+        for (int i = 1; i <= GatheredLookups.MAX_IDS; i++) {
+            answers.add(known.isStored(String.format("%064x", i)));
+        }
+        started.getFirst().run();
+        assertThat(statements).as("%d ids in statements of at most %d", answers.size(), GatheredLookups.MAX_IDS)
+                .hasValue(2);
+        assertThat(answers).allMatch(CompletableFuture::isDone);
+        assertThat(answers.getFirst()).isCompletedWithValue(true);
+        assertThat(answers.getLast()).isCompletedWithValue(false);
+    }
+
+    @Test
     void questionsAskedDuringALookupGoTogetherInTheNextByTheSameRunner() {
         KnownEvents known = KnownEvents.gathered(new EventRepository(counted()), started::add);
         List<CompletableFuture<Boolean>> meanwhile = new ArrayList<>();
