@@ -46,12 +46,17 @@ public final class SqsEventPublisher implements AutoCloseable {
     /** SQS's limit for one SendMessageBatch call, bodies and attributes together. */
     private static final int MAX_BATCH_BYTES = 256 * 1024;
     private static final int MESSAGES_PER_CALL = 10;
-    /** A tenth of a call, so that a call carries ten messages; a bigger event travels alone. */
-    private static final int MESSAGE_BYTES = 24 * 1024;
     /** Bounds the work one failed message sends round again. */
     private static final int MAX_EVENTS_PER_MESSAGE = 100;
     /** Room for a message's attributes (its relays and arrival time). */
     private static final int MESSAGE_OVERHEAD_BYTES = 512;
+    /**
+     * A quarter of a call, so that a full call carries four messages; a bigger event travels alone. The queue's cost
+     * is per message (ElasticMQ writes, updates and deletes a row of its store for each), and at a tenth of a call a
+     * contact list of ~20 kB travelled alone: with messages of ~64 KiB an import sent half as many and the runtime's
+     * JVM took a tenth less CPU (docs/benchmarks.md, twelfth).
+     */
+    private static final int MESSAGE_BYTES = MAX_BATCH_BYTES / 4 - MESSAGE_OVERHEAD_BYTES;
     /**
      * How long an event may wait for its call to fill. At 20 ms a note message carried about ten events while the
      * worker read a thousand a second, and sending and receiving them took a third of the runtime's CPU (profiled);
@@ -220,7 +225,7 @@ public final class SqsEventPublisher implements AutoCloseable {
     }
 
     /**
-     * A group with a full call's worth of events (ten full messages), or whose oldest event has waited for
+     * A group with a full call's worth of events (by bytes or by count), or whose oldest event has waited for
      * {@code linger}; null if none.
      */
     private QueueGroup readyGroup() {
@@ -228,7 +233,7 @@ public final class SqsEventPublisher implements AutoCloseable {
         QueueGroup lingering = null;
         for (Map.Entry<QueueGroup, Deque<Pending>> entry : buffers.entrySet()) {
             int size = entry.getValue().size();
-            if (bufferedBytes.get(entry.getKey()) >= MESSAGES_PER_CALL * MESSAGE_BYTES
+            if (bufferedBytes.get(entry.getKey()) >= MAX_BATCH_BYTES - MESSAGES_PER_CALL * MESSAGE_OVERHEAD_BYTES
                     || size >= MESSAGES_PER_CALL * MAX_EVENTS_PER_MESSAGE) {
                 return entry.getKey();
             }
