@@ -11,12 +11,14 @@ public enum QueueGroup {
     PROFILES("profiles", "ProfilesQueue", 100),
     NOTES("notes", "NotesQueue", 100),
     /**
-     * Contact lists in batches of 300: one list is ~20 kB, so a batch of 100 held about a hundred, and a follower count
-     * changed by several lists of one transaction is written once (EventProcessor); a third as many transactions
-     * took 12 % less PostgreSQL CPU importing the benchmark's 5,000 lists (docs/benchmarks.md, tenth).
-     * Lambda cuts a batch at its 6 MB invocation payload, about 250 such lists.
+     * Contact lists in batches of 100 messages, about 300 lists: a list is ~20 kB and a message of up to 64 KiB carries
+     * three (SqsEventPublisher), and a follower count changed by several lists of one transaction is written once
+     * (EventProcessor, transactions of up to 300 events); about a transaction's worth per batch took 12 % less
+     * PostgreSQL CPU importing the benchmark's 5,000 lists than a third of it (docs/benchmarks.md, tenth), and three
+     * (300 messages of three lists) made the lists alone slower again (twelfth). Lambda cuts a batch at its 6 MB
+     * invocation payload, about 250 such lists.
      */
-    CONTACTS("contacts", "ContactsQueue", 300),
+    CONTACTS("contacts", "ContactsQueue", 100),
     REACTIONS("reactions", "ReactionsQueue", 100),
     REPOSTS("reposts", "RepostsQueue", 100),
     ZAPS("zaps", "ZapsQueue", 100),
