@@ -53,8 +53,8 @@ public final class SqsEventPublisher implements AutoCloseable {
     /**
      * A quarter of a call, so that a full call carries four messages; a bigger event travels alone. The queue's cost
      * is per message (ElasticMQ writes, updates and deletes a row of its store for each), and at a tenth of a call a
-     * contact list of ~20 kB travelled alone: with messages of ~64 KiB an import sent half as many and the runtime's
-     * JVM took a tenth less CPU (docs/benchmarks.md, twelfth).
+     * contact list of ~20 kB travelled alone: at ~64 KiB a message carries two or three (the functions' log lines
+     * read 2.4 lists a message) and an import took a tenth less of the JVM's CPU (docs/benchmarks.md, twelfth).
      */
     private static final int MESSAGE_BYTES = MAX_BATCH_BYTES / 4 - MESSAGE_OVERHEAD_BYTES;
     /**

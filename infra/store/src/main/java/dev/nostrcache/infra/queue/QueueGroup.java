@@ -11,11 +11,11 @@ public enum QueueGroup {
     PROFILES("profiles", "ProfilesQueue", 100),
     NOTES("notes", "NotesQueue", 100),
     /**
-     * Contact lists in batches of 100 messages, about 300 lists: a list is ~20 kB and a message of up to 64 KiB carries
-     * three (SqsEventPublisher), and a follower count changed by several lists of one transaction is written once
+     * Contact lists in batches of 100 messages, about 250 lists: a list is ~20 kB and a message of up to 64 KiB carries
+     * two or three (SqsEventPublisher), and a follower count changed by several lists of one transaction is written once
      * (EventProcessor, transactions of up to 300 events); about a transaction's worth per batch took 12 % less
      * PostgreSQL CPU importing the benchmark's 5,000 lists than a third of it (docs/benchmarks.md, tenth), and three
-     * (300 messages of three lists) made the lists alone slower again (twelfth). Lambda cuts a batch at its 6 MB
+     * (300 messages of ~900 lists) made the lists alone slower again (twelfth). Lambda cuts a batch at its 6 MB
      * invocation payload, about 250 such lists.
      */
     CONTACTS("contacts", "ContactsQueue", 100),
