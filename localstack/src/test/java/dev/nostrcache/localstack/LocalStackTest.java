@@ -138,7 +138,7 @@ class LocalStackTest {
             List<Event> notes = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
                 // every 50th note is 100 KiB: more than a message holds (a quarter of a call), so it travels alone;
-                // every other 10th is 20 kB, a contact list's size: three go in a message
+                // the rest of every 10th are 20 kB, a contact list's size: three go in a message
                 String content = i % 50 == 0 ? "x".repeat(100_000) : i % 10 == 0 ? "y".repeat(20_000) : "n" + i;
                 notes.add(TestKeys.signer(i).sign(1_700_000_000L, 1, List.of(), content));
             }

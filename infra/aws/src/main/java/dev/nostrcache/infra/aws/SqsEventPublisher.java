@@ -51,12 +51,13 @@ public final class SqsEventPublisher implements AutoCloseable {
     /** Room for a message's attributes (its relays and arrival time). */
     private static final int MESSAGE_OVERHEAD_BYTES = 512;
     /**
-     * A quarter of a call, so that a full call carries four messages; a bigger event travels alone. The queue's cost
-     * is per message (ElasticMQ writes, updates and deletes a row of its store for each), and at a tenth of a call a
-     * contact list of ~20 kB travelled alone: at ~64 KiB a message carries two or three (the functions' log lines
+     * Full messages in a full call: a message is a quarter of a call, and a bigger event travels alone. The queue's
+     * cost is per message (ElasticMQ writes, updates and deletes a row of its store for each), and at a tenth of a call
+     * a contact list of ~20 kB travelled alone: at ~64 KiB a message carries two or three (the functions' log lines
      * read 2.4 lists a message) and an import took a tenth less of the JVM's CPU (docs/benchmarks.md, twelfth).
      */
-    private static final int MESSAGE_BYTES = MAX_BATCH_BYTES / 4 - MESSAGE_OVERHEAD_BYTES;
+    private static final int FULL_CALL_MESSAGES = 4;
+    private static final int MESSAGE_BYTES = MAX_BATCH_BYTES / FULL_CALL_MESSAGES - MESSAGE_OVERHEAD_BYTES;
     /**
      * How long an event may wait for its call to fill. At 20 ms a note message carried about ten events while the
      * worker read a thousand a second, and sending and receiving them took a third of the runtime's CPU (profiled);
@@ -225,15 +226,15 @@ public final class SqsEventPublisher implements AutoCloseable {
     }
 
     /**
-     * A group with a full call's worth of events (by bytes or by count), or whose oldest event has waited for
-     * {@code linger}; null if none.
+     * A group with a full call's worth of events (its full messages' bytes, or ten messages of the most events), or
+     * whose oldest event has waited for {@code linger}; null if none.
      */
     private QueueGroup readyGroup() {
         long now = System.nanoTime();
         QueueGroup lingering = null;
         for (Map.Entry<QueueGroup, Deque<Pending>> entry : buffers.entrySet()) {
             int size = entry.getValue().size();
-            if (bufferedBytes.get(entry.getKey()) >= MAX_BATCH_BYTES - MESSAGES_PER_CALL * MESSAGE_OVERHEAD_BYTES
+            if (bufferedBytes.get(entry.getKey()) >= FULL_CALL_MESSAGES * MESSAGE_BYTES
                     || size >= MESSAGES_PER_CALL * MAX_EVENTS_PER_MESSAGE) {
                 return entry.getKey();
             }

@@ -11,12 +11,11 @@ public enum QueueGroup {
     PROFILES("profiles", "ProfilesQueue", 100),
     NOTES("notes", "NotesQueue", 100),
     /**
-     * Contact lists in batches of 100 messages, about 250 lists: a list is ~20 kB and a message of up to 64 KiB carries
-     * two or three (SqsEventPublisher), and a follower count changed by several lists of one transaction is written once
-     * (EventProcessor, transactions of up to 300 events); about a transaction's worth per batch took 12 % less
-     * PostgreSQL CPU importing the benchmark's 5,000 lists than a third of it (docs/benchmarks.md, tenth), and three
-     * (300 messages of ~900 lists) made the lists alone slower again (twelfth). Lambda cuts a batch at its 6 MB
-     * invocation payload, about 250 such lists.
+     * Contact lists in batches of 100 messages, about 250 lists (a list is ~20 kB; a message of up to 64 KiB carries two
+     * or three, SqsEventPublisher): about one transaction's worth (EventProcessor, up to 300 events), in which a
+     * follower count changed by several lists is written once. Batches of a third of that took 12 % more PostgreSQL CPU
+     * importing the benchmark's 5,000 lists (docs/benchmarks.md, tenth); batches of three times that (300 messages)
+     * made the lists alone slower again (twelfth). Lambda cuts a batch at its 6 MB invocation payload, about 250 lists.
      */
     CONTACTS("contacts", "ContactsQueue", 100),
     REACTIONS("reactions", "ReactionsQueue", 100),
