@@ -1,6 +1,6 @@
 package dev.nostrcache.core.nip;
 
-import dev.nostrcache.core.Hex;
+import dev.nostrcache.core.Key32;
 import dev.nostrcache.core.event.Event;
 
 import java.util.LinkedHashSet;
@@ -16,9 +16,21 @@ public final class ContactList {
 
     public static Set<String> follows(Event contactList) {
         Set<String> follows = new LinkedHashSet<>();
+        for (Key32 key : followedKeys(contactList)) {
+            follows.add(key.hex());
+        }
+        return follows;
+    }
+
+    /** The same follows as {@link #follows}, as keys: what storing a list hashes and sorts. */
+    public static Set<Key32> followedKeys(Event contactList) {
+        Set<Key32> follows = new LinkedHashSet<>();
         for (List<String> tag : contactList.tags()) {
-            if (tag.size() >= 2 && tag.get(0).equals("p") && Hex.isLowerHex(tag.get(1), 64)) {
-                follows.add(tag.get(1));
+            if (tag.size() >= 2 && tag.get(0).equals("p")) {
+                Key32 key = Key32.parseLowerHex(tag.get(1));
+                if (key != null) {
+                    follows.add(key);
+                }
             }
         }
         return follows;

@@ -1,6 +1,7 @@
 package dev.nostrcache.infra.ingest;
 
 import dev.nostrcache.core.Hex;
+import dev.nostrcache.core.Key32;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -26,32 +27,40 @@ final class StatDeltas {
     enum EventStat { replies, reactions, reposts, zaps, zapped_msats }
 
     /**
-     * Hash maps, sorted once when written: a transaction of contact lists adds tens of thousands of follower changes,
-     * and a sorted map's inserts of 64-character keys were a tenth of the JVM's samples importing them.
+     * Hash maps of {@link Key32}, sorted once when written: a transaction of contact lists adds tens of thousands of
+     * follower changes, and a sorted map's inserts of 64-character keys were a tenth of the JVM's samples importing
+     * them; hashing and sorting the keys as strings in hash maps was still a fifth of the contacts function's.
      */
-    private final Map<String, long[]> users = new HashMap<>();
-    private final Map<String, long[]> events = new HashMap<>();
-    private final Map<String, Note> notes = new HashMap<>();
+    private final Map<Key32, long[]> users = new HashMap<>();
+    private final Map<Key32, long[]> events = new HashMap<>();
+    private final Map<Key32, Note> notes = new HashMap<>();
 
     private record Note(String author, long createdAt) {
     }
 
     void user(String pubkey, UserStat stat, long delta) {
         if (pubkey != null && delta != 0) {
+            user(Key32.ofHex(pubkey), stat, delta);
+        }
+    }
+
+    void user(Key32 pubkey, UserStat stat, long delta) {
+        if (delta != 0) {
             users.computeIfAbsent(pubkey, k -> new long[UserStat.values().length])[stat.ordinal()] += delta;
         }
     }
 
     void event(String id, EventStat stat, long delta) {
         if (id != null && delta != 0) {
-            events.computeIfAbsent(id, k -> new long[EventStat.values().length])[stat.ordinal()] += delta;
+            events.computeIfAbsent(Key32.ofHex(id), k -> new long[EventStat.values().length])[stat.ordinal()] += delta;
         }
     }
 
     /** Gives a note's statistics row its author and time (the row may already exist from earlier replies). */
     void note(String id, String author, long createdAt) {
-        notes.put(id, new Note(author, createdAt));
-        events.computeIfAbsent(id, k -> new long[EventStat.values().length]);
+        Key32 key = Key32.ofHex(id);
+        notes.put(key, new Note(author, createdAt));
+        events.computeIfAbsent(key, k -> new long[EventStat.values().length]);
     }
 
     void write(Connection c) throws SQLException {
@@ -59,11 +68,11 @@ final class StatDeltas {
             write(c, "user_stats", "pubkey", List.of(), UserStat.values(), sortedKeys(users), users);
         }
         if (!events.isEmpty()) {
-            String[] ids = sortedKeys(events);
+            Key32[] ids = sortedKeys(events);
             byte[][] authors = new byte[ids.length][];
             Long[] times = new Long[ids.length];
             int i = 0;
-            for (String id : ids) {
+            for (Key32 id : ids) {
                 Note note = notes.get(id);
                 authors[i] = note == null ? null : Hex.decode(note.author());
                 times[i++] = note == null ? null : note.createdAt();
@@ -73,9 +82,9 @@ final class StatDeltas {
         }
     }
 
-    /** Hex keys sort as their bytes do, which is the order PostgreSQL's index of the column keeps. */
-    private static String[] sortedKeys(Map<String, long[]> rows) {
-        String[] keys = rows.keySet().toArray(String[]::new);
+    /** In their bytes' order, which is the order PostgreSQL's index of the column keeps. */
+    private static Key32[] sortedKeys(Map<Key32, long[]> rows) {
+        Key32[] keys = rows.keySet().toArray(Key32[]::new);
         Arrays.sort(keys);
         return keys;
     }
@@ -89,7 +98,7 @@ final class StatDeltas {
      * then the counters, added.
      */
     private static void write(Connection c, String table, String key, List<Attribute> attributes, Enum<?>[] counters,
-                              String[] keys, Map<String, long[]> rows) throws SQLException {
+                              Key32[] keys, Map<Key32, long[]> rows) throws SQLException {
         List<String> columns = new ArrayList<>(List.of(key));
         List<String> types = new ArrayList<>(List.of("bytea"));
         List<String> sets = new ArrayList<>();
@@ -110,7 +119,7 @@ final class StatDeltas {
             byte[][] keyBytes = new byte[keys.length][];
             long[][] values = new long[keys.length][];
             for (int k = 0; k < keys.length; k++) {
-                keyBytes[k] = Hex.decode(keys[k]);
+                keyBytes[k] = keys[k].bytes();
                 values[k] = rows.get(keys[k]);
             }
             ps.setArray(1, c.createArrayOf("bytea", keyBytes));
