@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -63,9 +64,10 @@ public final class Benchmark {
 
     /** The per-connection message rate and burst of the benchmark's runtime: the publish run sends 20,000 at once. */
     private static final int PUBLISH_RATE_LIMIT = 1_000_000;
-    /** The latency loops' warm-up: rounds of every probe at 10 clients, requests per client in each. */
+    /** The latency loops' warm-up: at least so many rounds of every probe at 10 clients, requests per client in each. */
     private static final int WARM_UP_ROUNDS = 4;
     private static final int WARM_UP_PER_CLIENT = 400;
+    private static final int WARM_UP_MAX_SECONDS = 180;
 
     private final CacheConfig config;
     private final int events;
@@ -142,7 +144,7 @@ public final class Benchmark {
                 try (Connection c = stack.dataSource().getConnection(); Statement s = c.createStatement()) {
                     s.execute("ANALYZE");
                 }
-                latencies(stack);
+                latencies(stack, runtime.databasePath());
                 redirects(stack);
                 publish(stack, verifyRate);
             }
@@ -321,9 +323,10 @@ public final class Benchmark {
 
     /**
      * WebSocket latency of user_profile, feed and a NIP-01 REQ at 1, 10 and 100 clients in closed loops, each beside
-     * a bare ping-pong through the gateway at the same concurrency (Jetty answers pings itself: transport only).
+     * a bare ping-pong through the gateway at the same concurrency (Jetty answers pings itself: transport only). Each
+     * row says what the machine did meanwhile ({@link LoopProfile}): PostgreSQL is the server of {@code database}.
      */
-    private void latencies(LocalStack stack) throws Exception {
+    private void latencies(LocalStack stack, Path database) throws Exception {
         String busiest;
         try (Connection c = stack.dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT encode(follower, 'hex') FROM follows GROUP BY follower ORDER BY count(*) DESC LIMIT 1")) {
@@ -348,12 +351,14 @@ public final class Benchmark {
                 String clients = ", " + level[0] + (level[0] == 1 ? " client" : " clients");
                 for (var probe : probes.entrySet()) {
                     String name = probe.getKey();
+                    LoopProfile loop = LoopProfile.start(database);
                     Latency.Stats stats = Latency.webSocket(ws, level[0], level[1], probe.getValue().jdk());
-                    out.printf("%s%s: %s%n", name, clients, stats.summary());
-                    rows.add(new Row(name + clients, stats.summary(), "gateway ping-pong " + pong.summary(),
+                    String profile = loop.since(stats.requests());
+                    out.printf("%s%s: %s; %s%n", name, clients, stats.summary(), profile);
+                    rows.add(new Row(name + clients, stats.summary() + "; " + profile, "gateway ping-pong " + pong.summary(),
                             target(name, level[0])));
                     rows.add(new Row(name + clients + ", measured by Node.js clients in a process of their own ("
-                            + node.client() + ")", nodeRun(node, ws, level, name, probe.getValue()),
+                            + node.client() + ")", nodeRun(node, ws, level, name, probe.getValue(), database),
                             "gateway ping-pong " + pong.summary() + " (JDK client)", target(name, level[0])));
                 }
             }
@@ -368,21 +373,35 @@ public final class Benchmark {
     }
 
     /**
-     * Untimed rounds of every probe (10 clients, {@value #WARM_UP_ROUNDS} times {@value #WARM_UP_PER_CLIENT} requests
-     * each, the most a loop's client sends) before the loops, so that they measure the request paths compiled, as a
-     * server's are after its first minutes of traffic, not the JIT compiling them: without it the first loops read
-     * about half the REQ rate of the same code warm (docs/benchmarks.md, 2026-12-04 ninth).
+     * Untimed rounds of every probe (10 clients, {@value #WARM_UP_PER_CLIENT} requests each, the most a loop's client
+     * sends) before the loops, so that they measure the request paths compiled, as a server's are after its first
+     * minutes of traffic, not the JIT compiling them: without it the first loops read about half the REQ rate of the
+     * same code warm (docs/benchmarks.md, 2026-12-04 ninth). At least {@value #WARM_UP_ROUNDS} rounds, then more until
+     * the JIT compiles for less than a tenth of a round's time: on two cores its C2 thread was still compiling the REQ
+     * path's methods for most of each second after four rounds, and a loop that ran meanwhile read a p99 several times
+     * that of a loop without it (2026-12-05, fourteenth). At most {@value #WARM_UP_MAX_SECONDS} s.
      */
     private void warmUp(URI ws, Map<String, Probe> probes) throws Exception {
         int scale = loopScale();
+        var jit = ManagementFactory.getCompilationMXBean();
         long started = System.nanoTime();
-        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+        int rounds = 0;
+        long roundJit;
+        double roundSeconds;
+        do {
+            long roundStarted = System.nanoTime();
+            long jitBefore = jit.getTotalCompilationTime();
             for (Probe probe : probes.values()) {
                 Latency.webSocket(ws, 10, WARM_UP_PER_CLIENT / scale, probe.jdk());
             }
-        }
-        out.printf("warmed the request paths up: %d untimed requests of each kind in %.1f s%n",
-                WARM_UP_ROUNDS * 10 * (WARM_UP_PER_CLIENT / scale), (System.nanoTime() - started) / 1e9);
+            rounds++;
+            roundJit = jit.getTotalCompilationTime() - jitBefore;
+            roundSeconds = (System.nanoTime() - roundStarted) / 1e9;
+        } while (rounds < WARM_UP_ROUNDS || roundJit > roundSeconds * 100
+                && System.nanoTime() - started < WARM_UP_MAX_SECONDS * 1_000_000_000L / scale);
+        out.printf("warmed the request paths up: %d rounds, %d untimed requests of each kind in %.1f s; the JIT compiled"
+                        + " for %,d ms of the last round's %.1f s%n", rounds, rounds * 10 * (WARM_UP_PER_CLIENT / scale),
+                (System.nanoTime() - started) / 1e9, roundJit, roundSeconds);
     }
 
     /**
@@ -403,16 +422,22 @@ public final class Benchmark {
         }
     }
 
-    /** The independent client's figures, or why there are none (no Node.js that can run it, or it failed). */
-    private String nodeRun(NodeClients node, URI ws, int[] level, String name, Probe probe) {
+    /**
+     * The independent client's figures, or why there are none (no Node.js that can run it, or it failed). Its profile
+     * covers the whole Node.js run, the untimed requests each of its connections makes first included.
+     */
+    private String nodeRun(NodeClients node, URI ws, int[] level, String name, Probe probe, Path database) {
         if (node.unavailable() != null) {
             return "not measured: " + node.unavailable();
         }
         try {
+            LoopProfile loop = LoopProfile.start(database);
             Latency.Stats stats = node.run(ws, level[0], level[1], "[\"REQ\",\"bench\"," + probe.body() + "]",
                     "[\"EOSE\",\"bench\"", probe.primal() ? Latency.PRIMAL_OPENING : null, Latency.PRIMAL_OPENING_END);
-            out.printf("%s by Node.js clients, %d clients: %s%n", name, level[0], stats.summary());
-            return stats.summary();
+            String summary = stats.summary() + "; the Node.js run, its untimed requests included, "
+                    + loop.since(stats.requests() + NodeClients.warmUp(level[0]) * level[0]);
+            out.printf("%s by Node.js clients, %d clients: %s%n", name, level[0], summary);
+            return summary;
         } catch (Exception e) {
             return "not measured: " + e.getMessage();
         }

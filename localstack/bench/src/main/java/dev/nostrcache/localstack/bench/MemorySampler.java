@@ -3,9 +3,7 @@ package dev.nostrcache.localstack.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * The memory of the whole local runtime, sampled four times a second while it runs: this JVM plus every PostgreSQL
@@ -17,7 +15,7 @@ final class MemorySampler implements AutoCloseable {
     record Peak(long totalMiB, long jvmMiB, long postgresMiB) {
     }
 
-    private final String dataDirectory;
+    private final Path dataDirectory;
     private final Thread thread;
     private final AtomicLong peakTotal = new AtomicLong();
     private final AtomicLong peakJvm = new AtomicLong();
@@ -25,7 +23,7 @@ final class MemorySampler implements AutoCloseable {
     private volatile boolean running = true;
 
     MemorySampler(Path dataDirectory) {
-        this.dataDirectory = dataDirectory.toAbsolutePath().normalize().toString();
+        this.dataDirectory = dataDirectory;
         thread = Thread.ofPlatform().daemon().name("memory-sampler").start(this::sample);
     }
 
@@ -37,7 +35,7 @@ final class MemorySampler implements AutoCloseable {
     private void sample() {
         while (running) {
             long jvm = pssKiB(ProcessHandle.current().pid());
-            long postgres = postgresPids().stream().mapToLong(MemorySampler::pssKiB).sum();
+            long postgres = PostgresProcesses.of(dataDirectory).stream().mapToLong(MemorySampler::pssKiB).sum();
             if (jvm + postgres > peakTotal.get()) {
                 peakTotal.set(jvm + postgres);
                 peakJvm.set(jvm);
@@ -49,17 +47,6 @@ final class MemorySampler implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    /** The postmaster whose command line names our data directory, and its children (backends and workers). */
-    private List<Long> postgresPids() {
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(dataDirectory)).orElse(false)
-                        && p.info().command().map(c -> c.endsWith("postgres")).orElse(false))
-                .flatMap(postmaster -> Stream.concat(Stream.of(postmaster),
-                        postmaster.children()))
-                .map(ProcessHandle::pid)
-                .toList();
     }
 
     private static long pssKiB(long pid) {
