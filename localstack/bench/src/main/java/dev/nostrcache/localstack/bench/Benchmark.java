@@ -123,15 +123,20 @@ public final class Benchmark {
         try (LoopbackRelay.Process relay = new LoopbackRelay.Process(corpusFile)) {
             out.println("starting the local runtime with the loopback relay as its only upstream...");
             CacheConfig runtime = withUpstream(List.of(relay.url()), data);
-            try (LocalStack stack = LocalStack.start(runtime, LocalStack.Mode.FULL);
-                 MemorySampler memory = new MemorySampler(runtime.databasePath())) {
+            try (LocalStack stack = LocalStack.start(runtime, LocalStack.Mode.FULL)) {
                 out.printf("ingesting %,d events end to end...%n", events);
-                double ingestRate = endToEnd(stack, events);
+                double ingestRate;
+                MemorySampler.Peak peak;
+                // Sampling stops with the ingest: a read of the JVM's smaps_rollup walks its page tables (about 20 ms
+                // for 1.1 GB resident, holding its memory map's lock), a tax the latency loops after it must not pay.
+                try (MemorySampler memory = new MemorySampler(runtime.databasePath())) {
+                    ingestRate = endToEnd(stack, events);
+                    peak = memory.peak();
+                }
                 rows.add(new Row("ingest end to end, events/s (after the warm-up; the warm-up, the JVM's first import: "
                         + format(warmUp.rate()) + " events/s)", format(ingestRate),
                         bip340(verifyRate) + "; PostgreSQL batched inserts " + format(insertRate)
                                 + " rows/s; ElasticMQ send+receive " + format(sqsRate) + " msg/s", ">= 5,000"));
-                MemorySampler.Peak peak = memory.peak();
                 rows.add(new Row("peak memory of the local runtime while ingesting (PSS of its JVM, the benchmark's"
                         + " driver included, + PostgreSQL; the corpus is served by a process of its own)", MemorySampler.supported()
                         ? format(peak.totalMiB()) + " MiB (JVM " + format(peak.jvmMiB()) + ", PostgreSQL "

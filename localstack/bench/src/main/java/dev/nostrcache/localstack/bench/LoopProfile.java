@@ -5,7 +5,9 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -24,7 +26,7 @@ final class LoopProfile {
     private final long gcPauseMillis;
     private final long jvmCpuNanos;
     private final long postgresCpuNanos;
-    private final long runDelayNanos;
+    private final Map<Path, Long> runDelays;
     private final long[] machineTicks;
 
     private LoopProfile(Path postgresData) {
@@ -36,7 +38,7 @@ final class LoopProfile {
         gcPauseMillis = pauseBeans().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
         jvmCpuNanos = jvmCpu();
         postgresCpuNanos = postgres.stream().mapToLong(pid -> schedstat(pid, 0)).sum();
-        runDelayNanos = runDelay(postgres);
+        runDelays = runDelays(postgres);
         machineTicks = machineTicks();
     }
 
@@ -66,7 +68,7 @@ final class LoopProfile {
         return String.format("in its %.2f s: CPUs %d %% busy, runnable threads of the runtime waited %,d ms for a CPU,"
                         + " JIT compiling %,d ms, GC %d pauses %,d ms; CPU per request: JVM %.2f ms, PostgreSQL %.2f ms",
                 seconds, total == 0 ? 0 : Math.round(100.0 * (total - idle) / total),
-                (runDelay(postgres) - runDelayNanos) / 1_000_000,
+                waitedSince(runDelays, runDelays(postgres)) / 1_000_000,
                 ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitMillis, pauses, pauseMillis,
                 (jvmCpu() - jvmCpuNanos) / 1e6 / requests, postgresCpuMillis / requests);
     }
@@ -81,15 +83,31 @@ final class LoopProfile {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    /** Run delays of this JVM's threads and of the given processes (PostgreSQL's are single-threaded), in ns. */
-    private static long runDelay(List<Long> processes) {
-        long sum;
+    /**
+     * The run delay of each of this JVM's threads and of the given processes (PostgreSQL's are single-threaded), in ns,
+     * by the task's schedstat file.
+     */
+    private static Map<Path, Long> runDelays(List<Long> processes) {
+        Map<Path, Long> delays = new HashMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            sum = tasks.mapToLong(task -> schedstat(task.resolve("schedstat"), 1)).sum();
+            tasks.map(task -> task.resolve("schedstat")).forEach(file -> delays.put(file, schedstat(file, 1)));
         } catch (IOException | RuntimeException e) {
-            return 0;
+            return delays;
         }
-        return sum + processes.stream().mapToLong(pid -> schedstat(pid, 1)).sum();
+        for (long pid : processes) {
+            Path file = Path.of("/proc", Long.toString(pid), "schedstat");
+            delays.put(file, schedstat(file, 1));
+        }
+        return delays;
+    }
+
+    /** How much longer the tasks waited: a task gone meanwhile counts nothing, a new one all it waited. */
+    private static long waitedSince(Map<Path, Long> before, Map<Path, Long> after) {
+        long sum = 0;
+        for (var task : after.entrySet()) {
+            sum += Math.max(0, task.getValue() - before.getOrDefault(task.getKey(), 0L));
+        }
+        return sum;
     }
 
     private static long schedstat(long pid, int field) {
