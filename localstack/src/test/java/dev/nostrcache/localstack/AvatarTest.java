@@ -16,6 +16,7 @@ import dev.nostrcache.worker.testing.TestRelay;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import tools.jackson.databind.JsonNode;
@@ -56,6 +57,7 @@ class AvatarTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String ADMIN_TOKEN = "test-admin-token";
     private static final AtomicInteger KEYS = new AtomicInteger(100);
+    @TempDir
     private static Path dir;
     private static ImageOrigin origin;
     private static TestRelay upstream;
@@ -95,7 +97,6 @@ class AvatarTest {
                 List.of("p", TestKeys.signer(52).pubkey()), List.of("p", TestKeys.signer(53).pubkey()),
                 List.of("p", TestKeys.signer(50).pubkey())), "");
         upstream = TestRelay.serving(List.of(older.toJson(), upstreamProfile.toJson(), forgedJson, upstreamContacts.toJson()));
-        dir = Files.createTempDirectory("avatar-test");
         Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [\"" + upstream.url() + "\"], "
                 + "\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0, "
                 + "\"allow_private_origins\": true, \"admin_token\": \"" + ADMIN_TOKEN + "\", "

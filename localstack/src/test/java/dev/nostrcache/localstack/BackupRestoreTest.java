@@ -7,6 +7,7 @@ import dev.nostrcache.infra.config.ConfigLoader;
 import dev.nostrcache.infra.ingest.EventProcessor;
 import dev.nostrcache.infra.testing.StateFingerprint;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +32,7 @@ class BackupRestoreTest {
     }
 
     @Test
-    void aBackupRestoresIntoANewDatabaseWithTheSameState() throws Exception {
-        Path root = Files.createTempDirectory("backup-test");
+    void aBackupRestoresIntoANewDatabaseWithTheSameState(@TempDir Path root) throws Exception {
         Path original = config(root.resolve("original"));
         Path copy = config(root.resolve("copy"));
         String before;
@@ -69,8 +69,7 @@ class BackupRestoreTest {
     }
 
     @Test
-    void aDataDirectoryOfAnotherMajorVersionIsRefusedWithTheWayOut() throws Exception {
-        Path dir = Files.createTempDirectory("pg-major");
+    void aDataDirectoryOfAnotherMajorVersionIsRefusedWithTheWayOut(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("PG_VERSION"), "17\n");
         assertThatThrownBy(() -> EmbeddedPostgresService.start(dir, 0))
                 .hasMessageContaining("created by PostgreSQL 17").hasMessageContaining("./run.sh import");

@@ -9,6 +9,7 @@ import dev.nostrcache.infra.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ExamplePageTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    @TempDir
     private static Path dir;
     private static ImageOrigin origin;
     private static LocalStack stack;
@@ -40,7 +42,6 @@ class ExamplePageTest {
     @BeforeAll
     static void start() throws Exception {
         origin = new ImageOrigin().serve("/me.jpg", "image/jpeg", TestImages.encode("jpeg", 800, 600));
-        dir = Files.createTempDirectory("example-page-test");
         Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"listen_addr\": \"127.0.0.1:0\", "
                 + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0, \"allow_private_origins\": true}");
         stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE);

@@ -11,6 +11,7 @@ import dev.nostrcache.infra.queue.QueueSpec;
 import dev.nostrcache.infra.queue.Queues;
 import dev.nostrcache.infra.storage.EventRepository;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -41,8 +42,7 @@ class ExternalServicesTest {
     }
 
     @Test
-    void theRuntimeUsesQueuesAndBucketElsewhereThroughTheStandardVariables() throws Exception {
-        Path root = Files.createTempDirectory("external");
+    void theRuntimeUsesQueuesAndBucketElsewhereThroughTheStandardVariables(@TempDir Path root) throws Exception {
         try (LocalStack services = LocalStack.start(config(root.resolve("services"), Map.of(), "nostr-cache"),
                 LocalStack.Mode.SERVICES)) {
             Map<String, String> env = Map.of("AWS_ENDPOINT_URL_SQS", services.sqsEndpoint().toString(),

@@ -4,6 +4,7 @@ import dev.nostrcache.infra.config.ConfigLoader;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.nostrcache.core.testing.TestKeys;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -77,10 +78,9 @@ class GatewayTurnsTest {
     }
 
     @Test
-    void aRequestWaitingOnTheUpstreamRelaysHoldsNobodyUp() throws Exception {
+    void aRequestWaitingOnTheUpstreamRelaysHoldsNobodyUp(@TempDir Path dir) throws Exception {
         // Takes connections into its backlog and never answers the WebSocket handshake: the lookup waits its deadline.
         try (ServerSocket silentRelay = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Path dir = Files.createTempDirectory("gateway-turns");
             Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [\"ws://127.0.0.1:" + silentRelay.getLocalPort()
                     + "\"], \"gateway_concurrency\": 1, \"profile_lookup_ms\": " + LOOKUP_MS + ", \"avatar_cache\": false, "
                     + "\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0}");

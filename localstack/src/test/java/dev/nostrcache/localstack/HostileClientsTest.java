@@ -7,6 +7,7 @@ import dev.nostrcache.infra.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -37,9 +38,11 @@ class HostileClientsTest {
     private static final int LARGE_NOTES = 200;
     private static LocalStack stack;
 
+    @TempDir
+    static Path dir;
+
     @BeforeAll
     static void start() throws Exception {
-        Path dir = Files.createTempDirectory("hostile-clients");
         Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"avatar_cache\": false, "
                 + "\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0}");
         stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE);

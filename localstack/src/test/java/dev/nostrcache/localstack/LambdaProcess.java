@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,9 +54,7 @@ public final class LambdaProcess {
             return runIn(scratch, jar, environment, events, timeoutSeconds);
         } finally {
             // What failed is in the exception's message (the process's output); nothing is kept.
-            try (var paths = Files.walk(scratch)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            ScratchTree.delete(scratch);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.nostrcache.infra.config.ConfigLoader;
 import dev.nostrcache.infra.queue.OutboundEvent;
 import dev.nostrcache.infra.testing.SocialScenario;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -49,8 +50,7 @@ class LoadTest {
     }
 
     @Test
-    void fiveHundredConnectionsForAMinuteWithoutErrorsOrLeaks() throws Exception {
-        Path dir = Files.createTempDirectory("load-test");
+    void fiveHundredConnectionsForAMinuteWithoutErrorsOrLeaks(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"avatar_cache\": false, "
                 + "\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0}");
         try (LocalStack stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE)) {

@@ -45,8 +45,9 @@ final class MotoServer implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!answers(port)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
+                String log = Files.readString(scratch.resolve("moto.log"));
                 moto.close();
-                throw new IllegalStateException("moto_server did not start: " + Files.readString(scratch.resolve("moto.log")));
+                throw new IllegalStateException("moto_server did not start: " + log);
             }
             Thread.sleep(100);
         }
@@ -100,5 +101,6 @@ final class MotoServer implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+        ScratchTree.delete(scratch);
     }
 }

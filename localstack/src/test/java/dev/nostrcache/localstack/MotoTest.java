@@ -14,6 +14,7 @@ import dev.nostrcache.infra.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -47,12 +48,14 @@ class MotoTest {
     private static LocalStack stack;
     private static ImageOrigin origin;
 
+    @TempDir
+    static Path dir;
+
     @BeforeAll
     static void start() throws Exception {
         moto = MotoServer.start();
         assertThat(moto.createStack("nostr-cache")).contains("queue nostr-cache-notes (and -dlq)", "bucket nostr-cache-avatars");
         origin = new ImageOrigin().serve("/photo.jpg", "image/jpeg", TestImages.encode("jpeg", 800, 600));
-        Path dir = Files.createTempDirectory("moto-test");
         Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"allow_private_origins\": true, "
                 + "\"local_retry_delay_seconds\": 0, \"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, "
                 + "\"management_port\": 0, \"sqs_endpoint\": \"" + moto.endpoint() + "\", \"s3_endpoint\": \""

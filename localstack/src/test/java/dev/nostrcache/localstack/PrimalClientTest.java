@@ -12,6 +12,7 @@ import dev.nostrcache.worker.testing.TestRelay;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,11 +41,13 @@ class PrimalClientTest {
     private static TestRelay upstream;
     private static Event upstreamProfile;
 
+    @TempDir
+    static Path dir;
+
     @BeforeAll
     static void start() throws Exception {
         upstreamProfile = TestKeys.signer(70).sign(1_700_000_000L, 0, List.of(), "{\"name\":\"only upstream\"}");
         upstream = TestRelay.serving(List.of(upstreamProfile.toJson()));
-        Path dir = Files.createTempDirectory("primal-test");
         Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [\"" + upstream.url() + "\"], \"avatar_cache\": false, "
                 + "\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0}");
         stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE);

@@ -8,6 +8,7 @@ import dev.nostrcache.infra.queue.OutboundEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -42,9 +43,11 @@ class PrimalWebReplayTest {
     private static JsonNode recording;
     private static final Set<String> articleIds = new HashSet<>();
 
+    @TempDir
+    static Path dir;
+
     @BeforeAll
     static void start() throws Exception {
-        Path dir = Files.createTempDirectory("primal-web-test");
         Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"avatar_cache\": false, "
                 + "\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0}");
         stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE);

@@ -13,6 +13,7 @@ import dev.nostrcache.infra.relay.SubscriptionRepository;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,12 +34,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RelayTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration WAIT = Duration.ofSeconds(15);
+    @TempDir
     private static Path dir;
     private static LocalStack stack;
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory("relay-test");
         Files.writeString(dir.resolve("config.json"), "{\"upstream_relays\": [], \"avatar_cache\": false, \"listen_addr\": \"127.0.0.1:0\", "
                 + "\"database_port\": 0, \"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0}");
         stack = LocalStack.start(ConfigLoader.load(List.of(), Map.of(), dir), LocalStack.Mode.PIPELINE);

@@ -1,6 +1,7 @@
 package dev.nostrcache.localstack.bench;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -19,8 +20,7 @@ class BenchTest {
             + " PostgreSQL [0-9.]*[1-9][0-9]* ms";
 
     @Test
-    void aSmallRunPrintsEveryFigureBesideItsCeiling() throws Exception {
-        Path dir = Files.createTempDirectory("bench-test");
+    void aSmallRunPrintsEveryFigureBesideItsCeiling(@TempDir Path dir) throws Exception {
         Path operatorData = dir.resolve("data");
         Files.writeString(dir.resolve("config.json"), "{\"listen_addr\": \"127.0.0.1:0\", \"database_port\": 0, "
                 + "\"sqs_port\": 0, \"s3_port\": 0, \"management_port\": 0, \"database_path\": \""
