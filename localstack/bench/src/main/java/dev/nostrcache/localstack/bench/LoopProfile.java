@@ -19,13 +19,16 @@ import java.util.stream.Stream;
  * request for a scheduler slice (milliseconds), which is what a p99 of a few milliseconds is made of.
  */
 final class LoopProfile {
+    private static final int RAN = 0;
+    private static final int WAITED = 1;
+
     private final Path postgresData;
     private final long startedNanos;
     private final long jitMillis;
     private final long gcPauses;
     private final long gcPauseMillis;
     private final long jvmCpuNanos;
-    private final long postgresCpuNanos;
+    private final Map<Path, Long> postgresCpu;
     private final Map<Path, Long> runDelays;
     private final long[] machineTicks;
 
@@ -37,7 +40,7 @@ final class LoopProfile {
         gcPauses = pauseBeans().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
         gcPauseMillis = pauseBeans().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
         jvmCpuNanos = jvmCpu();
-        postgresCpuNanos = postgres.stream().mapToLong(pid -> schedstat(pid, 0)).sum();
+        postgresCpu = ofProcesses(postgres, RAN);
         runDelays = runDelays(postgres);
         machineTicks = machineTicks();
     }
@@ -64,11 +67,11 @@ final class LoopProfile {
         }
         long pauses = pauseBeans().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum() - gcPauses;
         long pauseMillis = pauseBeans().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum() - gcPauseMillis;
-        double postgresCpuMillis = (postgres.stream().mapToLong(pid -> schedstat(pid, 0)).sum() - postgresCpuNanos) / 1e6;
+        double postgresCpuMillis = growth(postgresCpu, ofProcesses(postgres, RAN)) / 1e6;
         return String.format("in its %.2f s: CPUs %d %% busy, runnable threads of the runtime waited %,d ms for a CPU,"
                         + " JIT compiling %,d ms, GC %d pauses %,d ms; CPU per request: JVM %.2f ms, PostgreSQL %.2f ms",
                 seconds, total == 0 ? 0 : Math.round(100.0 * (total - idle) / total),
-                waitedSince(runDelays, runDelays(postgres)) / 1_000_000,
+                growth(runDelays, runDelays(postgres)) / 1_000_000,
                 ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitMillis, pauses, pauseMillis,
                 (jvmCpu() - jvmCpuNanos) / 1e6 / requests, postgresCpuMillis / requests);
     }
@@ -83,26 +86,29 @@ final class LoopProfile {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    /**
-     * The run delay of each of this JVM's threads and of the given processes (PostgreSQL's are single-threaded), in ns,
-     * by the task's schedstat file.
-     */
+    /** The run delay of each of this JVM's threads and of the given processes (PostgreSQL's are single-threaded). */
     private static Map<Path, Long> runDelays(List<Long> processes) {
-        Map<Path, Long> delays = new HashMap<>();
+        Map<Path, Long> delays = ofProcesses(processes, WAITED);
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            tasks.map(task -> task.resolve("schedstat")).forEach(file -> delays.put(file, schedstat(file, 1)));
+            tasks.map(task -> task.resolve("schedstat")).forEach(file -> delays.put(file, schedstat(file, WAITED)));
         } catch (IOException | RuntimeException e) {
-            return delays;
-        }
-        for (long pid : processes) {
-            Path file = Path.of("/proc", Long.toString(pid), "schedstat");
-            delays.put(file, schedstat(file, 1));
+            // no /proc: since() says so
         }
         return delays;
     }
 
-    /** How much longer the tasks waited: a task gone meanwhile counts nothing, a new one all it waited. */
-    private static long waitedSince(Map<Path, Long> before, Map<Path, Long> after) {
+    /** A schedstat field of each process, by its schedstat file. */
+    private static Map<Path, Long> ofProcesses(List<Long> processes, int field) {
+        Map<Path, Long> values = new HashMap<>();
+        for (long pid : processes) {
+            Path file = Path.of("/proc", Long.toString(pid), "schedstat");
+            values.put(file, schedstat(file, field));
+        }
+        return values;
+    }
+
+    /** How much the tasks' figures grew: a task gone meanwhile counts nothing, a new one all it has. */
+    private static long growth(Map<Path, Long> before, Map<Path, Long> after) {
         long sum = 0;
         for (var task : after.entrySet()) {
             sum += Math.max(0, task.getValue() - before.getOrDefault(task.getKey(), 0L));
@@ -110,11 +116,7 @@ final class LoopProfile {
         return sum;
     }
 
-    private static long schedstat(long pid, int field) {
-        return schedstat(Path.of("/proc", Long.toString(pid), "schedstat"), field);
-    }
-
-    /** A field of a task's schedstat, in ns: 0 the time it ran on a CPU, 1 the time it waited to run. */
+    /** A field of a task's schedstat, in ns: {@link #RAN} on a CPU, {@link #WAITED} runnable for one. */
     private static long schedstat(Path file, int field) {
         try {
             return Long.parseLong(Files.readString(file).trim().split(" ")[field]);
