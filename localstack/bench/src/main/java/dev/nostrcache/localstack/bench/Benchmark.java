@@ -402,8 +402,8 @@ public final class Benchmark {
             rounds++;
             roundJit = jit.getTotalCompilationTime() - jitBefore;
             roundSeconds = (System.nanoTime() - roundStarted) / 1e9;
-        } while (rounds < WARM_UP_ROUNDS || roundJit > roundSeconds * 100
-                && System.nanoTime() - started < WARM_UP_MAX_SECONDS * 1_000_000_000L / scale);
+        } while (rounds < WARM_UP_ROUNDS || (roundJit > roundSeconds * 100
+                && System.nanoTime() - started < WARM_UP_MAX_SECONDS * 1_000_000_000L / scale));
         out.printf("warmed the request paths up: %d rounds, %d untimed requests of each kind in %.1f s; the JIT compiled"
                         + " for %,d ms of the last round's %.1f s%n", rounds, rounds * 10 * (WARM_UP_PER_CLIENT / scale),
                 (System.nanoTime() - started) / 1e9, roundJit, roundSeconds);

@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The memory of the whole local runtime, sampled once a second while it runs: this JVM plus every PostgreSQL
  * process serving {@code dataDirectory}. Proportional set sizes (PSS, Linux's {@code smaps_rollup}) are summed, so
  * PostgreSQL's shared buffers count once rather than once per backend. Not more often: reading the JVM's
- * {@code smaps_rollup} walks its page tables, about 20 ms of a core for 1.1 GB resident (four times a second took 8 %
- * of a core from the ingest it measured).
+ * {@code smaps_rollup} walks its page tables, about 20 ms of a core for 1.1 GB resident (four times a second, 8 % of a
+ * core taken from the ingest it measured).
  */
 final class MemorySampler implements AutoCloseable {
     /** A peak and what it was made of, in MiB. */
