@@ -1,6 +1,7 @@
 package dev.nostrcache.localstack;
 
 import dev.nostrcache.infra.config.ConfigLoader;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.nostrcache.core.testing.TestKeys;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.ArrayList;
 import java.util.Map;
@@ -75,6 +77,60 @@ class GatewayTurnsTest {
             }
         }
         assertThat(most.get()).as("messages of %d connections at once", clients).isEqualTo(turns);
+    }
+
+    /**
+     * Frames sent back to back, some of them slow to handle: whether a frame runs on the thread Jetty delivered it on
+     * or waits behind the invocation before it, a connection's invocations run one at a time, in the order sent,
+     * after {@code $connect} and before {@code $disconnect}.
+     */
+    @Test
+    void aConnectionsInvocationsRunOneAtATimeInTheOrderSent() throws Exception {
+        int messages = 200;
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        CountDownLatch disconnected = new CountDownLatch(1);
+        LocalGateway.Invoker functions = new LocalGateway.Invoker() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <O> O call(String function, Object event) {
+                most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                try {
+                    var body = ((APIGatewayV2WebSocketEvent) event).getBody();
+                    seen.add(body == null ? function : body);
+                    // Long enough, now and then, that the next frames arrive while this one runs.
+                    Thread.sleep(seen.size() % 10 == 0 ? 5 : 0);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    running.decrementAndGet();
+                }
+                if (function.equals("wsDisconnect")) {
+                    disconnected.countDown();
+                }
+                APIGatewayV2WebSocketResponse accepted = new APIGatewayV2WebSocketResponse();
+                accepted.setStatusCode(200);
+                return (O) accepted;
+            }
+        };
+        try (LocalGateway gateway = new LocalGateway(new InetSocketAddress("127.0.0.1", 0), 0, Duration.ofMinutes(1),
+                Duration.ofMinutes(10), 8)) {
+            gateway.start(functions);
+            try (RelayClient client = new RelayClient(URI.create("ws://127.0.0.1:" + gateway.port() + "/"))) {
+                for (int i = 0; i < messages; i++) {
+                    client.send("m" + i);
+                }
+            }
+            assertThat(disconnected.await(20, TimeUnit.SECONDS)).isTrue();
+        }
+        List<String> expected = new ArrayList<>(List.of("wsConnect"));
+        for (int i = 0; i < messages; i++) {
+            expected.add("m" + i);
+        }
+        expected.add("wsDisconnect");
+        assertThat(seen).containsExactlyElementsOf(expected);
+        assertThat(most.get()).as("invocations of one connection at once").isEqualTo(1);
     }
 
     @Test
