@@ -68,6 +68,8 @@ public final class Benchmark {
     private static final int WARM_UP_ROUNDS = 4;
     private static final int WARM_UP_PER_CLIENT = 400;
     private static final int WARM_UP_MAX_SECONDS = 180;
+    /** The requests of one latency loop, whatever its concurrency. */
+    private static final int LOOP_REQUESTS = 4_000;
 
     private final CacheConfig config;
     private final int events;
@@ -318,12 +320,14 @@ public final class Benchmark {
     }
 
     /**
-     * Requests per client at each concurrency: under the per-connection burst of 500, so no request is refused. A
-     * small corpus (a smoke run) gets a tenth of them.
+     * Requests per client at each concurrency: {@value #LOOP_REQUESTS} in all at every one, so that each p99 is the
+     * fortieth slowest of as many (until 2026-12-05 one client sent 400, a loop of a fifth of a second whose p99 was
+     * its fourth slowest request and whose rate a single scheduling hiccup could take a tenth off). The benchmark's
+     * runtime lifts the per-connection rate limit, so none is refused. A small corpus (a smoke run) gets a tenth.
      */
     private int[][] levels() {
-        int scale = loopScale();
-        return new int[][]{{1, 400 / scale}, {10, 200 / scale}, {100, 40 / scale}};
+        int requests = LOOP_REQUESTS / loopScale();
+        return new int[][]{{1, requests}, {10, requests / 10}, {100, requests / 100}};
     }
 
     /**
