@@ -64,9 +64,9 @@ public final class Benchmark {
 
     /** The per-connection message rate and burst of the benchmark's runtime: the publish run sends 20,000 at once. */
     private static final int PUBLISH_RATE_LIMIT = 1_000_000;
-    /** The latency loops' warm-up: at least so many rounds of every probe at 10 clients, requests per client in each. */
+    /** The latency loops' warm-up: at least so many rounds of every probe, each at {@link #WARM_UP_CLIENTS}. */
     private static final int WARM_UP_ROUNDS = 4;
-    private static final int WARM_UP_PER_CLIENT = 400;
+    private static final int[] WARM_UP_CLIENTS = {10, 100};
     private static final int WARM_UP_MAX_SECONDS = 180;
     /** The requests of one latency loop, whatever its concurrency. */
     private static final int LOOP_REQUESTS = 4_000;
@@ -382,13 +382,15 @@ public final class Benchmark {
     }
 
     /**
-     * Untimed rounds of every probe (10 clients, {@value #WARM_UP_PER_CLIENT} requests each, the most a loop's client
-     * sends) before the loops, so that they measure the request paths compiled, as a server's are after its first
+     * Untimed rounds of every probe (a loop's worth of requests at 10 clients, then at 100) before the loops, so that
+     * they measure the request paths compiled, as a server's are after its first
      * minutes of traffic, not the JIT compiling them: without it the first loops read about half the REQ rate of the
      * same code warm (docs/benchmarks.md, 2026-12-04 ninth). At least {@value #WARM_UP_ROUNDS} rounds, then more until
      * the JIT compiles for less than a tenth of a round's time: on two cores its C2 thread was still compiling the REQ
      * path's methods for most of each second after four rounds, and a loop that ran meanwhile read a p99 several times
-     * that of a loop without it (2026-12-05, fourteenth). At most {@value #WARM_UP_MAX_SECONDS} s.
+     * that of a loop without it (2026-12-05, fourteenth). The rounds at 100 clients since the fifteenth: a hundred
+     * connections take paths ten do not, and the 100-client loops still saw the JIT compile for up to half their time.
+     * At most {@value #WARM_UP_MAX_SECONDS} s.
      */
     private void warmUp(URI ws, Map<String, Probe> probes) throws Exception {
         int scale = loopScale();
@@ -401,7 +403,9 @@ public final class Benchmark {
             long roundStarted = System.nanoTime();
             long jitBefore = jit.getTotalCompilationTime();
             for (Probe probe : probes.values()) {
-                Latency.webSocket(ws, 10, WARM_UP_PER_CLIENT / scale, probe.jdk());
+                for (int clients : WARM_UP_CLIENTS) {
+                    Latency.webSocket(ws, clients, LOOP_REQUESTS / scale / clients, probe.jdk());
+                }
             }
             rounds++;
             roundJit = jit.getTotalCompilationTime() - jitBefore;
@@ -409,7 +413,7 @@ public final class Benchmark {
         } while (rounds < WARM_UP_ROUNDS || (roundJit > roundSeconds * 100
                 && System.nanoTime() - started < WARM_UP_MAX_SECONDS * 1_000_000_000L / scale));
         out.printf("warmed the request paths up: %d rounds, %d untimed requests of each kind in %.1f s; the JIT compiled"
-                        + " for %,d ms of the last round's %.1f s%n", rounds, rounds * 10 * (WARM_UP_PER_CLIENT / scale),
+                        + " for %,d ms of the last round's %.1f s%n", rounds, rounds * WARM_UP_CLIENTS.length * (LOOP_REQUESTS / scale),
                 (System.nanoTime() - started) / 1e9, roundJit, roundSeconds);
     }
 
