@@ -65,8 +65,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * Both ports are bound when it is made, so the runtime knows them, but no connection is accepted before
  * {@link #start}: a client that connects while the runtime starts waits in the listen backlog and is answered
  * once everything behind the gateway is ready. A connection's invocations run one after another on virtual threads
- * (Jetty's own when it has nothing pending, else one of their own), and the WebSocket invocations of all connections take turns through one {@link Admission} (so many at once, in
- * arrival order; the HTTP routes, whose picture fetches wait on other hosts, are not held back). The idle timeout and
+ * (Jetty's own when it has nothing pending, else one of their own), and the WebSocket invocations of all connections
+ * take turns through one {@link Admission} (so many at once, in arrival order; the HTTP routes, whose picture fetches wait on other hosts, are not held back). The idle timeout and
  * the maximum connection time are configurable (API Gateway's are 10 minutes and 2 hours); frames are limited to
  * 128 KiB, as on API Gateway. A client that reads slower than it asks is disconnected once
  * {@value #MAX_QUEUED_FRAMES} frames wait for it (API Gateway does not say what it buffers; strfry also drops slow

@@ -383,9 +383,9 @@ public final class Benchmark {
 
     /**
      * Untimed rounds of every probe (a loop's worth of requests at 10 clients, then at 100) before the loops, so that
-     * they measure the request paths compiled, as a server's are after its first
-     * minutes of traffic, not the JIT compiling them: without it the first loops read about half the REQ rate of the
-     * same code warm (docs/benchmarks.md, 2026-12-04 ninth). At least {@value #WARM_UP_ROUNDS} rounds, then more until
+     * they measure the request paths compiled, as a server's are after its first minutes of traffic, not the JIT
+     * compiling them: without it the first loops read about half the REQ rate of the same code warm
+     * (docs/benchmarks.md, 2026-12-04 ninth). At least {@value #WARM_UP_ROUNDS} rounds, then more until
      * the JIT compiles for less than a tenth of a round's time: on two cores its C2 thread was still compiling the REQ
      * path's methods for most of each second after four rounds, and a loop that ran meanwhile read a p99 several times
      * that of a loop without it (2026-12-05, fourteenth). The rounds at 100 clients since the fifteenth: a hundred
@@ -413,8 +413,9 @@ public final class Benchmark {
         } while (rounds < WARM_UP_ROUNDS || (roundJit > roundSeconds * 100
                 && System.nanoTime() - started < WARM_UP_MAX_SECONDS * 1_000_000_000L / scale));
         out.printf("warmed the request paths up: %d rounds, %d untimed requests of each kind in %.1f s; the JIT compiled"
-                        + " for %,d ms of the last round's %.1f s%n", rounds, rounds * WARM_UP_CLIENTS.length * (LOOP_REQUESTS / scale),
-                (System.nanoTime() - started) / 1e9, roundJit, roundSeconds);
+                        + " for %,d ms of the last round's %.1f s%n", rounds,
+                rounds * WARM_UP_CLIENTS.length * (LOOP_REQUESTS / scale), (System.nanoTime() - started) / 1e9, roundJit,
+                roundSeconds);
     }
 
     /**
