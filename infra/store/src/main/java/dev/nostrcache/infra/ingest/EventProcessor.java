@@ -214,22 +214,23 @@ public final class EventProcessor {
     }
 
     /**
-     * Stores {@code chunk} in {@code tx}: its regular events with one statement per table ({@link #storeRegular}),
-     * the others (replaceable, addressable, ephemeral, expired) one by one. A chunk with a deletion request goes one by
-     * one in its order, so that the events after the request see it.
+     * Stores {@code chunk} in {@code tx}: the events it can store together ({@link #storeTogether}: regular,
+     * replaceable and addressable ones, not expired) with one statement per table, the others (ephemeral, expired,
+     * and a replaceable one whose address already holds a version) one by one. A chunk with a deletion request goes
+     * one by one in its order, so that the events after the request see it.
      */
     private List<ProcessResult> process(Tx tx, List<Event> chunk, long nowSeconds) throws SQLException {
         ProcessResult[] results = new ProcessResult[chunk.size()];
         if (chunk.stream().allMatch(e -> kinds.projectionOf(e.kind()).deletable())) {
-            List<Integer> regular = new ArrayList<>();
+            List<Integer> together = new ArrayList<>();
             for (int i = 0; i < chunk.size(); i++) {
                 Event e = chunk.get(i);
-                if (e.kindClass() == KindClass.REGULAR && !Expiration.isExpired(e, nowSeconds)) {
-                    regular.add(i);
+                if (e.kindClass() != KindClass.EPHEMERAL && !Expiration.isExpired(e, nowSeconds)) {
+                    together.add(i);
                 }
             }
-            if (regular.size() > 1) {
-                storeRegular(tx, chunk, regular, results);
+            if (together.size() > 1) {
+                storeTogether(tx, chunk, together, results);
             }
         }
         for (int i = 0; i < chunk.size(); i++) {
@@ -241,15 +242,20 @@ public final class EventProcessor {
     }
 
     /**
-     * The set-based path for the regular events of a chunk (their locks already held): the deletion requests that
-     * keep some of them out in one query, the rows in one statement per table, then each stored event's projection
-     * (counts gathered in the transaction's deltas). Equal in effect to {@link #process(Tx, Event, long)} on each.
+     * The set-based path for the storable events of a chunk (their locks already held): the deletion requests that
+     * keep some of them out in two queries, the rows in one statement per table, then each stored event's projection
+     * (counts gathered in the transaction's deltas). A regular event not inserted is a duplicate; a replaceable or
+     * addressable one is left without a result, for {@link #process(Tx, Event, long)} to apply newest-wins against
+     * the version its address holds (which may be one inserted here). Equal in effect to that method on each.
      */
-    private void storeRegular(Tx tx, List<Event> chunk, List<Integer> regular, ProcessResult[] results) throws SQLException {
-        Set<String> deleted = deletedById(tx.connection, regular.stream().map(chunk::get).toList());
+    private void storeTogether(Tx tx, List<Event> chunk, List<Integer> storable, ProcessResult[] results)
+            throws SQLException {
+        List<Event> storableEvents = storable.stream().map(chunk::get).toList();
+        Set<String> deleted = deletedById(tx.connection, storableEvents);
+        deleted.addAll(deletedByAddress(tx.connection, storableEvents));
         List<Integer> candidates = new ArrayList<>();
         List<Reading> readings = new ArrayList<>();
-        for (int i : regular) {
+        for (int i : storable) {
             Event e = chunk.get(i);
             if (deleted.contains(e.id())) {
                 results[i] = ProcessResult.of(ProcessResult.Outcome.DELETED);
@@ -258,18 +264,51 @@ public final class EventProcessor {
                 readings.add(kinds.projectionOf(e.kind()).read(e));
             }
         }
-        List<StoreResult> stored = events.storeRegular(tx.connection, candidates.stream().map(chunk::get).toList(),
+        boolean[] inserted = events.insertAbsent(tx.connection, candidates.stream().map(chunk::get).toList(),
                 readings.stream().map(Reading::columns).toList());
         for (int k = 0; k < candidates.size(); k++) {
             int i = candidates.get(k);
-            if (stored.get(k).outcome() != StoreResult.Outcome.STORED) {
-                results[i] = ProcessResult.of(ProcessResult.Outcome.DUPLICATE);
+            Event e = chunk.get(i);
+            if (!inserted[k]) {
+                if (e.kindClass() == KindClass.REGULAR) {
+                    results[i] = ProcessResult.of(ProcessResult.Outcome.DUPLICATE);
+                }
                 continue;
             }
-            Event e = chunk.get(i);
             KindProjection.Applied applied = kinds.projectionOf(e.kind()).apply(tx, e, readings.get(k), null);
             results[i] = new ProcessResult(ProcessResult.Outcome.STORED, applied.newPicture(), applied.notCounted());
         }
+    }
+
+    /**
+     * Which of {@code events} (ids) a stored deletion request of their author names by address with a time at or
+     * after theirs: NIP-09's {@code a} deletions, for replaceable and addressable events.
+     */
+    private static Set<String> deletedByAddress(Connection c, List<Event> events) throws SQLException {
+        List<Event> addressed = events.stream().filter(e -> e.replacementKey() != null).toList();
+        Set<String> deleted = new HashSet<>();
+        if (addressed.isEmpty()) {
+            return deleted;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT u.i FROM deletions_by_address d
+                JOIN unnest(?::bytea[], ?::integer[], ?::text[], ?::bigint[]) WITH ORDINALITY AS u(pubkey, kind, d_tag,
+                     created_at, i)
+                  ON d.pubkey = u.pubkey AND d.kind = u.kind AND d.d_tag = u.d_tag
+                WHERE u.created_at <= d.deleted_up_to""")) {
+            ps.setArray(1, c.createArrayOf("bytea",
+                    addressed.stream().map(e -> Hex.decode(e.replacementKey().pubkey())).toArray(byte[][]::new)));
+            ps.setArray(2, c.createArrayOf("integer", addressed.stream().map(Event::kind).toArray(Integer[]::new)));
+            ps.setArray(3, c.createArrayOf("text",
+                    addressed.stream().map(e -> e.replacementKey().dTag()).toArray(String[]::new)));
+            ps.setArray(4, c.createArrayOf("bigint", addressed.stream().map(Event::createdAt).toArray(Long[]::new)));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    deleted.add(addressed.get((int) rs.getLong(1) - 1).id());
+                }
+            }
+        }
+        return deleted;
     }
 
     /** Which of {@code events} a stored deletion request of their own author names by id. */

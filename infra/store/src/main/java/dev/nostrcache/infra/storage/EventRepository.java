@@ -36,9 +36,10 @@ public final class EventRepository {
                                 ref_event, ref_pubkey)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""";
     private static final String INSERT_EVENTS = """
-            INSERT INTO events (id, pubkey, created_at, kind, json, expires_at, reply_to, root_id, ref_event, ref_pubkey)
-            SELECT * FROM unnest(?::bytea[], ?::bytea[], ?::bigint[], ?::integer[], ?::text[], ?::bigint[], ?::bytea[],
-                                 ?::bytea[], ?::bytea[], ?::bytea[])
+            INSERT INTO events (id, pubkey, created_at, kind, d_tag, json, expires_at, reply_to, root_id, ref_event,
+                                ref_pubkey)
+            SELECT * FROM unnest(?::bytea[], ?::bytea[], ?::bigint[], ?::integer[], ?::text[], ?::text[], ?::bigint[],
+                                 ?::bytea[], ?::bytea[], ?::bytea[], ?::bytea[])
             ON CONFLICT DO NOTHING RETURNING id""";
     private static final String INSERT_TAGS = """
             INSERT INTO event_tags (event_id, name, value, kind, created_at)
@@ -91,17 +92,20 @@ public final class EventRepository {
     }
 
     /**
-     * Stores regular events (neither replaceable, addressable nor ephemeral) inside the caller's transaction with one
-     * statement per table, whatever their number: the set-based path of a batch, equal in effect to {@link #store}
-     * for each in turn. Returns, in order, whether each was stored now ({@link StoreResult#STORED}) or was already
-     * there, possibly earlier in the same list ({@link StoreResult#DUPLICATE}).
+     * Inserts events that are not ephemeral inside the caller's transaction with one statement per table, whatever
+     * their number: the set-based path of a batch. Returns, in order, whether each was inserted now. One that was not
+     * has its id stored already (possibly earlier in the same list), or, if replaceable or addressable, its address
+     * holds a version (stored before, or earlier in the list), which {@link #store} then resolves newest-wins. For a
+     * regular event this is equal in effect to {@link #store}: inserted is {@link StoreResult#STORED}, not inserted
+     * {@link StoreResult#DUPLICATE}.
      */
-    public List<StoreResult> storeRegular(Connection c, List<Event> events, List<EventColumns> columns) throws SQLException {
+    public boolean[] insertAbsent(Connection c, List<Event> events, List<EventColumns> columns) throws SQLException {
         int n = events.size();
         byte[][] ids = new byte[n][];
         byte[][] pubkeys = new byte[n][];
         Long[] createdAt = new Long[n];
         Integer[] kinds = new Integer[n];
+        String[] dTags = new String[n];
         String[] json = new String[n];
         Long[] expiresAt = new Long[n];
         byte[][] replyTo = new byte[n][];
@@ -110,15 +114,17 @@ public final class EventRepository {
         byte[][] refPubkey = new byte[n][];
         for (int i = 0; i < n; i++) {
             Event e = events.get(i);
-            if (e.kindClass() != KindClass.REGULAR) {
-                throw new IllegalArgumentException("not a regular event: kind " + e.kind());
+            if (e.kindClass() == KindClass.EPHEMERAL) {
+                throw new IllegalArgumentException("an ephemeral event is never stored: kind " + e.kind());
             }
+            ReplacementKey key = e.replacementKey();
             ThreadRefs thread = columns.get(i).thread();
             EventRefs refs = columns.get(i).refs();
             ids[i] = Hex.decode(e.id());
             pubkeys[i] = Hex.decode(e.pubkey());
             createdAt[i] = e.createdAt();
             kinds[i] = e.kind();
+            dTags[i] = key == null ? null : key.dTag();
             json[i] = e.toJson();
             expiresAt[i] = Expiration.of(e);
             replyTo[i] = bytesOrNull(thread.replyTo());
@@ -132,29 +138,29 @@ public final class EventRepository {
             ps.setArray(2, c.createArrayOf("bytea", pubkeys));
             ps.setArray(3, c.createArrayOf("bigint", createdAt));
             ps.setArray(4, c.createArrayOf("integer", kinds));
-            ps.setArray(5, c.createArrayOf("text", json));
-            ps.setArray(6, c.createArrayOf("bigint", expiresAt));
-            ps.setArray(7, c.createArrayOf("bytea", replyTo));
-            ps.setArray(8, c.createArrayOf("bytea", root));
-            ps.setArray(9, c.createArrayOf("bytea", refEvent));
-            ps.setArray(10, c.createArrayOf("bytea", refPubkey));
+            ps.setArray(5, c.createArrayOf("text", dTags));
+            ps.setArray(6, c.createArrayOf("text", json));
+            ps.setArray(7, c.createArrayOf("bigint", expiresAt));
+            ps.setArray(8, c.createArrayOf("bytea", replyTo));
+            ps.setArray(9, c.createArrayOf("bytea", root));
+            ps.setArray(10, c.createArrayOf("bytea", refEvent));
+            ps.setArray(11, c.createArrayOf("bytea", refPubkey));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     inserted.add(Hex.encode(rs.getBytes(1)));
                 }
             }
         }
-        List<StoreResult> results = new ArrayList<>(n);
+        boolean[] results = new boolean[n];
         TagRows tags = new TagRows();
         List<byte[]> searchIds = new ArrayList<>();
         List<String> searchTexts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Event e = events.get(i);
             if (!inserted.remove(e.id())) {
-                results.add(StoreResult.DUPLICATE);
                 continue;
             }
-            results.add(StoreResult.STORED);
+            results[i] = true;
             tags.add(ids[i], e);
             if (columns.get(i).searchable()) {
                 searchIds.add(ids[i]);

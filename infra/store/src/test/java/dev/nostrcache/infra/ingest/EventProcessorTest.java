@@ -329,6 +329,49 @@ class EventProcessorTest {
         assertStatsExact();
     }
 
+    /**
+     * A batch's replaceable and addressable events are stored together with its regular ones: versions of one address
+     * in either order, a duplicate, one that an address deletion keeps out and one newer than that deletion each get
+     * the outcome, rows and counts that storing them one by one in the batch's order gives.
+     */
+    @Test
+    void replaceableEventsStoredTogetherGetTheOutcomesRowsAndCountsOfOneByOne() throws Exception {
+        EventSigner alice = TestKeys.signer(1);
+        EventSigner bob = TestKeys.signer(2);
+        EventSigner carol = TestKeys.signer(3);
+        Event addressDeletion = alice.sign(150, 5, List.of(List.of("a", "30023:" + alice.pubkey() + ":post")), "");
+        Event olderProfile = alice.sign(100, 0, List.of(), "{\"name\":\"old\"}");
+        Event newerProfile = alice.sign(200, 0, List.of(), "{\"name\":\"new\"}");
+        Event deletedArticle = alice.sign(100, 30023, List.of(List.of("d", "post")), "v1");
+        Event article = alice.sign(200, 30023, List.of(List.of("d", "post")), "v2");
+        Event olderList = bob.sign(100, 3, List.of(List.of("p", alice.pubkey())), "");
+        Event newerList = bob.sign(200, 3, List.of(List.of("p", carol.pubkey())), "");
+        Event note = carol.sign(100, 1, List.of(), "hello");
+        List<Event> batch = List.of(olderProfile, newerProfile, olderProfile, deletedArticle, article, newerList,
+                olderList, note, newerList);
+
+        processor.process(addressDeletion, NOW);
+        List<Outcome> oneByOne = new ArrayList<>();
+        for (Event e : batch) {
+            oneByOne.add(process(e));
+        }
+        String oneByOneState = StateFingerprint.of(ds);
+        ds.close();
+        fresh();
+        processor.process(addressDeletion, NOW);
+        List<EventProcessor.Processed> processed = processor.processAll(batch, NOW);
+
+        assertThat(oneByOne).containsExactly(Outcome.STORED, Outcome.REPLACED, Outcome.STALE, Outcome.DELETED,
+                Outcome.STORED, Outcome.STORED, Outcome.STALE, Outcome.STORED, Outcome.DUPLICATE);
+        assertThat(processed).extracting(p -> p.result().outcome()).containsExactlyElementsOf(oneByOne);
+        assertThat(StateFingerprint.of(ds)).isEqualTo(oneByOneState);
+        assertThat(scalar("SELECT count(*) FROM profiles WHERE name = 'new'", null)).isEqualTo(1);
+        assertThat(userStat(carol.pubkey(), "followers_count")).isEqualTo(1);
+        assertThat(userStat(alice.pubkey(), "followers_count")).isZero();
+        assertThat(userStat(alice.pubkey(), "long_form_note_count")).isEqualTo(1);
+        assertStatsExact();
+    }
+
     @Test
     void anEventTheDatabaseRefusesKeepsOnlyItselfOutOfItsBatch() throws Exception {
         TestDatabase.refuseEventsWhere(ds, "NEW.json LIKE '%poison%'");
