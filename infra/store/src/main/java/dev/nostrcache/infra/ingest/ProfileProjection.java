@@ -6,7 +6,6 @@ import dev.nostrcache.core.nip.Profile;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /** Profiles (kind 0, NIP-01 metadata): one {@code profiles} row per pubkey, from its current kind 0. */
@@ -16,15 +15,9 @@ final class ProfileProjection implements KindProjection {
     public Applied apply(IngestTransaction tx, Event event, Reading reading, String replacedJson) throws SQLException {
         Connection c = tx.connection();
         byte[] pubkey = Hex.decode(event.pubkey());
-        String oldPicture = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT picture FROM profiles WHERE pubkey = ?")) {
-            ps.setBytes(1, pubkey);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    oldPicture = rs.getString(1);
-                }
-            }
-        }
+        // The profiles row is the projection of the pubkey's current kind 0 and nothing else: the version this one
+        // replaces holds the picture the row had, and without one there is no row.
+        String oldPicture = replacedJson == null ? null : Profile.of(tx.parseStored(replacedJson)).picture();
         Profile p = Profile.of(event);
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO profiles (pubkey, event_id, created_at, name, display_name, picture, about, nip05, lud16,
