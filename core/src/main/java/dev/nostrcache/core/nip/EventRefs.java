@@ -3,7 +3,9 @@ package dev.nostrcache.core.nip;
 import dev.nostrcache.core.Hex;
 import dev.nostrcache.core.event.Event;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The event and author a reaction or repost is about. NIP-25: the last {@code e} and {@code p} tags of a reaction
@@ -22,6 +24,20 @@ public record EventRefs(String event, String author) {
 
     public static EventRefs ofRepost(Event repost) {
         return new EventRefs(firstHex(repost.tags(), "e"), firstHex(repost.tags(), "p"));
+    }
+
+    /**
+     * The events a note quotes (NIP-18 {@code q} tags; Primal's "mentions"): each lowercase hex id once, however many
+     * of its tags name it.
+     */
+    public static Set<String> quotedBy(Event note) {
+        Set<String> quoted = new LinkedHashSet<>();
+        for (List<String> tag : note.tags()) {
+            if (tag.size() >= 2 && tag.get(0).equals("q") && Hex.isLowerHex(tag.get(1), 64)) {
+                quoted.add(tag.get(1));
+            }
+        }
+        return quoted;
     }
 
     private static String firstHex(List<List<String>> tags, String name) {

@@ -79,6 +79,14 @@ class NipParsersTest {
     }
 
     @Test
+    void quotedEventsAreEachLowercaseIdOfAQTagOnce() {
+        Event quote = event(1, List.of(List.of("q", B), List.of("q", A, "wss://r", C), List.of("q", B),
+                List.of("q", A.toUpperCase()), List.of("q", "30023:" + C + ":essay"), List.of("q"), List.of("e", C)), "");
+        assertThat(EventRefs.quotedBy(quote)).containsExactly(B, A);
+        assertThat(EventRefs.quotedBy(event(1, List.of(), ""))).isEmpty();
+    }
+
+    @Test
     void contactListsAndRelayLists() {
         Event contacts = event(3, List.of(List.of("p", A), List.of("p", "npub1x"), List.of("p", B, "wss://r", "bob"),
                 List.of("p", A), List.of("t", C)), "{\"wss://legacy\":{}}");

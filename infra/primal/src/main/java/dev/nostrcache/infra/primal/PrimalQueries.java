@@ -186,11 +186,8 @@ final class PrimalQueries {
         if (ids.isEmpty()) {
             return out;
         }
-        // One statement: the counters kept per event, and the quotes (q tags of notes), counted when asked.
         for (Object[] r : list("""
-                SELECT encode(i.id, 'hex'), s.replies, s.reactions, s.reposts, s.zaps, s.zapped_msats,
-                       (SELECT count(*) FROM event_tags t JOIN events m ON m.id = t.event_id
-                        WHERE t.name = 'q' AND t.value = encode(i.id, 'hex') AND m.kind = 1)
+                SELECT encode(i.id, 'hex'), s.replies, s.reactions, s.reposts, s.zaps, s.zapped_msats, s.quotes
                 FROM unnest(?::bytea[]) AS i(id) LEFT JOIN event_stats s ON s.event_id = i.id""",
                 (ps, c) -> ps.setArray(1, bytes(c, ids)),
                 rs -> new Object[]{rs.getString(1), new EventStats(rs.getLong(2), rs.getLong(3), rs.getLong(4),
@@ -714,10 +711,8 @@ final class PrimalQueries {
 
     /** Notes that quote the event ({@code q} tags), Primal's "mentions". */
     long mentionsCount(String eventId) throws SQLException {
-        return list("""
-                SELECT count(*) FROM event_tags t JOIN events m ON m.id = t.event_id
-                WHERE t.name = 'q' AND t.value = ? AND m.kind = 1""", (ps, c) -> ps.setString(1, eventId),
-                rs -> rs.getLong(1)).getFirst();
+        return list("SELECT coalesce((SELECT quotes FROM event_stats WHERE event_id = ?), 0)",
+                (ps, c) -> ps.setBytes(1, Hex.decode(eventId)), rs -> rs.getLong(1)).getFirst();
     }
 
     /** Totals for {@code net_stats}. */

@@ -59,7 +59,8 @@ public final class KindRegistry {
             new Entry("notes", Set.of(1), QueueGroup.NOTES, new NoteProjection(), List.of(
                     Recount.user(UserStat.note_count, "SELECT pubkey, 1 FROM events WHERE kind IN (%s) AND reply_to IS NULL"),
                     Recount.user(UserStat.reply_count, "SELECT pubkey, 1 FROM events WHERE kind IN (%s) AND reply_to IS NOT NULL"),
-                    Recount.event(EventStat.replies, "SELECT reply_to, 1 FROM events WHERE kind IN (%s) AND reply_to IS NOT NULL"))),
+                    Recount.event(EventStat.replies, "SELECT reply_to, 1 FROM events WHERE kind IN (%s) AND reply_to IS NOT NULL"),
+                    Recount.event(EventStat.quotes, "SELECT decode(value, 'hex'), 1 FROM event_tags WHERE name = 'q' AND kind IN (%s) AND value ~ '^[0-9a-f]{64}$'"))),
             new Entry("long-form", Set.of(30023), QueueGroup.NOTES, new LongFormProjection(), List.of(
                     Recount.user(UserStat.long_form_note_count, "SELECT pubkey, 1 FROM events WHERE kind IN (%s)"))),
             new Entry("contacts", Set.of(3), QueueGroup.CONTACTS, new ContactListProjection(), List.of(

@@ -9,7 +9,8 @@ import dev.nostrcache.infra.storage.EventColumns;
 
 /**
  * Short text notes (kind 1): a reply (NIP-10) counts for its author's replies and its parent's; any other note for
- * its author's notes. Notes are searchable and get a statistics row of their own.
+ * its author's notes; a quote ({@code q} tag) for the quoted event's quotes. Notes are searchable and get a statistics
+ * row of their own.
  */
 final class NoteProjection extends CountedKind {
 
@@ -30,6 +31,9 @@ final class NoteProjection extends CountedKind {
             tx.deltas().event(thread.replyTo(), EventStat.replies, sign);
         } else {
             tx.deltas().user(e.pubkey(), UserStat.note_count, sign);
+        }
+        for (String quoted : EventRefs.quotedBy(e)) {
+            tx.deltas().event(quoted, EventStat.quotes, sign);
         }
         return null;
     }

@@ -23,8 +23,8 @@ final class StatDeltas {
     enum UserStat { followers_count, follows_count, note_count, reply_count, long_form_note_count,
         reactions_received, reposts_received, zaps_received, zapped_msats }
 
-    /** Counter columns of event_stats. */
-    enum EventStat { replies, reactions, reposts, zaps, zapped_msats }
+    /** Counter columns of event_stats; quotes are what Primal calls an event's mentions. */
+    enum EventStat { replies, reactions, reposts, zaps, zapped_msats, quotes }
 
     /**
      * Hash maps of {@link Key32}, sorted once when written: a transaction of contact lists adds tens of thousands of

@@ -15,9 +15,9 @@ import java.util.List;
  * Recomputes every maintained count from the stored events, in SQL, and lists where the maintained value differs.
  * What each kind contributes to which counter comes from the {@link KindRegistry}'s recounts.
  * The recomputation reads other data than the incremental path does: follows come from the JSON of the current
- * contact lists, not from the {@code follows} table; notes and replies from the
- * events' NIP-10 columns; reactions and reposts from the events' reference columns; zaps from the receipts
- * still stored. It runs in one repeatable-read transaction, so a consistent snapshot is compared.
+ * contact lists, not from the {@code follows} table; notes and replies from the events' NIP-10 columns; quotes from
+ * the notes' {@code q} rows of {@code event_tags}; reactions and reposts from the events' reference columns; zaps from
+ * the receipts still stored. It runs in one repeatable-read transaction, so a consistent snapshot is compared.
  */
 public final class StatsVerifier {
 

@@ -55,6 +55,38 @@ class MigrationsTest {
         }
     }
 
+    /** Version 15 keeps each event's quotes as a counter; a database written before gets them counted. */
+    @Test
+    void quotesStoredBeforeTheCounterAreCounted() throws SQLException {
+        String quoted = "ab".repeat(32);
+        try (HikariDataSource ds = DataSources.forLocal(TestDatabase.freshJdbcUrl(), "postgres", null)) {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").target("14").load().migrate();
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO events (id, pubkey, created_at, kind, json) VALUES ('\\x" + "a1".repeat(32)
+                        + "', '\\x" + "0a".repeat(32) + "', 1, 1, '{}'), ('\\x" + "a2".repeat(32) + "', '\\x"
+                        + "0a".repeat(32) + "', 1, 1, '{}'), ('\\x" + "a3".repeat(32) + "', '\\x" + "0a".repeat(32)
+                        + "', 1, 7, '{}')");
+                s.execute("INSERT INTO event_tags (event_id, name, value, kind, created_at) VALUES"
+                        + " ('\\x" + "a1".repeat(32) + "', 'q', '" + quoted + "', 1, 1),"
+                        + " ('\\x" + "a1".repeat(32) + "', 'q', '" + quoted.toUpperCase() + "', 1, 1),"
+                        + " ('\\x" + "a2".repeat(32) + "', 'q', '" + quoted + "', 1, 1),"
+                        + " ('\\x" + "a2".repeat(32) + "', 'q', 'nevent1qqs', 1, 1),"
+                        + " ('\\x" + "a3".repeat(32) + "', 'q', '" + quoted + "', 7, 1)");
+                s.execute("INSERT INTO event_stats (event_id, replies) VALUES ('\\x" + quoted + "', 3)");
+            }
+            assertThat(Migrations.migrate(ds)).isEqualTo(1);
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT encode(event_id, 'hex'), replies, quotes FROM event_stats")) {
+                List<String> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(rs.getString(1) + " " + rs.getLong(2) + " " + rs.getLong(3));
+                }
+                assertThat(rows).as("two notes quote it; a reaction and malformed ids count for nothing")
+                        .containsExactly(quoted + " 3 2");
+            }
+        }
+    }
+
     @Test
     void constraintsRefuseCorruptRows() throws SQLException {
         try (HikariDataSource ds = TestDatabase.fresh(); Connection c = ds.getConnection(); Statement s = c.createStatement()) {

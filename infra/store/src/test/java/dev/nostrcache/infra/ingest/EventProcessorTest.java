@@ -105,6 +105,28 @@ class EventProcessorTest {
     }
 
     @Test
+    void countsEachNoteThatQuotesAnEventOnceAndTakesItBackWhenTheNoteGoes() throws SQLException {
+        EventSigner alice = TestKeys.signer(1);
+        EventSigner bob = TestKeys.signer(2);
+        EventSigner carol = TestKeys.signer(3);
+        Event note = alice.sign(100, 1, List.of(), "quote me");
+        Event twice = bob.sign(101, 1, List.of(List.of("q", note.id()), List.of("q", note.id(), "", alice.pubkey()),
+                List.of("q", note.id().toUpperCase()), List.of("q", "30023:" + alice.pubkey() + ":essay")), "nostr:note");
+        Event once = carol.sign(102, 1, List.of(List.of("q", note.id())), "this");
+        Event reaction = carol.sign(103, 7, List.of(List.of("e", note.id()), List.of("q", note.id())), "+");
+
+        for (Event e : List.of(twice, once, reaction, note, twice)) {       // quotes before the note, one twice
+            process(e);
+        }
+        assertThat(eventStat(note.id(), "quotes")).as("two notes quote it; a reaction is no quote").isEqualTo(2);
+        assertStatsExact();
+
+        assertThat(process(bob.sign(110, 5, List.of(List.of("e", twice.id())), ""))).isEqualTo(Outcome.STORED);
+        assertThat(eventStat(note.id(), "quotes")).isEqualTo(1);
+        assertStatsExact();
+    }
+
+    @Test
     void contactListsReplaceTheFollowGraphAndOnlyTheNewestCounts() throws SQLException {
         EventSigner alice = TestKeys.signer(1);
         String b = TestKeys.signer(2).pubkey();

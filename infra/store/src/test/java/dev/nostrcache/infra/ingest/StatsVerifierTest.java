@@ -81,6 +81,10 @@ class StatsVerifierTest {
                 "UPDATE event_stats SET reactions = reactions + 1 WHERE event_id = (SELECT ref_event FROM events WHERE kind = 7 AND ref_event IS NOT NULL LIMIT 1)")
                 .mismatches()).extracting(StatsVerifier.Mismatch::counter).containsExactly("reactions");
         assertThat(afterCorrupting(
+                "UPDATE event_stats SET quotes = quotes + 1 WHERE event_id = (SELECT event_id FROM event_stats ORDER BY event_id LIMIT 1)",
+                "UPDATE event_stats SET quotes = quotes - 1 WHERE event_id = (SELECT event_id FROM event_stats ORDER BY event_id LIMIT 1)")
+                .mismatches()).extracting(StatsVerifier.Mismatch::counter).containsExactly("quotes");
+        assertThat(afterCorrupting(
                 "UPDATE user_stats SET zapped_msats = zapped_msats + 1000 WHERE pubkey = (SELECT recipient FROM zaps LIMIT 1)",
                 "UPDATE user_stats SET zapped_msats = zapped_msats - 1000 WHERE pubkey = (SELECT recipient FROM zaps LIMIT 1)")
                 .mismatches()).extracting(StatsVerifier.Mismatch::counter).containsExactly("zapped_msats");

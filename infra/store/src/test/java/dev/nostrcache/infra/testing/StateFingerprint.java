@@ -15,7 +15,8 @@ public final class StateFingerprint {
               UNION ALL SELECT 'p', encode(pubkey, 'hex') || coalesce(name, '') || coalesce(picture, '') FROM profiles
               UNION ALL SELECT 'u', concat_ws(',', encode(pubkey, 'hex'), followers_count, follows_count, note_count,
                   reply_count, reactions_received, reposts_received, zaps_received, zapped_msats) FROM user_stats
-              UNION ALL SELECT 's', concat_ws(',', encode(event_id, 'hex'), replies, reactions, reposts, zaps, zapped_msats)
+              UNION ALL SELECT 's', concat_ws(',', encode(event_id, 'hex'), replies, reactions, reposts, zaps, zapped_msats,
+                  quotes)
                   FROM event_stats
               UNION ALL SELECT 'r', encode(pubkey, 'hex') || url FROM user_relays) s""";
 
