@@ -68,6 +68,9 @@ public final class Benchmark {
     private static final int WARM_UP_ROUNDS = 4;
     private static final int[] WARM_UP_CLIENTS = {10, 100};
     private static final int WARM_UP_MAX_SECONDS = 180;
+    /** The ingest's warm-up: at least so many rounds, at most so long ({@link #warmUpIngest}). */
+    private static final int WARM_UP_INGEST_ROUNDS = 2;
+    private static final int WARM_UP_INGEST_MAX_SECONDS = 240;
     /** The requests of one latency loop, whatever its concurrency. */
     private static final int LOOP_REQUESTS = 4_000;
 
@@ -120,7 +123,7 @@ public final class Benchmark {
             insertRate = rawInserts(services);
             sqsRate = rawQueue(services.sqsClient());
         }
-        Imported warmUp = warmUp();
+        IngestWarmUp warmUp = warmUpIngest();
         String ingestVerdict;
         try (LoopbackRelay.Process relay = new LoopbackRelay.Process(corpusFile)) {
             out.println("starting the local runtime with the loopback relay as its only upstream...");
@@ -135,8 +138,7 @@ public final class Benchmark {
                     ingestRate = endToEnd(stack, events);
                     peak = memory.peak();
                 }
-                rows.add(new Row("ingest end to end, events/s (after the warm-up; the warm-up, the JVM's first import: "
-                        + format(warmUp.rate()) + " events/s)", format(ingestRate),
+                rows.add(new Row("ingest end to end, events/s (after the warm-up: " + warmUp.summary() + ")", format(ingestRate),
                         bip340(verifyRate) + "; PostgreSQL batched inserts " + format(insertRate)
                                 + " rows/s; ElasticMQ send+receive " + format(sqsRate) + " msg/s", ">= 5,000"));
                 rows.add(new Row("peak memory of the local runtime while ingesting (PSS of its JVM, the benchmark's"
@@ -247,21 +249,53 @@ public final class Benchmark {
     }
 
     /**
-     * The JIT's share of a fresh JVM: it compiles for a core's worth of CPU for its first minute or more (profiled: 28 s
-     * of compilation in a 32-second import of 5,000 contact lists), which a cache that has been running has long paid.
-     * So before the measured ingest, a corpus of its own (a fifth of the events, at most 20,000; another seed) goes
-     * through the import path into a scratch database: the queues, functions and database code the ingest runs.
+     * The JIT's share of a fresh JVM: on two cores its one C2 thread falls minutes behind the methods waiting for it,
+     * which run as profiled C1 code meanwhile, and it compiles for a sixth of the machine's CPU through the first
+     * ingests a cache does (profiled: 10.5, 7.7, 4.2, 1.2 s of C2 in four ingests of 100,000 events in one JVM, at
+     * 3,527, 4,182, 4,437, 4,663 events/s; docs/benchmarks.md, eighteenth), which a cache that has been running has
+     * long paid. So before the measured ingest, rounds of the same ingest (a loopback relay serving a corpus of its
+     * own, another seed, to a runtime on a scratch database): at least {@value #WARM_UP_INGEST_ROUNDS}, then more until
+     * the JIT compiles for less than a tenth of a round's time, for at most {@value #WARM_UP_INGEST_MAX_SECONDS} s
+     * (a tenth of that on a small corpus, whose rounds are too short to settle anything).
      */
-    private Imported warmUp() throws Exception {
+    private IngestWarmUp warmUpIngest() throws Exception {
         Path file = Files.createTempFile("bench-warm-up", ".jsonl");
         try {
-            Files.write(file, BenchCorpus.generate(Math.min(20_000, Math.max(200, events / 5)), 43));
-            out.println("warming the JIT up: a corpus of its own through the import path, into a scratch database");
-            Imported imported = importDump(file);
-            out.printf("  warm-up: %s events/s, the JVM's first import (its JIT still cold)%n", format(imported.rate()));
-            return imported;
+            out.println("warming the JIT up: ingests of a corpus of its own, each into a scratch database");
+            Files.write(file, BenchCorpus.generate(events, 43));
+            var jit = ManagementFactory.getCompilationMXBean();
+            long started = System.nanoTime();
+            List<Double> rates = new ArrayList<>();
+            long roundJit;
+            double roundSeconds;
+            do {
+                long roundStarted = System.nanoTime();
+                long jitBefore = jit.getTotalCompilationTime();
+                Path data = Files.createTempDirectory("bench-warm-up-data");
+                try (LoopbackRelay.Process relay = new LoopbackRelay.Process(file);
+                     LocalStack stack = LocalStack.start(withUpstream(List.of(relay.url()), data), LocalStack.Mode.FULL)) {
+                    rates.add(endToEnd(stack, events));
+                } finally {
+                    deleteTree(data);
+                }
+                roundJit = jit.getTotalCompilationTime() - jitBefore;
+                roundSeconds = (System.nanoTime() - roundStarted) / 1e9;
+                out.printf("  warm-up round %d: %s events/s; the JIT compiled for %,d ms of its %.1f s%n", rates.size(),
+                        format(rates.getLast()), roundJit, roundSeconds);
+            } while (rates.size() < WARM_UP_INGEST_ROUNDS || (roundJit > roundSeconds * 100
+                    && System.nanoTime() - started < WARM_UP_INGEST_MAX_SECONDS * 1_000_000_000L / loopScale()));
+            return new IngestWarmUp(rates, roundJit, roundSeconds);
         } finally {
             Files.deleteIfExists(file);
+        }
+    }
+
+    /** The ingest's warm-up: each round's rate, and the JIT's compilation time in the last round. */
+    private record IngestWarmUp(List<Double> rates, long lastRoundJitMillis, double lastRoundSeconds) {
+        String summary() {
+            return rates.size() + " ingests of a corpus of its own, at " + String.join(", ", rates.stream()
+                    .map(Benchmark::format).toList()) + " events/s; the JIT compiled for " + format(lastRoundJitMillis)
+                    + " ms of the last one's " + String.format("%.1f", lastRoundSeconds) + " s";
         }
     }
 
