@@ -71,6 +71,7 @@ public final class Benchmark {
     /** The ingest's warm-up: at least so many rounds, at most so long ({@link #warmUpIngest}). */
     private static final int WARM_UP_INGEST_ROUNDS = 2;
     private static final int WARM_UP_INGEST_MAX_SECONDS = 240;
+    private static final int WARM_UP_INGEST_EVENTS = 100_000;
     /** The requests of one latency loop, whatever its concurrency. */
     private static final int LOOP_REQUESTS = 4_000;
 
@@ -254,15 +255,17 @@ public final class Benchmark {
      * ingests a cache does (profiled: 10.5, 7.7, 4.2, 1.2 s of C2 in four ingests of 100,000 events in one JVM, at
      * 3,527, 4,182, 4,437, 4,663 events/s; docs/benchmarks.md, eighteenth), which a cache that has been running has
      * long paid. So before the measured ingest, rounds of the same ingest (a loopback relay serving a corpus of its
-     * own, another seed, to a runtime on a scratch database): at least {@value #WARM_UP_INGEST_ROUNDS}, then more until
-     * the JIT compiles for less than a tenth of a round's time, for at most {@value #WARM_UP_INGEST_MAX_SECONDS} s
-     * (a tenth of that on a small corpus, whose rounds are too short to settle anything).
+     * own, another seed, of at most {@value #WARM_UP_INGEST_EVENTS} events: rounds of that size settle the JIT, larger
+     * ones only take longer; to a runtime on a scratch database): at least {@value #WARM_UP_INGEST_ROUNDS}, then more
+     * until the JIT compiles for less than a tenth of a round's time, for at most {@value #WARM_UP_INGEST_MAX_SECONDS}
+     * s (a tenth of that on a small corpus, whose rounds are too short to settle anything).
      */
     private IngestWarmUp warmUpIngest() throws Exception {
         Path file = Files.createTempFile("bench-warm-up", ".jsonl");
         try {
             out.println("warming the JIT up: ingests of a corpus of its own, each into a scratch database");
-            Files.write(file, BenchCorpus.generate(events, 43));
+            int size = Math.min(events, WARM_UP_INGEST_EVENTS);
+            Files.write(file, BenchCorpus.generate(size, 43));
             var jit = ManagementFactory.getCompilationMXBean();
             long started = System.nanoTime();
             List<Double> rates = new ArrayList<>();
@@ -274,7 +277,7 @@ public final class Benchmark {
                 Path data = Files.createTempDirectory("bench-warm-up-data");
                 try (LoopbackRelay.Process relay = new LoopbackRelay.Process(file);
                      LocalStack stack = LocalStack.start(withUpstream(List.of(relay.url()), data), LocalStack.Mode.FULL)) {
-                    rates.add(endToEnd(stack, events));
+                    rates.add(endToEnd(stack, size));
                 } finally {
                     deleteTree(data);
                 }
