@@ -17,7 +17,9 @@ import org.elasticmq.NumberMessageAttribute;
 import org.elasticmq.OnDateTimeReceived;
 import org.elasticmq.StringMessageAttribute;
 import org.elasticmq.VisibilityTimeout;
+import org.elasticmq.QueueStatistics;
 import org.elasticmq.msg.DeleteMessage;
+import org.elasticmq.msg.GetQueueStatistics;
 import org.elasticmq.msg.LookupQueue;
 import org.elasticmq.msg.ReceiveMessages;
 import org.elasticmq.msg.SendMessage;
@@ -229,6 +231,15 @@ final class ElasticMqClient implements SqsClient {
         askAboutReceipt(request.queueUrl(), request.receiptHandle(), new UpdateVisibilityTimeout(
                 new DeliveryReceipt(request.receiptHandle()), MillisVisibilityTimeout.fromSeconds(request.visibilityTimeout())));
         return ChangeMessageVisibilityResponse.builder().build();
+    }
+
+    /**
+     * Messages waiting in a queue to be received: visible and delayed, not those in flight. Asked of its actor, as
+     * {@link QueueBacklog} does ten times a second while producers wait (the HTTP endpoint's attributes cost more).
+     */
+    long waitingMessages(String queueUrl) {
+        QueueStatistics statistics = ask(queue(queueUrl), new GetQueueStatistics(System.currentTimeMillis()), CALL_TIMEOUT);
+        return statistics.approximateNumberOfVisibleMessages() + statistics.approximateNumberOfMessagesDelayed();
     }
 
     /** ElasticMQ answers a call about a receipt that is not its message's latest (or of no message) with a Left. */

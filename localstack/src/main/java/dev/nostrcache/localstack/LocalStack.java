@@ -23,6 +23,7 @@ import dev.nostrcache.infra.relay.KnownEvents;
 import dev.nostrcache.infra.storage.EventRepository;
 import dev.nostrcache.infra.queue.Queues;
 import dev.nostrcache.infra.aws.SqsEventPublisher;
+import dev.nostrcache.infra.queue.OutboundEvent;
 import dev.nostrcache.infra.avatar.AvatarBucket;
 import dev.nostrcache.infra.aws.S3AvatarBucket;
 import dev.nostrcache.infra.aws.SqsEventSubmitter;
@@ -48,6 +49,7 @@ import java.util.Deque;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -90,6 +92,12 @@ public final class LocalStack implements AutoCloseable {
     private SqsEventSourceMapping avatarMapping;
     private LocalFunctions functions;
     private volatile SqsEventPublisher publisher;
+    /**
+     * Messages of at most 64 KiB (SqsEventPublisher's bundles): at most 64 MiB of bodies waiting in the heap, beside
+     * the functions' batches in flight (100 messages per invocation).
+     */
+    static final int QUEUE_BACKLOG_MESSAGES = 1_000;
+    private QueueBacklog backlog;
     private IngestWorker worker;
     private LocalGateway gateway;
     private PrometheusMeterRegistry metrics;
@@ -238,14 +246,15 @@ public final class LocalStack implements AutoCloseable {
             mappings.put(group, remember(new SqsEventSourceMapping(sqsClient, sqs.client(), url, arn(url), ownDeadLetterMoves(group.spec()),
                     group.spec(), group.functionName(), event -> functions.call(group.functionName(), event),
                     config.functionConcurrency(), retryDelay,
-                    visibilityTimeout, SqsEventSourceMapping.LONG_POLL)));
+                    visibilityTimeout, SqsEventSourceMapping.LEASE, SqsEventSourceMapping.LONG_POLL)));
         }
         if (config.avatarCache()) {
             String avatarsUrl = sqs.queueUrls().get(Queues.AVATARS.queueName(config.stackName()));
             avatarMapping = remember(new SqsEventSourceMapping(sqsClient, sqs.client(), avatarsUrl, arn(avatarsUrl),
                     ownDeadLetterMoves(Queues.AVATARS), Queues.AVATARS, AvatarFunctions.WORKER,
                     event -> functions.call(AvatarFunctions.WORKER, event),
-                    config.maxConcurrent(), retryDelay, visibilityTimeout, SqsEventSourceMapping.LONG_POLL));
+                    config.maxConcurrent(), retryDelay, visibilityTimeout, SqsEventSourceMapping.LEASE,
+                    SqsEventSourceMapping.LONG_POLL));
         }
         // Closed before the mappings: every poller is told to stop at once, so their long polls end together.
         remember(() -> {
@@ -265,10 +274,14 @@ public final class LocalStack implements AutoCloseable {
         WorkerSettings settings = WorkerSettings.from(config);
         publisher = remember(new SqsEventPublisher(sqsClient, eventQueues, settings.maxPending(),
                 SqsEventPublisher.SENDER_THREADS, SqsEventPublisher.LINGER));
+        if (sqsClient instanceof ElasticMqClient embedded) {
+            backlog = remember(new QueueBacklog(() -> eventQueues.values().stream()
+                    .mapToLong(embedded::waitingMessages).sum(), QUEUE_BACKLOG_MESSAGES));
+        }
         // Between the publisher and the mappings on the way down: events already queued get processed.
         remember(() -> awaitDrained(Duration.ofSeconds(30)));
         if (mode == Mode.FULL && !config.upstreamRelays().isEmpty()) {
-            worker = remember(new IngestWorker(settings, dataSource, publisher::submit, publisher::metricsLine));
+            worker = remember(new IngestWorker(settings, dataSource, this::submit, publisher::metricsLine));
             worker.start();
             registerWorkerMeters(worker);
         }
@@ -322,6 +335,16 @@ public final class LocalStack implements AutoCloseable {
 
     public SqsEventPublisher publisher() {
         return publisher;
+    }
+
+    /**
+     * The producers' way onto the event queues (the worker, {@code import}, {@code backfill}): the publisher, whose
+     * answer completes when the caller may submit more, and with the embedded ElasticMQ held back while the event
+     * queues already hold {@value #QUEUE_BACKLOG_MESSAGES} messages waiting ({@link QueueBacklog}).
+     */
+    public CompletableFuture<Void> submit(OutboundEvent event) {
+        CompletableFuture<Void> room = publisher.submit(event);
+        return backlog == null ? room : room.thenCompose(sent -> backlog.room());
     }
 
     /** The ingest worker, or null when not started (no upstream relays, or not the FULL mode). */

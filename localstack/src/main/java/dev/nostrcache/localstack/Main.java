@@ -159,7 +159,7 @@ public final class Main {
              BufferedReader in = JsonLines.open(source, System.in)) {
             long before = new EventRepository(stack.dataSource()).count();
             out.println("importing " + source + " through the queues and ingest functions...");
-            ImportCommand.Report report = new ImportCommand(stack.publisher()::submit).run(in, source, out);
+            ImportCommand.Report report = new ImportCommand(stack::submit).run(in, source, out);
             out.printf("read %d lines in %.1f s; waiting for the functions to store everything...%n", report.lines(),
                     report.seconds());
             boolean drained = stack.awaitDrained(Duration.ofMinutes(30));
@@ -262,7 +262,7 @@ public final class Main {
         try (LocalStack stack = LocalStack.start(config, LocalStack.Mode.PIPELINE)) {
             WorkerSettings settings = WorkerSettings.from(config);
             new RelayRepository(stack.dataSource()).registerConfigured(config.upstreamRelays());
-            BackfillCommand.Report report = new BackfillCommand(settings, stack.dataSource(), stack.publisher()::submit,
+            BackfillCommand.Report report = new BackfillCommand(settings, stack.dataSource(), stack::submit,
                     stack.publisher()::metricsLine).run(new BackfillCommand.Request(relay == null ? List.of() : List.of(relay),
                     since, kinds), Duration.ofHours(24), out);
             out.println("waiting for the functions to store everything...");

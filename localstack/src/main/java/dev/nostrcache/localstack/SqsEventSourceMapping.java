@@ -17,6 +17,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -28,10 +32,14 @@ import java.util.function.Function;
  * in {@code batchItemFailures}, and leave the failed ones to come back (a function that throws fails the whole
  * batch). After {@code maxReceiveCount} receives SQS itself moves a message to the dead-letter queue.
  *
- * <p>Two deviations, for a laptop: a failed message becomes visible again after an exponential delay (base
+ * <p>Three deviations, for a laptop: a failed message becomes visible again after an exponential delay (base
  * {@code retryBase}, doubling per receive, capped at the visibility timeout) instead of the full visibility timeout;
- * and a receive hides its messages for {@code visibility} (the functions' timeout) rather than the queue's six
- * minutes, so that messages whose receive answer was lost (the queues restarted meanwhile) come back soon.
+ * a batch's messages stay hidden while its function runs for at most {@code visibility} (the functions' timeout)
+ * rather than the queue's six minutes, so that messages whose receive answer was lost (the queues restarted
+ * meanwhile) come back soon; and they are hidden a {@code lease} at a time, renewed while the function runs.
+ * ElasticMQ drops a deleted message from its heap only when its receive's visibility has run out (it stays in the
+ * queue's priority queue until then): hidden for the whole minute, the messages deleted in the last minute, most of
+ * what an import sent, filled the runtime's heap (docs/benchmarks.md, nineteenth).
  *
  * <p>With a {@code deadLetterUrl} (the embedded ElasticMQ), the mapping moves a message that failed its last receive
  * to the dead-letter queue itself, as a new message there and a delete here: ElasticMQ's message store does not
@@ -46,6 +54,11 @@ final class SqsEventSourceMapping implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqsEventSourceMapping.class);
     /** What Lambda's pollers wait for an idle queue: the SQS maximum. */
     static final Duration LONG_POLL = Duration.ofSeconds(20);
+    /**
+     * How long a receive hides its messages, renewed every third of it while the batch is processed: long enough
+     * for a batching window (1 s) and a late renewal, short enough that ElasticMQ lets go of deleted messages soon.
+     */
+    static final Duration LEASE = Duration.ofSeconds(6);
 
     private final SqsClient sqs;
     private final SqsClient receiver;
@@ -58,6 +71,8 @@ final class SqsEventSourceMapping implements AutoCloseable {
     private final Function<SQSEvent, SQSBatchResponse> function;
     private final Duration retryBase;
     private final int visibilitySeconds;
+    private final int leaseSeconds;
+    private final ScheduledExecutorService renewals;
     private final List<Thread> pollers = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicLong invocations = new AtomicLong();
@@ -74,11 +89,13 @@ final class SqsEventSourceMapping implements AutoCloseable {
      * @param sqs           a client of the local SQS: deletes and dead-letter moves go through it
      * @param receiver      a client of the same SQS for the receives, the mapping's own: {@link #stopPolling} closes it
      * @param deadLetterUrl where this mapping moves a message after its last failed receive; null: SQS does it
+     * @param visibility    how long a batch's messages stay hidden while its function runs, at most
+     * @param lease         how long a receive, and each renewal while the function runs, hides them (whole seconds)
      * @param listen        how long a receive waits on an idle queue (whole seconds, at most 20)
      */
     SqsEventSourceMapping(SqsClient sqs, SqsClient receiver, String queueUrl, String queueArn, String deadLetterUrl, QueueSpec spec,
                           String functionName, Function<SQSEvent, SQSBatchResponse> function, int concurrency, Duration retryBase,
-                          Duration visibility, Duration listen) {
+                          Duration visibility, Duration lease, Duration listen) {
         this.sqs = sqs;
         this.receiver = receiver;
         this.listenSeconds = (int) Math.min(Math.max(1, listen.toSeconds()), LONG_POLL.toSeconds());
@@ -90,6 +107,9 @@ final class SqsEventSourceMapping implements AutoCloseable {
         this.function = function;
         this.retryBase = retryBase;
         this.visibilitySeconds = (int) Math.min(visibility.toSeconds(), spec.visibilityTimeoutSeconds());
+        this.leaseSeconds = (int) Math.max(1, Math.min(lease.toSeconds(), visibilitySeconds));
+        this.renewals = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("esm-" + spec.name() + "-leases").factory());
         for (int i = 0; i < concurrency; i++) {
             Thread poller = new Thread(this::pollLoop, "esm-" + spec.name() + "-" + i);
             poller.setDaemon(true);
@@ -230,13 +250,14 @@ final class SqsEventSourceMapping implements AutoCloseable {
     private List<Message> receive(int max, int waitSeconds) {
         receives.incrementAndGet();
         return receiver.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(max).waitTimeSeconds(waitSeconds)
-                .visibilityTimeout(visibilitySeconds)
+                .visibilityTimeout(leaseSeconds)
                 .messageSystemAttributeNames(MessageSystemAttributeName.ALL).messageAttributeNames("All")).messages();
     }
 
     private void deliver(List<Message> batch) {
         invocations.incrementAndGet();
         Set<String> failed = new HashSet<>();
+        ScheduledFuture<?> renewing = renewLeases(batch);
         try {
             SQSBatchResponse response = function.apply(event(batch));
             if (response != null && response.getBatchItemFailures() != null) {
@@ -245,6 +266,8 @@ final class SqsEventSourceMapping implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("{}: invocation failed, the whole batch of {} will be retried: {}", functionName, batch.size(), e.toString());
             batch.forEach(m -> failed.add(m.messageId()));
+        } finally {
+            renewing.cancel(false);
         }
         List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
         for (Message m : batch) {
@@ -259,6 +282,27 @@ final class SqsEventSourceMapping implements AutoCloseable {
             List<DeleteMessageBatchRequestEntry> chunk = done.subList(i, Math.min(done.size(), i + 10));
             sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(chunk));
         }
+    }
+
+    /**
+     * Hides the batch's messages for another lease every third of one while its function runs, until the batch has
+     * been hidden for {@code visibility} in all: then they come back, as after a function's timeout.
+     */
+    private ScheduledFuture<?> renewLeases(List<Message> batch) {
+        long period = Math.max(1, TimeUnit.SECONDS.toMillis(leaseSeconds) / 3);
+        long lastRenewal = System.nanoTime() + TimeUnit.SECONDS.toNanos(visibilitySeconds - leaseSeconds);
+        return renewals.scheduleAtFixedRate(() -> {
+            if (System.nanoTime() - lastRenewal > 0) {
+                return;
+            }
+            for (Message m : batch) {
+                try {
+                    sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()).visibilityTimeout(leaseSeconds));
+                } catch (RuntimeException e) {
+                    LOG.debug("{}: could not renew the lease of {}: {}", functionName, m.messageId(), e.toString());
+                }
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
     }
 
     private void retryLater(Message m) {
@@ -336,5 +380,6 @@ final class SqsEventSourceMapping implements AutoCloseable {
         for (Thread poller : pollers) {
             poller.join(5_000);
         }
+        renewals.shutdownNow();
     }
 }

@@ -119,6 +119,21 @@ class ElasticMqClientTest {
     }
 
     @Test
+    void waitingMessagesCountsTheVisibleAndTheDelayedNotThoseInFlight() {
+        ElasticMqClient client = (ElasticMqClient) inProcess;
+        assertThat(client.waitingMessages(queue)).isZero();
+        inProcess.sendMessageBatch(r -> r.queueUrl(queue).entries(
+                SendMessageBatchRequestEntry.builder().id("a").messageBody("one").build(),
+                SendMessageBatchRequestEntry.builder().id("b").messageBody("two").build(),
+                SendMessageBatchRequestEntry.builder().id("c").messageBody("later").delaySeconds(60).build()));
+        assertThat(client.waitingMessages(queue)).isEqualTo(3);
+        Message received = inProcess.receiveMessage(r -> r.queueUrl(queue).visibilityTimeout(30)).messages().getFirst();
+        assertThat(client.waitingMessages(queue)).as("the one received is in flight").isEqualTo(2);
+        inProcess.deleteMessage(r -> r.queueUrl(queue).receiptHandle(received.receiptHandle()));
+        assertThat(client.waitingMessages(queue)).isEqualTo(2);
+    }
+
+    @Test
     void bothClientsRefuseTheSameRequestsWithTheSameExceptions() {
         for (SqsClient client : List.of(http, inProcess)) {
             String missing = queue + "-missing";

@@ -57,7 +57,7 @@ class SqsEventSourceMappingTest {
                     delivered.addAndGet(event.getRecords().size());
                     running.decrementAndGet();
                     return new SQSBatchResponse(List.of());
-                }, POLLERS, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(1))) {
+                }, POLLERS, Duration.ofSeconds(1), Duration.ofSeconds(30), SqsEventSourceMapping.LEASE, Duration.ofSeconds(1))) {
             Thread.sleep(1_500); // every poller's first receive ends empty; all but one then wait for a turn
             long before = mapping.receives();
             Thread.sleep(3_000);
@@ -89,7 +89,7 @@ class SqsEventSourceMappingTest {
         SqsEventSourceMapping mapping = new SqsEventSourceMapping(client, receiver, url, "arn:test", null, SPEC, "test", event -> {
             event.getRecords().forEach(r -> bodies.add(r.getBody()));
             return new SQSBatchResponse(List.of());
-        }, 2, Duration.ofSeconds(1), Duration.ofSeconds(30), SqsEventSourceMapping.LONG_POLL);
+        }, 2, Duration.ofSeconds(1), Duration.ofSeconds(30), SqsEventSourceMapping.LEASE, SqsEventSourceMapping.LONG_POLL);
         try {
             Thread.sleep(1_500);
             assertThat(mapping.receives()).as("one poller waits on the queue, the other looked once and waits for its turn").isEqualTo(2);
@@ -106,6 +106,39 @@ class SqsEventSourceMappingTest {
             mapping.close();
             assertThat(Duration.ofNanos(System.nanoTime() - closing)).as("waiting receives end when polling stops")
                     .isLessThan(Duration.ofSeconds(3));
+        }
+    }
+
+    /**
+     * A receive hides its messages for a lease, renewed while the function runs: a batch slower than its lease is not
+     * delivered again, and one that outlasts the visibility (the functions' timeout) is, as after a timeout.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {30, 4})
+    void aBatchIsHiddenWhileItsFunctionRunsUpToTheVisibility(int visibilitySeconds) throws Exception {
+        String url = client.createQueue(r -> r.queueName("mapping-lease-" + visibilitySeconds)).queueUrl();
+        List<String> deliveries = new CopyOnWriteArrayList<>();
+        try (SqsEventSourceMapping mapping = new SqsEventSourceMapping(client, sqs.client(), url, "arn:test", null, SPEC, "test",
+                event -> {
+                    event.getRecords().forEach(r -> deliveries.add(r.getBody()));
+                    if (deliveries.size() == 1) {
+                        try {
+                            Thread.sleep(7_000); // three and a half leases; beyond the short visibility
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return new SQSBatchResponse(List.of());
+                }, 2, Duration.ofSeconds(1), Duration.ofSeconds(visibilitySeconds), Duration.ofSeconds(2), Duration.ofSeconds(1))) {
+            client.sendMessage(r -> r.queueUrl(url).messageBody("slow"));
+            Thread.sleep(9_000);
+            if (visibilitySeconds == 30) {
+                assertThat(deliveries).as("renewed while the function ran").containsExactly("slow");
+                assertThat(mapping.invocations()).isEqualTo(1);
+            } else {
+                assertThat(deliveries).as("back after the visibility, while the first invocation still ran")
+                        .containsExactly("slow", "slow");
+            }
         }
     }
 }

@@ -314,7 +314,7 @@ public final class Benchmark {
             out.printf("importing %,d events from a file into an empty database...%n", lines);
             try (LocalStack stack = LocalStack.start(fresh, LocalStack.Mode.PIPELINE);
                  BufferedReader in = Files.newBufferedReader(file)) {
-                new ImportCommand(stack.publisher()::submit).run(in, file.toString(),
+                new ImportCommand(stack::submit).run(in, file.toString(),
                         new PrintStream(OutputStream.nullOutputStream()));
                 double rate = endToEnd(stack, lines);
                 long stored = count(stack);
