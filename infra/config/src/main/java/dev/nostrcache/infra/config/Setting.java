@@ -74,7 +74,7 @@ public enum Setting {
             "local runtime: a failed message comes back after this, doubled per attempt (AWS: the visibility timeout); while the database is away, a message waits on its queue this long, doubled per retry, at most 15 minutes (AWS: `OUTAGE_RETRY_SECONDS`, 30)"),
     LOCAL_VISIBILITY_TIMEOUT_SECONDS("local_visibility_timeout_seconds", Type.INT, Scope.LOCAL, "60", 5, 43200, List.of(),
             null,
-            "local runtime: a received batch stays hidden while its function runs for at most this long (the functions' timeout), a lease of 6 s at a time renewed while it runs, so that a receive whose answer was lost (the queues restarted) is delivered again within seconds (AWS: the queue's 360 s)"),
+            "local runtime: a received batch stays hidden while its function runs for at most this long (the functions' timeout), a lease of 10 s at a time renewed while it runs, so that a receive whose answer was lost (the queues restarted) is delivered again within seconds (AWS: the queue's 360 s)"),
     MANAGEMENT_PORT("management_port", Type.INT, Scope.LOCAL, "8081", 0, 65535, List.of(),
             null,
             "local gateway: the port of `/metrics` and the management API, always on 127.0.0.1 and never on `listen_addr` (0: any free port)"),
