@@ -21,7 +21,13 @@ import java.util.function.Function;
 public final class ImportCommand {
     private final EventParser parser = new EventParser(Limits.DEFAULTS);
     private final Function<OutboundEvent, CompletableFuture<Void>> sink;
-    private final RecentIds recent = new RecentIds(1_000_000);
+    /**
+     * Ids remembered to send a repeated event once: as many as the worker remembers. A million took about 150 MB of
+     * a 768 MiB heap by the end of a large import (docs/benchmarks.md, nineteenth); an id forgotten costs a duplicate
+     * message, which storage ignores.
+     */
+    static final int REMEMBERED_IDS = 200_000;
+    private final RecentIds recent = new RecentIds(REMEMBERED_IDS);
 
     public ImportCommand(Function<OutboundEvent, CompletableFuture<Void>> sink) {
         this.sink = sink;
