@@ -259,7 +259,7 @@ final class SqsEventSourceMapping implements AutoCloseable {
     private void deliver(List<Message> batch) {
         invocations.incrementAndGet();
         Set<String> failed = new HashSet<>();
-        ScheduledFuture<?> renewing = renewLeases(batch);
+        LeaseRenewal renewing = renewLeases(batch);
         try {
             SQSBatchResponse response = function.apply(event(batch));
             if (response != null && response.getBatchItemFailures() != null) {
@@ -269,7 +269,7 @@ final class SqsEventSourceMapping implements AutoCloseable {
             LOG.warn("{}: invocation failed, the whole batch of {} will be retried: {}", functionName, batch.size(), e.toString());
             batch.forEach(m -> failed.add(m.messageId()));
         } finally {
-            renewing.cancel(false);
+            renewing.stop();
         }
         List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
         for (Message m : batch) {
@@ -290,11 +290,28 @@ final class SqsEventSourceMapping implements AutoCloseable {
      * Hides the batch's messages for another lease every half of one while its function runs, until the batch has
      * been hidden for {@code visibility} in all: then they come back, as after a function's timeout.
      */
-    private ScheduledFuture<?> renewLeases(List<Message> batch) {
+    private LeaseRenewal renewLeases(List<Message> batch) {
+        LeaseRenewal renewal = new LeaseRenewal(batch, System.nanoTime() + TimeUnit.SECONDS.toNanos(visibilitySeconds - leaseSeconds));
         long period = Math.max(1, TimeUnit.SECONDS.toMillis(leaseSeconds) / 2);
-        long lastRenewal = System.nanoTime() + TimeUnit.SECONDS.toNanos(visibilitySeconds - leaseSeconds);
-        return renewals.scheduleAtFixedRate(() -> {
-            if (System.nanoTime() - lastRenewal > 0) {
+        renewal.schedule = renewals.scheduleAtFixedRate(renewal, period, period, TimeUnit.MILLISECONDS);
+        return renewal;
+    }
+
+    /** One batch's renewals; once stopped none is under way, so none overwrites a failed message's retry delay. */
+    private final class LeaseRenewal implements Runnable {
+        private final List<Message> batch;
+        private final long lastRenewal;
+        private ScheduledFuture<?> schedule;
+        private boolean stopped;
+
+        LeaseRenewal(List<Message> batch, long lastRenewal) {
+            this.batch = batch;
+            this.lastRenewal = lastRenewal;
+        }
+
+        @Override
+        public synchronized void run() {
+            if (stopped || System.nanoTime() - lastRenewal > 0) {
                 return;
             }
             for (Message m : batch) {
@@ -304,7 +321,12 @@ final class SqsEventSourceMapping implements AutoCloseable {
                     LOG.debug("{}: could not renew the lease of {}: {}", functionName, m.messageId(), e.toString());
                 }
             }
-        }, period, period, TimeUnit.MILLISECONDS);
+        }
+
+        synchronized void stop() {
+            stopped = true;
+            schedule.cancel(false);
+        }
     }
 
     private void retryLater(Message m) {
