@@ -92,11 +92,6 @@ public final class LocalStack implements AutoCloseable {
     private SqsEventSourceMapping avatarMapping;
     private LocalFunctions functions;
     private volatile SqsEventPublisher publisher;
-    /**
-     * Messages of at most 64 KiB (SqsEventPublisher's bundles): at most 64 MiB of bodies waiting in the heap, beside
-     * the functions' batches in flight (100 messages per invocation).
-     */
-    static final int QUEUE_BACKLOG_MESSAGES = 1_000;
     private QueueBacklog backlog;
     private IngestWorker worker;
     private LocalGateway gateway;
@@ -276,7 +271,7 @@ public final class LocalStack implements AutoCloseable {
                 SqsEventPublisher.SENDER_THREADS, SqsEventPublisher.LINGER));
         if (sqsClient instanceof ElasticMqClient embedded) {
             backlog = remember(new QueueBacklog(() -> eventQueues.values().stream()
-                    .mapToLong(embedded::waitingMessages).sum(), QUEUE_BACKLOG_MESSAGES));
+                    .mapToLong(embedded::waitingMessages).sum(), config.localQueueBacklogMessages()));
         }
         // Between the publisher and the mappings on the way down: events already queued get processed.
         remember(() -> awaitDrained(Duration.ofSeconds(30)));
@@ -340,7 +335,7 @@ public final class LocalStack implements AutoCloseable {
     /**
      * The producers' way onto the event queues (the worker, {@code import}, {@code backfill}): the publisher, whose
      * answer completes when the caller may submit more, and with the embedded ElasticMQ held back while the event
-     * queues already hold {@value #QUEUE_BACKLOG_MESSAGES} messages waiting ({@link QueueBacklog}).
+     * queues already hold {@code local_queue_backlog_messages} messages waiting ({@link QueueBacklog}).
      */
     public CompletableFuture<Void> submit(OutboundEvent event) {
         CompletableFuture<Void> room = publisher.submit(event);

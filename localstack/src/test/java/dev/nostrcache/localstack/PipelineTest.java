@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.nostrcache.core.Limits;
 import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.event.EventParser;
+import dev.nostrcache.core.event.Expiration;
 import dev.nostrcache.core.testing.TestData;
 import dev.nostrcache.infra.config.CacheConfig;
 import dev.nostrcache.infra.config.ConfigLoader;
@@ -24,6 +25,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,6 +34,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -339,6 +346,57 @@ class PipelineTest {
             assertThat(callbacks.get()).as("every event's callback ran, each one throwing").isEqualTo(submitted);
             assertThat(stack.publisher().pending()).isZero();
             assertExact(stack);
+        }
+    }
+
+    @Test
+    void producersWaitWhileTheQueuesHoldTheirBacklogAndLoseNothing() throws Exception {
+        EventParser parser = new EventParser(Limits.DEFAULTS);
+        List<String> notes = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (String line : workload) {
+            Event e = parser.parse(line);
+            if (e.kind() == 1) {
+                notes.add(line);
+                if (!Expiration.isExpired(e, System.currentTimeMillis() / 1000)) {
+                    ids.add(e.id());
+                }
+            }
+        }
+        // One invocation at a time, held by a lock on the events table: what is sent after its batch waits on the queue.
+        try (LocalStack stack = LocalStack.start(config(", \"function_concurrency\": 1, \"local_queue_backlog_messages\": 3"),
+                LocalStack.Mode.PIPELINE);
+             Connection lock = stack.dataSource().getConnection()) {
+            lock.setAutoCommit(false);
+            try (Statement st = lock.createStatement()) {
+                st.execute("LOCK TABLE events IN EXCLUSIVE MODE");
+            }
+            CompletableFuture<Void> held = null;
+            int sent = 0;
+            while (held == null && sent < notes.size()) {
+                CountDownLatch onQueue = new CountDownLatch(1);
+                CompletableFuture<Void> room = stack.submit(
+                        new OutboundEvent(notes.get(sent++), 1, "test", System.currentTimeMillis(), onQueue::countDown));
+                // Each note its own message: the next is submitted once this one is on its queue.
+                assertThat(onQueue.await(10, TimeUnit.SECONDS)).as("note %d reached its queue", sent).isTrue();
+                try {
+                    room.get(2, TimeUnit.SECONDS);
+                } catch (TimeoutException stillWaiting) {
+                    held = room;
+                }
+            }
+            assertThat(held).as("the producer was held before all %d notes were sent", notes.size()).isNotNull();
+            Thread.sleep(1_000);
+            assertThat(held).as("still held while the function cannot store").isNotDone();
+
+            lock.commit();
+            held.get(30, TimeUnit.SECONDS);
+            for (String note : notes.subList(sent, notes.size())) {
+                stack.submit(new OutboundEvent(note, 1, "test", System.currentTimeMillis(), null)).get(30, TimeUnit.SECONDS);
+            }
+            assertThat(stack.awaitDrained(Duration.ofSeconds(60))).isTrue();
+            assertThat(new EventRepository(stack.dataSource()).storedIds(ids)).containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(stack.deadLetters()).isEmpty();
         }
     }
 

@@ -33,6 +33,7 @@ import java.util.List;
  * @param functionConcurrency  local runtime: concurrent invocations per queue's function
  * @param localRetryDelaySeconds local runtime: first delay before a failed message is retried (then doubled)
  * @param localVisibilityTimeoutSeconds local runtime: how long a received message stays hidden from other pollers
+ * @param localQueueBacklogMessages local runtime: producers wait while the embedded queues hold this many messages
  * @param managementPort       local gateway: the loopback-only port of /metrics and the management API (0: any)
  * @param gatewayIdleTimeoutSeconds    local gateway: a connection with no message for this long is closed
  * @param gatewayMaxConnectionSeconds  local gateway: any connection is closed after this long
@@ -78,6 +79,7 @@ public record CacheConfig(
         int functionConcurrency,
         int localRetryDelaySeconds,
         int localVisibilityTimeoutSeconds,
+        int localQueueBacklogMessages,
         int managementPort,
         int gatewayIdleTimeoutSeconds,
         int gatewayMaxConnectionSeconds,

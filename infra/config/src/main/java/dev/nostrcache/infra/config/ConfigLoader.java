@@ -173,6 +173,7 @@ public final class ConfigLoader {
                 (int) c.get(Setting.FUNCTION_CONCURRENCY),
                 (int) c.get(Setting.LOCAL_RETRY_DELAY_SECONDS),
                 (int) c.get(Setting.LOCAL_VISIBILITY_TIMEOUT_SECONDS),
+                (int) c.get(Setting.LOCAL_QUEUE_BACKLOG_MESSAGES),
                 (int) c.get(Setting.MANAGEMENT_PORT),
                 (int) c.get(Setting.GATEWAY_IDLE_TIMEOUT_SECONDS),
                 (int) c.get(Setting.GATEWAY_MAX_CONNECTION_SECONDS),
