@@ -15,19 +15,18 @@ public record Key32(long a, long b, long c, long d) implements Comparable<Key32>
             return null;
         }
         long[] words = new long[4];
+        int any = 0;
         for (int w = 0; w < 4; w++) {
             long word = 0;
             for (int i = 16 * w, end = i + 16; i < end; i++) {
-                char ch = hex.charAt(i);
-                if (ch >= '0' && ch <= '9') {
-                    word = word << 4 | (ch - '0');
-                } else if (ch >= 'a' && ch <= 'f') {
-                    word = word << 4 | (ch - 'a' + 10);
-                } else {
-                    return null;
-                }
+                int digit = Hex.lowerDigit(hex.charAt(i));
+                any |= digit;
+                word = word << 4 | (digit & 0xf);
             }
             words[w] = word;
+        }
+        if (any < 0) {
+            return null;
         }
         return new Key32(words[0], words[1], words[2], words[3]);
     }

@@ -48,11 +48,11 @@ final class SqsBodyCheck implements ExecutionInterceptor {
         if (body == null) {
             return 0;
         }
-        if (!EventBundle.acceptedBySqs(body)) {
+        long size = EventBundle.sqsBytes(body);
+        if (size < 0) {
             throw refused("InvalidMessageContents", "Invalid characters found in the message body: SQS takes tab,"
                     + " newline, carriage return, U+0020 to U+D7FF, U+E000 to U+FFFD and U+10000 up");
         }
-        long size = Utf8.length(body);
         for (Map.Entry<String, MessageAttributeValue> attribute : messageAttributes.entrySet()) {
             MessageAttributeValue value = attribute.getValue();
             size += Utf8.length(attribute.getKey()) + length(value.dataType()) + length(value.stringValue())

@@ -287,6 +287,10 @@ public final class SqsEventPublisher implements AutoCloseable {
      */
     private record Pending(OutboundEvent event, String body, int bytes) {
         static Pending of(OutboundEvent event) {
+            int bytes = EventBundle.sqsBytes(event.json());
+            if (bytes >= 0) {
+                return new Pending(event, event.json(), bytes + 1);
+            }
             String body = EventBundle.sqsSafe(event.json());
             return new Pending(event, body, Utf8.length(body) + 1);
         }
