@@ -95,10 +95,21 @@ final class StatDeltas {
 
     /**
      * One set-based upsert of every row, keys in sorted order (unnest keeps the order of its arrays): the attributes,
-     * then the counters, added.
+     * then the counters, added. Only the counters some row changes are sent and set (a new row's others are 0 by
+     * default): a transaction of contact lists changes two of user_stats' nine for about 23,000 rows.
      */
     private static void write(Connection c, String table, String key, List<Attribute> attributes, Enum<?>[] counters,
                               Key32[] keys, Map<Key32, long[]> rows) throws SQLException {
+        long[][] values = new long[keys.length][];
+        byte[][] keyBytes = new byte[keys.length][];
+        boolean[] changed = new boolean[counters.length];
+        for (int k = 0; k < keys.length; k++) {
+            keyBytes[k] = keys[k].bytes();
+            values[k] = rows.get(keys[k]);
+            for (int i = 0; i < counters.length; i++) {
+                changed[i] |= values[k][i] != 0;
+            }
+        }
         List<String> columns = new ArrayList<>(List.of(key));
         List<String> types = new ArrayList<>(List.of("bytea"));
         List<String> sets = new ArrayList<>();
@@ -107,31 +118,31 @@ final class StatDeltas {
             types.add(a.type());
             sets.add(a.name() + " = coalesce(EXCLUDED." + a.name() + ", " + table + '.' + a.name() + ')');
         }
-        for (Enum<?> column : counters) {
-            columns.add(column.name());
-            types.add("bigint");
-            sets.add(column.name() + " = " + table + '.' + column.name() + " + EXCLUDED." + column.name());
+        for (int i = 0; i < counters.length; i++) {
+            if (changed[i]) {
+                String column = counters[i].name();
+                columns.add(column);
+                types.add("bigint");
+                sets.add(column + " = " + table + '.' + column + " + EXCLUDED." + column);
+            }
         }
         String sql = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") SELECT * FROM unnest("
                 + String.join(", ", types.stream().map(t -> "?::" + t + "[]").toList()) + ") ON CONFLICT (" + key
-                + ") DO UPDATE SET " + String.join(", ", sets);
+                + (sets.isEmpty() ? ") DO NOTHING" : ") DO UPDATE SET " + String.join(", ", sets));
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            byte[][] keyBytes = new byte[keys.length][];
-            long[][] values = new long[keys.length][];
-            for (int k = 0; k < keys.length; k++) {
-                keyBytes[k] = keys[k].bytes();
-                values[k] = rows.get(keys[k]);
-            }
-            ps.setArray(1, c.createArrayOf("bytea", keyBytes));
-            for (int a = 0; a < attributes.size(); a++) {
-                ps.setArray(2 + a, attributes.get(a).values());
+            int parameter = 1;
+            ps.setArray(parameter++, c.createArrayOf("bytea", keyBytes));
+            for (Attribute a : attributes) {
+                ps.setArray(parameter++, a.values());
             }
             for (int i = 0; i < counters.length; i++) {
-                Long[] column = new Long[keys.length];
-                for (int k = 0; k < keys.length; k++) {
-                    column[k] = values[k][i];
+                if (changed[i]) {
+                    Long[] column = new Long[keys.length];
+                    for (int k = 0; k < keys.length; k++) {
+                        column[k] = values[k][i];
+                    }
+                    ps.setArray(parameter++, c.createArrayOf("bigint", column));
                 }
-                ps.setArray(2 + attributes.size() + i, c.createArrayOf("bigint", column));
             }
             ps.executeUpdate();
         }
