@@ -61,7 +61,6 @@ public final class EventProcessor {
     private final DataSource dataSource;
     private final KindRegistry kinds;
     private final EventRepository events;
-    private final FollowerCounts followerCounts;
     private final EventParser storedEvents = EventParser.forStoredEvents();
 
     public EventProcessor(DataSource dataSource) {
@@ -72,7 +71,6 @@ public final class EventProcessor {
         this.dataSource = dataSource;
         this.kinds = kinds;
         this.events = new EventRepository(dataSource);
-        this.followerCounts = new FollowerCounts(dataSource);
     }
 
     /**
@@ -80,7 +78,12 @@ public final class EventProcessor {
      * failure is thrown: the caller reports the message as failed so that the queue delivers it again.
      */
     public ProcessResult process(Event event, long nowSeconds) throws SQLException {
-        return inTransaction(tx -> process(tx, event, nowSeconds));
+        return inTransaction(c -> {
+            Tx tx = new Tx(c);
+            ProcessResult result = process(tx, event, nowSeconds);
+            tx.deltas.write(c);
+            return result;
+        });
     }
 
     /** What {@link #processAll} did with one event: its result, or the failure that kept it out (to be retried). */
@@ -106,9 +109,12 @@ public final class EventProcessor {
             }
             List<Event> chunk = events.subList(from, to);
             try {
-                List<ProcessResult> results = inTransaction(tx -> {
+                List<ProcessResult> results = inTransaction(c -> {
+                    Tx tx = new Tx(c);
                     tx.lockAll(chunk.stream().flatMap(e -> lockKeys(e).stream()).toList());
-                    return process(tx, chunk, nowSeconds);
+                    List<ProcessResult> done = process(tx, chunk, nowSeconds);
+                    tx.deltas.write(c);
+                    return done;
                 });
                 for (int i = 0; i < chunk.size(); i++) {
                     processed.add(new Processed(chunk.get(i), results.get(i), null));
@@ -153,7 +159,8 @@ public final class EventProcessor {
         }
         int removed = 0;
         for (String id : ids) {
-            boolean gone = inTransaction(tx -> {
+            boolean gone = inTransaction(c -> {
+                Tx tx = new Tx(c);
                 tx.lock(idLock(id));
                 Event target = tx.findStored("SELECT json FROM events WHERE id = ? FOR UPDATE", Hex.decode(id));
                 if (target == null) {
@@ -163,6 +170,7 @@ public final class EventProcessor {
                     tx.lock(addressLock(target.replacementKey()));
                 }
                 tx.remove(target);
+                tx.deltas.write(c);
                 return true;
             });
             removed += gone ? 1 : 0;
@@ -172,24 +180,18 @@ public final class EventProcessor {
 
     @FunctionalInterface
     private interface Work<T> {
-        T run(Tx tx) throws SQLException;
+        T run(Connection c) throws SQLException;
     }
 
-    /**
-     * Runs {@code work} in one transaction, again on a deadlock or serialisation failure; its counter changes are
-     * written at its end, and the follower-count changes it logged folded after its commit ({@link FollowerCounts}).
-     */
+    /** Runs {@code work} in one transaction, again on a deadlock or serialisation failure. */
     private <T> T inTransaction(Work<T> work) throws SQLException {
         for (int attempt = 1; ; attempt++) {
-            T result;
-            int followerChanges;
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
-                    Tx tx = new Tx(c);
-                    result = work.run(tx);
-                    followerChanges = tx.deltas.write(c);
+                    T result = work.run(c);
                     c.commit();
+                    return result;
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();
                     if (attempt < MAX_ATTEMPTS && e instanceof SQLException sql && isTransient(sql)) {
@@ -198,11 +200,6 @@ public final class EventProcessor {
                     throw e;
                 }
             }
-            // With the transaction's connection back in the pool: a fold takes one of its own.
-            if (followerChanges > 0) {
-                followerCounts.afterCommit(followerChanges);
-            }
-            return result;
         }
     }
 
