@@ -30,6 +30,13 @@ import java.util.Set;
 public final class EventRepository {
     /** Longer tag values are not indexed: a btree entry must stay under PostgreSQL's ~2.7 kB row limit. */
     static final int MAX_INDEXED_TAG_VALUE = 1024;
+    /**
+     * How many times {@link #store} finds an address's head gone between its insert and its lock before it gives up.
+     * Each miss means another writer committed a strictly newer version (or a deletion) in between, so the misses
+     * are bounded by the versions racing; callers that hold the address's advisory lock never miss. This only stops
+     * a livelock, so it sits far above what racing writers cause (8 threads racing 40 versions missed more than 4).
+     */
+    static final int MAX_HEAD_MISSES = 64;
 
     private static final String INSERT_EVENT = """
             INSERT INTO events (id, pubkey, created_at, kind, d_tag, json, expires_at, reply_to, root_id,
@@ -65,7 +72,7 @@ public final class EventRepository {
             return StoreResult.EPHEMERAL;
         }
         ReplacementKey key = event.replacementKey();
-        for (int attempt = 0; ; attempt++) {
+        for (int misses = 0; ; ) {
             if (insert(c, event, key, columns)) {
                 return StoreResult.STORED;
             }
@@ -75,10 +82,11 @@ public final class EventRepository {
             // Only a replaceable head can conflict now: lock it and apply newest-wins.
             Head head = lockHead(c, key);
             if (head == null) {
-                if (attempt > 3) {
-                    throw new SQLException("replaceable head of " + key + " keeps changing; giving up");
+                if (++misses >= MAX_HEAD_MISSES) {
+                    throw new SQLException("replaceable head of " + key + " changed " + misses
+                            + " times between insert and lock; giving up");
                 }
-                continue; // deleted between our insert and the lock: try the insert again
+                continue; // replaced or deleted between our insert and the lock: try the insert again
             }
             if (!ReplacementKey.supersedes(event.createdAt(), event.id(), head.createdAt(), head.id())) {
                 return StoreResult.STALE;

@@ -233,7 +233,8 @@ public final class Benchmark {
                 "AWS_REGION", "us-east-1", "DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/unused", "UPSTREAM_RELAYS", "");
         LambdaProcess.Invocation first = LambdaProcess.run(jar, environment,
                 Map.of("relayInfo", LambdaFixtures.event("relayInfo", Map.of())), 300).get(0);
-        String size = String.format("%.1f MB", Files.size(jar) / 1e6);
+        // Two decimals: the target is 30 MB, and the artifact sits just under it.
+        String size = String.format("%.2f MB", Files.size(jar) / 1e6);
         out.printf("Lambda artifact %s: handler made in %,d ms, first answer in %,d ms, JVM up %,d ms; bare JVM %,d ms%n",
                 size, first.initMillis(), first.invokeMillis(), first.uptimeMillis(), bare);
         rows.add(new Row("Lambda artifact, fresh JVM, first invocation (relayInfo; no SnapStart)", size + "; handler made in "
