@@ -10,7 +10,6 @@ import dev.nostrcache.infra.avatar.AvatarQueue;
 import dev.nostrcache.infra.aws.SqsAvatarQueue;
 import dev.nostrcache.functions.avatar.AvatarFunctions;
 import dev.nostrcache.functions.scheduled.ScheduledFunctions;
-import dev.nostrcache.infra.ingest.FollowerCounts;
 import dev.nostrcache.functions.http.AdminCredential;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -219,10 +218,7 @@ public final class LocalStack implements AutoCloseable {
         return adapters;
     }
 
-    /**
-     * EventBridge's part: the scheduled functions, at their template rate (the follower counts' more often), the first
-     * run at once.
-     */
+    /** EventBridge's part: the scheduled functions, at their template rate, the first run at once. */
     private void scheduleFunctions() {
         ScheduledExecutorService schedules = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "local-schedules");
@@ -234,8 +230,6 @@ public final class LocalStack implements AutoCloseable {
                 ScheduledFunctions.TRENDING_EVERY_MINUTES, TimeUnit.MINUTES);
         schedules.scheduleAtFixedRate(() -> runScheduled(ScheduledFunctions.CLEANUP), 1,
                 ScheduledFunctions.CLEANUP_EVERY_MINUTES, TimeUnit.MINUTES);
-        schedules.scheduleWithFixedDelay(() -> runScheduled(ScheduledFunctions.FOLLOWER_COUNTS), 1_000,
-                ScheduledFunctions.FOLLOWER_COUNTS_LOCAL_EVERY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Lambda's event-source mappings: each event queue feeds its ingest function, the avatars queue its worker. */
@@ -355,9 +349,7 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Waits until nothing is pending in the publisher, every event queue is empty (visible and in flight; the avatars
-     * queue is not watched) and no ingest function is busy, twice in a row, then folds the follower counts still
-     * pending ({@link FollowerCounts}), so that a command that stops the runtime next leaves them written; returns
-     * false if that does not happen within {@code timeout}.
+     * queue is not watched) and no ingest function is busy, twice in a row; returns false if that does not happen within {@code timeout}.
      */
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -365,13 +357,7 @@ public final class LocalStack implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             quietChecks = isQuiet() ? quietChecks + 1 : 0;
             if (quietChecks >= 2) {
-                try {
-                    new FollowerCounts(dataSource).foldPending();
-                    return true;
-                } catch (SQLException e) {
-                    LOG.warn("follower counts not folded yet: {}", e.toString());
-                    return false;
-                }
+                return true;
             }
             Thread.sleep(200);
         }

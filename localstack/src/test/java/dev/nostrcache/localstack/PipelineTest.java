@@ -26,8 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,31 +131,6 @@ class PipelineTest {
                     new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
             assertThat(out.toString(StandardCharsets.UTF_8)).contains("no mismatch");
             assertThat(exit).isZero();
-        }
-    }
-
-    @Test
-    void pendingFollowerCountsAreFoldedByTheLocalTimerWithinSeconds() throws Exception {
-        try (LocalStack stack = LocalStack.start(config(""), LocalStack.Mode.PIPELINE)) {
-            // A contact-list transaction's logged changes (FollowerCounts), as one left them when the lists stopped.
-            try (Connection c = stack.dataSource().getConnection(); Statement s = c.createStatement()) {
-                s.executeUpdate("INSERT INTO follower_deltas (pubkeys, deltas) VALUES (ARRAY[decode(repeat('ab', 32), 'hex'),"
-                        + " decode(repeat('cd', 32), 'hex')], ARRAY[5, 2]), (ARRAY[decode(repeat('ab', 32), 'hex')], ARRAY[-1])");
-            }
-            await("the timer's fold", Duration.ofSeconds(10), () -> query(stack,
-                    "SELECT NOT EXISTS (SELECT 1 FROM follower_deltas)").equals("t"));
-            assertThat(query(stack, "SELECT string_agg(encode(substr(pubkey, 1, 1), 'hex') || '=' || followers_count, ','"
-                    + " ORDER BY pubkey) FROM user_stats")).isEqualTo("ab=4,cd=2");
-        }
-    }
-
-    private static String query(LocalStack stack, String sql) {
-        try (Connection c = stack.dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -258,26 +258,16 @@ class TemplateTest {
     }
 
     @Test
-    void thePendingFollowerCountsAreFoldedEveryMinuteOnAws() {
-        assertScheduledAndNeedingOnlyTheDatabase(dev.nostrcache.functions.scheduled.ScheduledFunctions.FOLLOWER_COUNTS,
-                "rate(" + dev.nostrcache.functions.scheduled.ScheduledFunctions.FOLLOWER_COUNTS_EVERY_MINUTES + " minute)");
-    }
-
-    @Test
-    void theTrendingRankingsAreRecomputedOnTheLocalRuntimesSchedule() {
-        assertScheduledAndNeedingOnlyTheDatabase(dev.nostrcache.functions.scheduled.ScheduledFunctions.TRENDING,
-                "rate(" + dev.nostrcache.functions.scheduled.ScheduledFunctions.TRENDING_EVERY_MINUTES + " minutes)");
-    }
-
     @SuppressWarnings("unchecked")
-    private void assertScheduledAndNeedingOnlyTheDatabase(String function, String rate) {
-        Map<String, Object> scheduled = functionRunning(function);
-        Map<String, Object> events = map(SamTemplate.properties(scheduled), "Events");
+    void theTrendingRankingsAreRecomputedOnTheLocalRuntimesSchedule() {
+        Map<String, Object> trending = functionRunning(dev.nostrcache.functions.scheduled.ScheduledFunctions.TRENDING);
+        Map<String, Object> events = map(SamTemplate.properties(trending), "Events");
         assertThat(events).hasSize(1);
         Map<String, Object> event = (Map<String, Object>) events.values().iterator().next();
         assertThat(event.get("Type")).isEqualTo("Schedule");
-        assertThat(map(event, "Properties").get("Schedule")).isEqualTo(rate);
-        assertThat(String.valueOf(SamTemplate.properties(scheduled).get("Policies"))).as("it needs only the database")
+        assertThat(map(event, "Properties").get("Schedule")).isEqualTo("rate("
+                + dev.nostrcache.functions.scheduled.ScheduledFunctions.TRENDING_EVERY_MINUTES + " minutes)");
+        assertThat(String.valueOf(SamTemplate.properties(trending).get("Policies"))).as("it needs only the database")
                 .isEqualTo("[{Ref=DatabaseSecretReadPolicy}]");
     }
 

@@ -1,7 +1,6 @@
 package dev.nostrcache.functions.scheduled;
 
 import dev.nostrcache.infra.avatar.AvatarSettings;
-import dev.nostrcache.infra.ingest.FollowerCounts;
 import dev.nostrcache.infra.maintenance.Cleanup;
 import dev.nostrcache.infra.primal.TrendingScores;
 import org.springframework.beans.factory.ObjectProvider;
@@ -19,7 +18,7 @@ import java.util.function.Function;
 /**
  * Functions run on a schedule (EventBridge on AWS, a timer in the local runtime); the event they get is only a
  * trigger. {@code trendingScores} recomputes the rankings behind trending and most-zapped feeds; {@code cleanup}
- * removes what has expired; {@code followerCounts} folds the follower-count changes still pending.
+ * removes what has expired.
  */
 @Configuration(proxyBeanMethods = false)
 public class ScheduledFunctions {
@@ -29,14 +28,6 @@ public class ScheduledFunctions {
     public static final int TRENDING_EVERY_MINUTES = 5;
     public static final String CLEANUP = "cleanup";
     public static final int CLEANUP_EVERY_MINUTES = 60;
-    public static final String FOLLOWER_COUNTS = "followerCounts";
-    /** EventBridge's shortest rate: how long on AWS a follower count may wait once the contact lists stop coming. */
-    public static final int FOLLOWER_COUNTS_EVERY_MINUTES = 1;
-    /**
-     * The local runtime's timer, which has no such floor. The last batch of contact lists folds what a backlog logged
-     * itself, so the sweep only picks up what a failed fold or a stopped process left.
-     */
-    public static final int FOLLOWER_COUNTS_LOCAL_EVERY_MILLIS = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(ScheduledFunctions.class);
 
     /** Expired events, stale connections, expired avatars and old jobs; see {@link Cleanup}. */
@@ -51,23 +42,6 @@ public class ScheduledFunctions {
                 return Map.copyOf(removed);
             } catch (SQLException e) {
                 throw new IllegalStateException("cleanup failed: " + e.getMessage(), e);
-            }
-        };
-    }
-
-    /** The follower-count changes no contact-list transaction folded yet; see {@link FollowerCounts}. */
-    @Bean(FOLLOWER_COUNTS)
-    Function<Map<String, Object>, Map<String, Object>> followerCounts(DataSource dataSource) {
-        FollowerCounts counts = new FollowerCounts(dataSource);
-        return trigger -> {
-            try {
-                int written = counts.sweep();
-                if (written > 0) {
-                    LOG.debug("follower counts folded: {} written", written);
-                }
-                return Map.of("written", written);
-            } catch (SQLException e) {
-                throw new IllegalStateException("follower counts could not be folded: " + e.getMessage(), e);
             }
         };
     }

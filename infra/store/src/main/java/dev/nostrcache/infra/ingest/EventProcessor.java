@@ -8,7 +8,6 @@ import dev.nostrcache.core.event.InvalidEventException;
 import dev.nostrcache.core.event.KindClass;
 import dev.nostrcache.core.event.ReplacementKey;
 import dev.nostrcache.core.crypto.Sha256;
-import dev.nostrcache.core.nip.ContactList;
 import dev.nostrcache.infra.db.DatabaseFailures;
 import dev.nostrcache.infra.storage.EventRepository;
 import dev.nostrcache.infra.storage.StoreResult;
@@ -62,7 +61,6 @@ public final class EventProcessor {
     private final DataSource dataSource;
     private final KindRegistry kinds;
     private final EventRepository events;
-    private final FollowerCounts followerCounts;
     private final EventParser storedEvents = EventParser.forStoredEvents();
 
     public EventProcessor(DataSource dataSource) {
@@ -73,7 +71,6 @@ public final class EventProcessor {
         this.dataSource = dataSource;
         this.kinds = kinds;
         this.events = new EventRepository(dataSource);
-        this.followerCounts = new FollowerCounts(dataSource);
     }
 
     /**
@@ -81,7 +78,12 @@ public final class EventProcessor {
      * failure is thrown: the caller reports the message as failed so that the queue delivers it again.
      */
     public ProcessResult process(Event event, long nowSeconds) throws SQLException {
-        return inTransaction(tx -> process(tx, event, nowSeconds));
+        return inTransaction(c -> {
+            Tx tx = new Tx(c);
+            ProcessResult result = process(tx, event, nowSeconds);
+            tx.deltas.write(c);
+            return result;
+        });
     }
 
     /** What {@link #processAll} did with one event: its result, or the failure that kept it out (to be retried). */
@@ -107,12 +109,12 @@ public final class EventProcessor {
             }
             List<Event> chunk = events.subList(from, to);
             try {
-                List<ProcessResult> results = inTransaction(tx -> {
+                List<ProcessResult> results = inTransaction(c -> {
+                    Tx tx = new Tx(c);
                     tx.lockAll(chunk.stream().flatMap(e -> lockKeys(e).stream()).toList());
-                    if (chunk.stream().anyMatch(e -> e.kind() == ContactList.KIND)) {
-                        tx.contactsInFlight();
-                    }
-                    return process(tx, chunk, nowSeconds);
+                    List<ProcessResult> done = process(tx, chunk, nowSeconds);
+                    tx.deltas.write(c);
+                    return done;
                 });
                 for (int i = 0; i < chunk.size(); i++) {
                     processed.add(new Processed(chunk.get(i), results.get(i), null));
@@ -157,7 +159,8 @@ public final class EventProcessor {
         }
         int removed = 0;
         for (String id : ids) {
-            boolean gone = inTransaction(tx -> {
+            boolean gone = inTransaction(c -> {
+                Tx tx = new Tx(c);
                 tx.lock(idLock(id));
                 Event target = tx.findStored("SELECT json FROM events WHERE id = ? FOR UPDATE", Hex.decode(id));
                 if (target == null) {
@@ -167,6 +170,7 @@ public final class EventProcessor {
                     tx.lock(addressLock(target.replacementKey()));
                 }
                 tx.remove(target);
+                tx.deltas.write(c);
                 return true;
             });
             removed += gone ? 1 : 0;
@@ -176,26 +180,18 @@ public final class EventProcessor {
 
     @FunctionalInterface
     private interface Work<T> {
-        T run(Tx tx) throws SQLException;
+        T run(Connection c) throws SQLException;
     }
 
-    /**
-     * Runs {@code work} in one transaction, again on a deadlock or serialisation failure; its counter changes are
-     * written at its end, and the follower-count changes it logged folded after its commit ({@link FollowerCounts}).
-     */
+    /** Runs {@code work} in one transaction, again on a deadlock or serialisation failure. */
     private <T> T inTransaction(Work<T> work) throws SQLException {
         for (int attempt = 1; ; attempt++) {
-            T result;
-            int followerChanges;
-            boolean contacts;
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
-                    Tx tx = new Tx(c);
-                    result = work.run(tx);
-                    contacts = tx.contactsInFlight;
-                    followerChanges = tx.deltas.write(c);
+                    T result = work.run(c);
                     c.commit();
+                    return result;
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();
                     if (attempt < MAX_ATTEMPTS && e instanceof SQLException sql && isTransient(sql)) {
@@ -204,12 +200,6 @@ public final class EventProcessor {
                     throw e;
                 }
             }
-            // With the transaction's connection back in the pool: a fold takes one of its own. A batch of contact
-            // lists that changed no count still looks: another may have left its fold to this one.
-            if (followerChanges > 0 || contacts) {
-                followerCounts.afterCommit(followerChanges);
-            }
-            return result;
         }
     }
 
@@ -422,7 +412,6 @@ public final class EventProcessor {
         private final Connection connection;
         private final StatDeltas deltas = new StatDeltas();
         private final Set<Long> held = new HashSet<>();
-        private boolean contactsInFlight;
 
         Tx(Connection connection) {
             this.connection = connection;
@@ -446,12 +435,6 @@ public final class EventProcessor {
                     ps.execute();
                 }
             }
-        }
-
-        /** Marks this transaction as one of contact lists until it ends ({@link FollowerCounts#IN_FLIGHT}). */
-        void contactsInFlight() throws SQLException {
-            FollowerCounts.inFlight(connection);
-            contactsInFlight = true;
         }
 
         void lockAll(List<Long> keys) throws SQLException {

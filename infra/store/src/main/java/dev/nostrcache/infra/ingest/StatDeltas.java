@@ -16,8 +16,7 @@ import java.util.Map;
 /**
  * Counter changes collected while a transaction's events are processed, with the notes whose statistics rows get
  * their author and time, then written in one pass per table, keys in sorted order, so that concurrent transactions
- * lock counter rows in the same order and do not deadlock each other. Follower counts are logged instead, for
- * {@link FollowerCounts} to fold the changes of many transactions into one write.
+ * lock counter rows in the same order and do not deadlock each other.
  */
 final class StatDeltas {
     /** Counter columns of user_stats; the names are SQL identifiers, never user input. */
@@ -64,12 +63,7 @@ final class StatDeltas {
         events.computeIfAbsent(key, k -> new long[EventStat.values().length]);
     }
 
-    /**
-     * Writes the collected changes; follower counts are only logged, for {@link FollowerCounts} to fold. Returns how
-     * many follower counts it logged changes of.
-     */
-    int write(Connection c) throws SQLException {
-        int followerChanges = logFollowerChanges(c);
+    void write(Connection c) throws SQLException {
         if (!users.isEmpty()) {
             write(c, "user_stats", "pubkey", List.of(), UserStat.values(), sortedKeys(users), users);
         }
@@ -86,36 +80,6 @@ final class StatDeltas {
             write(c, "event_stats", "event_id", List.of(new Attribute("author", "bytea", c.createArrayOf("bytea", authors)),
                     new Attribute("created_at", "bigint", c.createArrayOf("bigint", times))), EventStat.values(), ids, events);
         }
-        return followerChanges;
-    }
-
-    /** Moves the follower-count changes out of {@link #users} into one logged row; users left with no change go. */
-    private int logFollowerChanges(Connection c) throws SQLException {
-        int followers = UserStat.followers_count.ordinal();
-        List<Key32> changed = new ArrayList<>();
-        for (Map.Entry<Key32, long[]> user : users.entrySet()) {
-            if (user.getValue()[followers] != 0) {
-                changed.add(user.getKey());
-            }
-        }
-        if (changed.isEmpty()) {
-            return 0;
-        }
-        changed.sort(null);
-        byte[][] pubkeys = new byte[changed.size()][];
-        Long[] deltas = new Long[changed.size()];
-        for (int i = 0; i < pubkeys.length; i++) {
-            Key32 pubkey = changed.get(i);
-            long[] row = users.get(pubkey);
-            pubkeys[i] = pubkey.bytes();
-            deltas[i] = row[followers];
-            row[followers] = 0;
-            if (Arrays.stream(row).allMatch(delta -> delta == 0)) {
-                users.remove(pubkey);
-            }
-        }
-        FollowerCounts.log(c, pubkeys, deltas);
-        return pubkeys.length;
     }
 
     /** In their bytes' order, which is the order PostgreSQL's index of the column keeps. */
@@ -132,7 +96,7 @@ final class StatDeltas {
     /**
      * One set-based upsert of every row, keys in sorted order (unnest keeps the order of its arrays): the attributes,
      * then the counters, added. Only the counters some row changes are sent and set (a new row's others are 0 by
-     * default): a transaction of notes changes one of user_stats' nine.
+     * default): a transaction of contact lists changes two of user_stats' nine for about 23,000 rows.
      */
     private static void write(Connection c, String table, String key, List<Attribute> attributes, Enum<?>[] counters,
                               Key32[] keys, Map<Key32, long[]> rows) throws SQLException {

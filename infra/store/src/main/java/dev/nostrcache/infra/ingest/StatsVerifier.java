@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Recomputes every maintained count from the stored events, in SQL, and lists where the maintained value differs.
@@ -49,17 +48,6 @@ public final class StatsVerifier {
             SELECT DISTINCT e.pubkey AS follower, decode(t.tag ->> 1, 'hex') AS followed
             FROM events e CROSS JOIN LATERAL json_array_elements(replace(e.json, '\\u0000', '\\ufffd')::json -> 'tags') AS t(tag)
             WHERE e.kind = 3 AND t.tag ->> 0 = 'p' AND t.tag ->> 1 ~ '^[0-9a-f]{64}$'""";
-
-    /**
-     * The users' counts as stored: {@code user_stats} plus the follower-count changes committed but not folded yet
-     * ({@link FollowerCounts}), which the same snapshot holds either in the log or in {@code user_stats}, never both.
-     */
-    private static final String USERS_STORED = "SELECT coalesce(u.pubkey, p.pubkey) AS pubkey, "
-            + Arrays.stream(USER_COUNTERS).map(counter -> counter.equals(StatDeltas.UserStat.followers_count.name())
-                    ? "coalesce(u." + counter + ", 0) + coalesce(p.delta, 0) AS " + counter : "u." + counter)
-                    .collect(Collectors.joining(", "))
-            + " FROM user_stats u FULL OUTER JOIN (SELECT d.pubkey, sum(d.delta) AS delta FROM follower_deltas"
-            + " CROSS JOIN LATERAL unnest(pubkeys, deltas) AS d (pubkey, delta) GROUP BY d.pubkey) p ON p.pubkey = u.pubkey";
 
     private final DataSource dataSource;
     private final int maxReported;
@@ -115,9 +103,8 @@ public final class StatsVerifier {
             try {
                 List<Mismatch> mismatches = new ArrayList<>();
                 long follows = compareFollows(c, mismatches);
-                long users = compare(c, "user", "user_stats", USERS_STORED, "pubkey", userRecomputed, USER_COUNTERS, mismatches);
-                long events = compare(c, "event", "event_stats", "SELECT * FROM event_stats", "event_id", eventRecomputed, EVENT_COUNTERS,
-                        mismatches);
+                long users = compare(c, "user", "user_stats", "pubkey", userRecomputed, USER_COUNTERS, mismatches);
+                long events = compare(c, "event", "event_stats", "event_id", eventRecomputed, EVENT_COUNTERS, mismatches);
                 return new Report(users, events, follows, List.copyOf(mismatches));
             } finally {
                 c.rollback();
@@ -147,9 +134,8 @@ public final class StatsVerifier {
         }
     }
 
-    /** Compares the rows {@code storedRows} selects (the counts of {@code table}) with {@code recomputed}. */
-    private long compare(Connection c, String scope, String table, String storedRows, String key, String recomputed,
-                         String[] counters, List<Mismatch> out) throws SQLException {
+    private long compare(Connection c, String scope, String table, String key, String recomputed, String[] counters,
+                         List<Mismatch> out) throws SQLException {
         StringBuilder select = new StringBuilder("SELECT coalesce(s.").append(key).append(", r.").append(key).append(')');
         StringBuilder differs = new StringBuilder();
         for (String counter : counters) {
@@ -157,8 +143,8 @@ public final class StatsVerifier {
             differs.append(differs.isEmpty() ? "" : " OR ").append("coalesce(s.").append(counter)
                     .append(", 0) <> coalesce(r.").append(counter).append(", 0)");
         }
-        String sql = "WITH recomputed_follows AS (" + FOLLOWS + "), r AS (" + recomputed + ") " + select + " FROM (" + storedRows
-                + ") s FULL OUTER JOIN r ON r." + key + " = s." + key + " WHERE " + differs;
+        String sql = "WITH recomputed_follows AS (" + FOLLOWS + "), r AS (" + recomputed + ") " + select + " FROM " + table
+                + " s FULL OUTER JOIN r ON r." + key + " = s." + key + " WHERE " + differs;
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next() && out.size() < maxReported) {
                 String id = Hex.encode(rs.getBytes(1));

@@ -1,7 +1,5 @@
 package dev.nostrcache.infra.testing;
 
-import dev.nostrcache.infra.ingest.FollowerCounts;
-
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,12 +23,8 @@ public final class StateFingerprint {
     private StateFingerprint() {
     }
 
-    /**
-     * "events=N digest=..." for the state in {@code dataSource}, its pending follower-count changes folded first (when
-     * a fold runs is timing, not state).
-     */
+    /** "events=N digest=..." for the state in {@code dataSource}. */
     public static String of(DataSource dataSource) throws SQLException {
-        new FollowerCounts(dataSource).foldPending();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SQL);
              ResultSet rs = ps.executeQuery()) {
             rs.next();
