@@ -133,13 +133,17 @@ public final class Benchmark {
                 out.printf("ingesting %,d events end to end...%n", events);
                 double ingestRate;
                 MemorySampler.Peak peak;
+                LoopProfile load = LoopProfile.start(runtime.databasePath());
+                String ingestProfile;
                 // Sampling stops with the ingest: a read of the JVM's smaps_rollup walks its page tables (about 20 ms
                 // for 1.1 GB resident, holding its memory map's lock), a tax the latency loops after it must not pay.
                 try (MemorySampler memory = new MemorySampler(runtime.databasePath())) {
                     ingestRate = endToEnd(stack, events);
+                    ingestProfile = load.load(events);
                     peak = memory.peak();
                 }
-                rows.add(new Row("ingest end to end, events/s (after the warm-up: " + warmUp.summary() + ")", format(ingestRate),
+                rows.add(new Row("ingest end to end, events/s (after the warm-up: " + warmUp.summary() + ")",
+                        format(ingestRate) + "; " + ingestProfile,
                         bip340(verifyRate) + "; PostgreSQL batched inserts " + format(insertRate)
                                 + " rows/s; ElasticMQ send+receive " + format(sqsRate) + " msg/s", ">= 5,000"));
                 rows.add(new Row("peak memory of the local runtime while ingesting (PSS of its JVM, the benchmark's"
@@ -162,14 +166,14 @@ public final class Benchmark {
         lambdaColdStart();
         Imported imported = importDump(corpusFile);
         rows.add(new Row("./run.sh import of the same corpus (file → SQS → functions → PostgreSQL), events/s",
-                format(imported.rate()), "ElasticMQ send+receive " + format(sqsRate) + " msg/s; PostgreSQL batched inserts "
+                format(imported.rate()) + "; " + imported.profile(), "ElasticMQ send+receive " + format(sqsRate) + " msg/s; PostgreSQL batched inserts "
                 + format(insertRate) + " rows/s", ">= 6,500"));
         Path lists = Files.createTempFile("bench-contact-lists", ".jsonl");
         try {
             Imported contacts = importDump(contactListsOf(corpusFile, lists));
             rows.add(new Row("contact lists alone, imported into an empty database (" + format(contacts.stored())
                     + " lists of 50-500 follows)", format(contacts.rate()) + " lists/s, " + format(contacts.follows()
-                    / contacts.seconds()) + " follows/s", "the whole corpus's import above: " + format(imported.rate())
+                    / contacts.seconds()) + " follows/s; " + contacts.profile(), "the whole corpus's import above: " + format(imported.rate())
                     + " events/s", ">= 409 lists/s"));
             rows.add(new Row("verify-stats: every count recomputed from the stored events", "after ingest: "
                     + ingestVerdict + "; after import: " + imported.verdict() + "; after the contact lists alone: "
@@ -243,8 +247,11 @@ public final class Benchmark {
                 "< 30 MB"));
     }
 
-    /** What an import into an empty database gave: events stored, over how long, the follows, the verdict. */
-    private record Imported(long stored, double seconds, long follows, String verdict) {
+    /**
+     * What an import into an empty database gave: events stored, over how long, the follows, the verdict, and what the
+     * machine did meanwhile ({@link LoopProfile#load}).
+     */
+    private record Imported(long stored, double seconds, long follows, String verdict, String profile) {
         double rate() {
             return stored / seconds;
         }
@@ -315,17 +322,19 @@ public final class Benchmark {
             out.printf("importing %,d events from a file into an empty database...%n", lines);
             try (LocalStack stack = LocalStack.start(fresh, LocalStack.Mode.PIPELINE);
                  BufferedReader in = Files.newBufferedReader(file)) {
+                LoopProfile load = LoopProfile.start(fresh.databasePath());
                 new ImportCommand(stack::submit).run(in, file.toString(),
                         new PrintStream(OutputStream.nullOutputStream()));
                 double rate = endToEnd(stack, lines);
                 long stored = count(stack);
+                String profile = load.load(stored);
                 long follows;
                 try (Connection c = stack.dataSource().getConnection(); Statement s = c.createStatement();
                      ResultSet rs = s.executeQuery("SELECT count(*) FROM follows")) {
                     rs.next();
                     follows = rs.getLong(1);
                 }
-                return new Imported(stored, stored / rate, follows, verdict(stack.dataSource()));
+                return new Imported(stored, stored / rate, follows, verdict(stack.dataSource()), profile);
             }
         } finally {
             deleteTree(data);

@@ -11,12 +11,14 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * What the machine did while one latency loop ran, so that a tail can be put down to a component instead of guessed
- * at: the JIT's compilation and the GC's pauses in this JVM (the runtime's, the JDK clients' too), how long the
- * runtime's runnable threads and PostgreSQL's processes waited for a CPU (Linux's per-task run delay, the second field
- * of {@code /proc/PID/task/TID/schedstat}), how busy the machine's CPUs were, and the CPU time of this JVM and of
- * PostgreSQL per request. On a two-core machine a C2 compilation or a third runnable thread takes a core from a
- * request for a scheduler slice (milliseconds), which is what a p99 of a few milliseconds is made of.
+ * What the machine did while one latency loop or one load (an ingest, an import) ran, so that a tail or a rate can be
+ * put down to a component instead of guessed at: the JIT's compilation and the GC's pauses in this JVM (the runtime's,
+ * the JDK clients' too), how long the runtime's runnable threads and PostgreSQL's processes waited for a CPU (Linux's
+ * per-task run delay, the second field of {@code /proc/PID/task/TID/schedstat}), how busy the machine's CPUs were, and
+ * the CPU time of this JVM and of PostgreSQL (its processes', those that ended meanwhile included), per request or per
+ * event stored. On a two-core machine a C2 compilation or a third runnable thread takes a core from a request for a
+ * scheduler slice (milliseconds), which is what a p99 of a few milliseconds is made of; a load that keeps both cores
+ * busy goes only as fast as its CPU per event allows.
  */
 final class LoopProfile {
     private static final int RAN = 0;
@@ -29,6 +31,7 @@ final class LoopProfile {
     private final long gcPauseMillis;
     private final long jvmCpuNanos;
     private final Map<Path, Long> postgresCpu;
+    private final long postgresReapedNanos;
     private final Map<Path, Long> runDelays;
     private final long[] machineTicks;
 
@@ -41,6 +44,7 @@ final class LoopProfile {
         gcPauseMillis = pauseBeans().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
         jvmCpuNanos = jvmCpu();
         postgresCpu = ofProcesses(postgres, RAN);
+        postgresReapedNanos = reapedChildrenNanos(postgres);
         runDelays = runDelays(postgres);
         machineTicks = machineTicks();
     }
@@ -50,11 +54,35 @@ final class LoopProfile {
         return new LoopProfile(postgresData);
     }
 
-    /** Since {@link #start}: a sentence for the table, or "(no /proc here)" where Linux's figures are missing. */
+    /** Since {@link #start}: a sentence for a latency loop's row, or "(no /proc here)" where Linux's figures are missing. */
     String since(int requests) {
         if (!Files.isReadable(Path.of("/proc/self/task"))) {
             return "(no /proc here)";
         }
+        Spent spent = spent();
+        return String.format("in its %.2f s: %s; CPU per request: JVM %.2f ms, PostgreSQL %.2f ms", spent.seconds(),
+                spent.machine(), spent.jvmCpuSeconds() * 1e3 / requests, spent.postgresCpuSeconds() * 1e3 / requests);
+    }
+
+    /**
+     * Since {@link #start}: a sentence for a load's row (an ingest, an import), the CPU each side took in all and per
+     * event stored, or "(no /proc here)".
+     */
+    String load(long events) {
+        if (!Files.isReadable(Path.of("/proc/self/task"))) {
+            return "(no /proc here)";
+        }
+        Spent spent = spent();
+        return String.format("in its %.1f s: %s; CPU: JVM %.1f s, PostgreSQL %.1f s, per event %,.0f and %,.0f us",
+                spent.seconds(), spent.machine(), spent.jvmCpuSeconds(), spent.postgresCpuSeconds(),
+                spent.jvmCpuSeconds() * 1e6 / events, spent.postgresCpuSeconds() * 1e6 / events);
+    }
+
+    /** What the machine, this JVM and PostgreSQL did since {@link #start}. */
+    private record Spent(double seconds, String machine, double jvmCpuSeconds, double postgresCpuSeconds) {
+    }
+
+    private Spent spent() {
         List<Long> postgres = PostgresProcesses.of(postgresData);
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         long[] ticks = machineTicks();
@@ -67,13 +95,17 @@ final class LoopProfile {
         }
         long pauses = pauseBeans().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum() - gcPauses;
         long pauseMillis = pauseBeans().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum() - gcPauseMillis;
-        double postgresCpuMillis = growth(postgresCpu, ofProcesses(postgres, RAN)) / 1e6;
-        return String.format("in its %.2f s: CPUs %d %% busy, runnable threads of the runtime waited %,d ms for a CPU,"
-                        + " JIT compiling %,d ms, GC %d pauses %,d ms; CPU per request: JVM %.2f ms, PostgreSQL %.2f ms",
-                seconds, total == 0 ? 0 : Math.round(100.0 * (total - idle) / total),
+        String machine = String.format("CPUs %d %% busy, runnable threads of the runtime waited %,d ms for a CPU,"
+                        + " JIT compiling %,d ms, GC %d pauses %,d ms", total == 0 ? 0 : Math.round(100.0 * (total - idle) / total),
                 growth(runDelays, runDelays(postgres)) / 1_000_000,
-                ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitMillis, pauses, pauseMillis,
-                (jvmCpu() - jvmCpuNanos) / 1e6 / requests, postgresCpuMillis / requests);
+                ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitMillis, pauses, pauseMillis);
+        Map<Path, Long> postgresNow = ofProcesses(postgres, RAN);
+        // A process gone meanwhile is among the reaped children with its whole life, of which this counts the rest.
+        long goneProcessesBefore = postgresCpu.entrySet().stream().filter(p -> !postgresNow.containsKey(p.getKey()))
+                .mapToLong(Map.Entry::getValue).sum();
+        long postgresNanos = growth(postgresCpu, postgresNow)
+                + Math.max(0, reapedChildrenNanos(postgres) - postgresReapedNanos - goneProcessesBefore);
+        return new Spent(seconds, machine, (jvmCpu() - jvmCpuNanos) / 1e9, postgresNanos / 1e9);
     }
 
     /** The collectors that stop the application (G1's young and mixed/full ones, ZGC's pauses), not concurrent cycles. */
@@ -122,6 +154,25 @@ final class LoopProfile {
             return Long.parseLong(Files.readString(file).trim().split(" ")[field]);
         } catch (IOException | RuntimeException e) {
             return 0; // the thread or process ended meanwhile
+        }
+    }
+
+    /**
+     * The CPU time of the children PostgreSQL's postmaster (the first of {@code processes}) has reaped, user and system
+     * ({@code /proc/PID/stat}'s cutime and cstime, in clock ticks of 10 ms): an autovacuum worker or a backend that
+     * ended meanwhile is no longer among the processes whose run time is read.
+     */
+    private static long reapedChildrenNanos(List<Long> processes) {
+        if (processes.isEmpty()) {
+            return 0;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(processes.getFirst()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after the command's closing parenthesis: state is field 3, so cutime (16) and cstime (17) are 13 and 14
+            return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 
