@@ -9,6 +9,7 @@ import dev.nostrcache.core.event.EventSigner;
 import dev.nostrcache.core.event.ReplacementKey;
 import dev.nostrcache.core.testing.TestData;
 import dev.nostrcache.core.testing.TestKeys;
+import dev.nostrcache.infra.ingest.KindRegistry;
 import dev.nostrcache.infra.storage.StoreResult.Outcome;
 import dev.nostrcache.infra.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +20,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,6 +31,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class EventRepositoryTest {
     private static HikariDataSource ds;
@@ -56,6 +61,52 @@ class EventRepositoryTest {
                 assertThat(parser.parse(events.findJson(event.id()).orElseThrow())).isEqualTo(event);
             }
         }
+    }
+
+    /**
+     * A head that vanishes between every insert and its lock (here a trigger drops each insert of one event, so neither
+     * its id nor a head is ever there) ends in a clear error after {@link EventRepository#MAX_HEAD_MISSES} attempts,
+     * not in a loop that never ends.
+     */
+    @Test
+    void aHeadThatKeepsVanishingEndsInAClearErrorAfterTheBound() throws Exception {
+        Event event = TestKeys.signer(107).sign(6000, 0, List.of(), "{\"name\":\"vanishing\"}");
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE SEQUENCE vanishing_attempts");
+            s.execute("CREATE FUNCTION drop_vanishing() RETURNS trigger LANGUAGE plpgsql AS"
+                    + " $$ BEGIN PERFORM nextval('vanishing_attempts'); RETURN NULL; END $$");
+            s.execute("CREATE TRIGGER vanishing BEFORE INSERT ON events FOR EACH ROW WHEN (NEW.id = '\\x" + event.id()
+                    + "'::bytea) EXECUTE FUNCTION drop_vanishing()");
+        }
+        Connection storing = ds.getConnection();
+        storing.setAutoCommit(false);
+        long storingBackend;
+        try (Statement s = storing.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            storingBackend = rs.getLong(1);
+        }
+        try {
+            assertThatThrownBy(() -> assertTimeoutPreemptively(Duration.ofSeconds(60),
+                    () -> events.store(storing, event, KindRegistry.STANDARD.columnsOf(event))))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("changed " + EventRepository.MAX_HEAD_MISSES + " times between insert and lock");
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT last_value FROM vanishing_attempts")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("inserts tried").isEqualTo(EventRepository.MAX_HEAD_MISSES);
+            }
+        } finally {
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                // Without the bound the store would still be looping on its connection: cut it, so the test fails, not hangs.
+                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = " + storingBackend
+                        + " AND state = 'active'");
+                storing.close();
+                s.execute("DROP TRIGGER vanishing ON events");
+                s.execute("DROP FUNCTION drop_vanishing()");
+                s.execute("DROP SEQUENCE vanishing_attempts");
+            }
+        }
+        assertThat(TestDatabase.storeRow(ds, event).outcome()).as("stored once nothing drops it").isEqualTo(Outcome.STORED);
     }
 
     @Test
