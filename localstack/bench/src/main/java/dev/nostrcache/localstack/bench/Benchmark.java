@@ -166,15 +166,15 @@ public final class Benchmark {
         lambdaColdStart();
         Imported imported = importDump(corpusFile);
         rows.add(new Row("./run.sh import of the same corpus (file → SQS → functions → PostgreSQL), events/s",
-                format(imported.rate()) + "; " + imported.profile(), "ElasticMQ send+receive " + format(sqsRate) + " msg/s; PostgreSQL batched inserts "
-                + format(insertRate) + " rows/s", ">= 6,500"));
+                format(imported.rate()) + "; " + imported.profile(), "ElasticMQ send+receive " + format(sqsRate)
+                + " msg/s; PostgreSQL batched inserts " + format(insertRate) + " rows/s", ">= 6,500"));
         Path lists = Files.createTempFile("bench-contact-lists", ".jsonl");
         try {
             Imported contacts = importDump(contactListsOf(corpusFile, lists));
             rows.add(new Row("contact lists alone, imported into an empty database (" + format(contacts.stored())
                     + " lists of 50-500 follows)", format(contacts.rate()) + " lists/s, " + format(contacts.follows()
-                    / contacts.seconds()) + " follows/s; " + contacts.profile(), "the whole corpus's import above: " + format(imported.rate())
-                    + " events/s", ">= 409 lists/s"));
+                    / contacts.seconds()) + " follows/s; " + contacts.profile(), "the whole corpus's import above: "
+                    + format(imported.rate()) + " events/s", ">= 409 lists/s"));
             rows.add(new Row("verify-stats: every count recomputed from the stored events", "after ingest: "
                     + ingestVerdict + "; after import: " + imported.verdict() + "; after the contact lists alone: "
                     + contacts.verdict(), "(exact)", "no mismatch"));
