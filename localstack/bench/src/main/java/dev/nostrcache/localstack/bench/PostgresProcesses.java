@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The processes of the PostgreSQL server of one data directory: its postmaster and its children (backends, workers). */
+/**
+ * The processes of the PostgreSQL server of one data directory: its postmaster first (whose reaped children
+ * {@link LoopProfile} reads), then its children (backends, workers).
+ */
 final class PostgresProcesses {
     private PostgresProcesses() {
     }
