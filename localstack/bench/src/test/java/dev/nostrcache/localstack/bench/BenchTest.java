@@ -53,7 +53,9 @@ class BenchTest {
                 "\\| cached /profile-pic redirect, 20 clients \\| [0-9,]+/s, .* \\| >= 5,000/s \\| bare 302 from the gateway's server stack [0-9,]+/s",
                 "\\| Lambda artifact, fresh JVM, first invocation \\(relayInfo; no SnapStart\\) \\| [0-9.]+ MB; handler made in "
                         + "[0-9,]+ ms, first answer [0-9,]+ ms, JVM up [0-9,]+ ms at its end \\| < 30 MB \\| a fresh JVM that runs nothing: [0-9,]+ ms",
-                "\\| ./run.sh import of the same corpus .* \\| [0-9,]+" + LOAD_PROFILE + " \\| >= 6,500 \\|",
+                "\\| ./run.sh import of the same corpus \\(.*; after a warm-up import of 400 events of a corpus of its own at"
+                        + " [0-9,]+ events/s, in which the JIT compiled for [0-9,]+ ms\\), events/s \\| [0-9,]+" + LOAD_PROFILE
+                        + " \\| >= 6,500 \\|",
                 "\\| publish \\(1,000 events, one WebSocket, 500 in flight, every OK awaited, after a warm-up of 250 at [0-9,]+/s\\), events/s \\| [0-9,]+/s, p50 .* \\| >= 2,500 \\| BIP-340",
                 "\\| contact lists alone, imported into an empty database \\(20 lists of 50-500 follows\\) \\| [0-9,]+ lists/s, [0-9,]+ follows/s" + LOAD_PROFILE + " \\| >= 409 lists/s \\|",
                 "\\| verify-stats: every count recomputed from the stored events \\| after ingest: no mismatch \\([0-9,]+ users, [0-9,]+ events, [1-9][0-9,]* follows\\);"
