@@ -131,7 +131,9 @@ public final class Benchmark {
         }
         Path warmUpCorpus = Files.createTempFile("bench-warm-up", ".jsonl");
         try {
-            Files.write(warmUpCorpus, BenchCorpus.generate(Math.min(events, WARM_UP_INGEST_EVENTS), 43));
+            int warmUpEvents = Math.min(events, WARM_UP_INGEST_EVENTS);
+            out.printf("generating the warm-up corpus: %,d signed events of another seed...%n", warmUpEvents);
+            Files.write(warmUpCorpus, BenchCorpus.generate(warmUpEvents, 43));
             measureLoads(corpusFile, verifyRate, data, warmUpCorpus, insertRate, sqsRate);
         } finally {
             Files.deleteIfExists(warmUpCorpus);
