@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -56,12 +57,9 @@ final class LoopProfile {
 
     /** Since {@link #start}: a sentence for a latency loop's row, or "(no /proc here)" where Linux's figures are missing. */
     String since(int requests) {
-        if (!Files.isReadable(Path.of("/proc/self/task"))) {
-            return "(no /proc here)";
-        }
-        Spent spent = spent();
-        return String.format("in its %.2f s: %s; CPU per request: JVM %.2f ms, PostgreSQL %.2f ms", spent.seconds(),
-                spent.machine(), spent.jvmCpuSeconds() * 1e3 / requests, spent.postgresCpuSeconds() * 1e3 / requests);
+        return described(spent -> String.format("in its %.2f s: %s; CPU per request: JVM %.2f ms, PostgreSQL %.2f ms",
+                spent.seconds(), spent.machine(), spent.jvmCpuSeconds() * 1e3 / requests,
+                spent.postgresCpuSeconds() * 1e3 / requests));
     }
 
     /**
@@ -69,13 +67,14 @@ final class LoopProfile {
      * event stored, or "(no /proc here)".
      */
     String load(long events) {
-        if (!Files.isReadable(Path.of("/proc/self/task"))) {
-            return "(no /proc here)";
-        }
-        Spent spent = spent();
-        return String.format("in its %.1f s: %s; CPU: JVM %.1f s, PostgreSQL %.1f s, per event %,.0f and %,.0f us",
-                spent.seconds(), spent.machine(), spent.jvmCpuSeconds(), spent.postgresCpuSeconds(),
-                spent.jvmCpuSeconds() * 1e6 / events, spent.postgresCpuSeconds() * 1e6 / events);
+        return described(spent -> String.format("in its %.1f s: %s; CPU: JVM %.1f s, PostgreSQL %.1f s, per event %,.0f"
+                        + " and %,.0f us", spent.seconds(), spent.machine(), spent.jvmCpuSeconds(),
+                spent.postgresCpuSeconds(), spent.jvmCpuSeconds() * 1e6 / events, spent.postgresCpuSeconds() * 1e6 / events));
+    }
+
+    /** {@code sentence} of what was spent since {@link #start}, or "(no /proc here)" where Linux's figures are missing. */
+    private String described(Function<Spent, String> sentence) {
+        return Files.isReadable(Path.of("/proc/self/task")) ? sentence.apply(spent()) : "(no /proc here)";
     }
 
     /** What the machine, this JVM and PostgreSQL did since {@link #start}. */
@@ -124,7 +123,7 @@ final class LoopProfile {
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             tasks.map(task -> task.resolve("schedstat")).forEach(file -> delays.put(file, schedstat(file, WAITED)));
         } catch (IOException | RuntimeException e) {
-            // no /proc: since() says so
+            // no /proc: described() says so
         }
         return delays;
     }
