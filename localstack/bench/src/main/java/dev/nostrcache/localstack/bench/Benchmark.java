@@ -294,10 +294,7 @@ public final class Benchmark {
      */
     private IngestWarmUp warmUpIngest(Path file) throws Exception {
         out.println("warming the JIT up: ingests of a corpus of its own, each into a scratch database");
-        long size;
-        try (var all = Files.lines(file)) {
-            size = all.count();
-        }
+        long size = lineCount(file);
         var jit = ManagementFactory.getCompilationMXBean();
         long started = System.nanoTime();
         List<Double> rates = new ArrayList<>();
@@ -338,10 +335,7 @@ public final class Benchmark {
      * (profiled: before this warm-up, 2.6-3.3 s of C2 compilation within the timed import's 17-19 s).
      */
     private Imported importDump(Path file, boolean verify) throws Exception {
-        long lines;
-        try (var all = Files.lines(file)) {
-            lines = all.count();
-        }
+        long lines = lineCount(file);
         var jit = ManagementFactory.getCompilationMXBean();
         long jitBefore = jit.getTotalCompilationTime();
         Path data = Files.createTempDirectory("bench-import-data");
@@ -368,6 +362,13 @@ public final class Benchmark {
             }
         } finally {
             deleteTree(data);
+        }
+    }
+
+    /** The lines of a corpus file: its events, one per line. */
+    private static long lineCount(Path file) throws IOException {
+        try (var lines = Files.lines(file)) {
+            return lines.count();
         }
     }
 
