@@ -15,9 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The benchmark runs to its table on a small corpus (speed is its output, never asserted here). */
 class BenchTest {
-    /** What each latency row says the machine did during its loop ({@link LoopProfile}); PostgreSQL worked in every one. */
     /** A number of two decimals that is not zero: "1.00" and "0.25" are, "0.00" is not. */
     private static final String NOT_ZERO = "(?=[0-9.]*[1-9])[0-9]+\\.[0-9]{2}";
+    /** What each latency row says the machine did during its loop ({@link LoopProfile}); PostgreSQL worked in every one. */
     private static final String LOOP_PROFILE = " in its [0-9.]+ s: CPUs [0-9]+ % busy, runnable threads of the runtime waited"
             + " [0-9,]+ ms for a CPU, JIT compiling [0-9,]+ ms, GC [0-9]+ pauses [0-9,]+ ms; CPU per request: JVM " + NOT_ZERO
             + " ms, PostgreSQL " + NOT_ZERO + " ms";
