@@ -4,6 +4,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -15,6 +17,7 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A loop's or a load's profile counts what happened meanwhile: CPU taken, threads kept waiting, a GC pause, and
@@ -55,6 +58,16 @@ class LoopProfileTest {
         // threads x 0.6 s of CPU over 100 requests; at least the cores' worth ran
         assertThat(Double.parseDouble(m.group(7))).as("JVM CPU per request, ms").isGreaterThan(6.0 * Runtime.getRuntime().availableProcessors() * 0.5);
         assertThat(m.group(8)).as("no PostgreSQL serves that directory").isEqualTo("0.00");
+    }
+
+    @Test
+    void g1sRemarkAndCleanupPausesAreCounted() {
+        List<String> collectors = ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(GarbageCollectorMXBean::getName).toList();
+        assumeTrue(collectors.contains("G1 Young Generation"), "this JVM runs G1: " + collectors);
+        // G1's bean for its concurrent cycles counts their two pauses (Remark, Cleanup), not the concurrent work
+        assertThat(LoopProfile.pauseBeans().map(GarbageCollectorMXBean::getName))
+                .containsExactlyInAnyOrder("G1 Young Generation", "G1 Old Generation", "G1 Concurrent GC");
     }
 
     private static final Pattern LOAD = Pattern.compile("in its ([0-9.]+) s: CPUs ([0-9]+) % busy, runnable threads of"
