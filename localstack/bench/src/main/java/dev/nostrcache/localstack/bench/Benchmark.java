@@ -74,6 +74,8 @@ public final class Benchmark {
     private static final int WARM_UP_INGEST_EVENTS = 100_000;
     /** The requests of one latency loop, whatever its concurrency. */
     private static final int LOOP_REQUESTS = 4_000;
+    /** The function that answers a WebSocket client's messages (the API's {@code $default} route). */
+    private static final String MESSAGE_FUNCTION = "wsDefault";
 
     private final CacheConfig config;
     private final int events;
@@ -439,13 +441,14 @@ public final class Benchmark {
                 for (var probe : probes.entrySet()) {
                     String name = probe.getKey();
                     LoopProfile loop = LoopProfile.start(database);
+                    FunctionTime function = FunctionTime.start(stack.meterRegistry(), MESSAGE_FUNCTION);
                     Latency.Stats stats = Latency.webSocket(ws, level[0], level[1], probe.getValue().jdk());
-                    String profile = loop.since(stats.requests());
+                    String profile = loop.since(stats.requests()) + "; " + function.since(stats, level[0]);
                     out.printf("%s%s: %s; %s%n", name, clients, stats.summary(), profile);
                     rows.add(new Row(name + clients, stats.summary() + "; " + profile, "gateway ping-pong " + pong.summary(),
                             target(name, level[0])));
                     rows.add(new Row(name + clients + ", measured by Node.js clients in a process of their own ("
-                            + node.client() + ")", nodeRun(node, ws, level, name, probe.getValue(), database),
+                            + node.client() + ")", nodeRun(node, stack, level, name, probe.getValue(), database),
                             "gateway ping-pong " + pong.summary() + " (JDK client)", target(name, level[0])));
                 }
             }
@@ -518,16 +521,18 @@ public final class Benchmark {
      * The independent client's figures, or why there are none (no Node.js that can run it, or it failed). Its profile
      * covers the whole Node.js run, the untimed requests each of its connections makes first included.
      */
-    private String nodeRun(NodeClients node, URI ws, int[] level, String name, Probe probe, Path database) {
+    private String nodeRun(NodeClients node, LocalStack stack, int[] level, String name, Probe probe, Path database) {
         if (node.unavailable() != null) {
             return "not measured: " + node.unavailable();
         }
         try {
             LoopProfile loop = LoopProfile.start(database);
-            Latency.Stats stats = node.run(ws, level[0], level[1], "[\"REQ\",\"bench\"," + probe.body() + "]",
+            FunctionTime function = FunctionTime.start(stack.meterRegistry(), MESSAGE_FUNCTION);
+            Latency.Stats stats = node.run(stack.gatewayUrl(), level[0], level[1], "[\"REQ\",\"bench\"," + probe.body() + "]",
                     "[\"EOSE\",\"bench\"", probe.primal() ? Latency.PRIMAL_OPENING : null, Latency.PRIMAL_OPENING_END);
             String summary = stats.summary() + "; the Node.js run, its untimed requests included, "
-                    + loop.since(stats.requests() + NodeClients.warmUp(level[0]) * level[0]);
+                    + loop.since(stats.requests() + NodeClients.warmUp(level[0]) * level[0]) + "; "
+                    + function.since(stats, level[0]);
             out.printf("%s by Node.js clients, %d clients: %s%n", name, level[0], summary);
             return summary;
         } catch (Exception e) {

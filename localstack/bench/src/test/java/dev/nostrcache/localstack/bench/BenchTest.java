@@ -17,10 +17,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenchTest {
     /** A number of two decimals that is not zero: "1.00" and "0.25" are, "0.00" is not. */
     private static final String NOT_ZERO = "(?=[0-9.]*[1-9])[0-9]+\\.[0-9]{2}";
-    /** What each latency row says the machine did during its loop ({@link LoopProfile}); PostgreSQL worked in every one. */
+    /**
+     * What each latency row says the machine did during its loop ({@link LoopProfile}; PostgreSQL worked in every one)
+     * and how much of the mean answer the function took ({@link FunctionTime}).
+     */
     private static final String LOOP_PROFILE = " in its [0-9.]+ s: CPUs [0-9]+ % busy, runnable threads of the runtime waited"
             + " [0-9,]+ ms for a CPU, JIT compiling [0-9,]+ ms, GC [0-9]+ pauses [0-9,]+ ms; CPU per request: JVM " + NOT_ZERO
-            + " ms, PostgreSQL " + NOT_ZERO + " ms";
+            + " ms, PostgreSQL " + NOT_ZERO + " ms; the function \\(wsDefault\\) ran " + NOT_ZERO
+            + " ms per message, of a mean answer of " + NOT_ZERO + " ms";
     /** A load's profile: the CPU each side took; PostgreSQL stores every event, so its share is never nothing. */
     private static final String LOAD_PROFILE = "; in its [0-9.]+ s: CPUs [0-9]+ % busy, runnable threads of the runtime waited"
             + " [0-9,]+ ms for a CPU, JIT compiling [0-9,]+ ms, GC [0-9]+ pauses [0-9,]+ ms; CPU: JVM [0-9.]+ s, PostgreSQL"
