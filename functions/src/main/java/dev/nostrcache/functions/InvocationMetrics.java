@@ -18,6 +18,9 @@ import java.util.function.Supplier;
  * embedded metric format, so metrics need no API call. Locally the registry is scraped at {@code /metrics}.
  */
 public final class InvocationMetrics extends FunctionAroundWrapper {
+    /** The timer of every invocation, tagged {@code function} and {@code outcome} ({@code ok} or {@code error}). */
+    public static final String METER = "nostr_cache.invocations";
+
     private final MeterRegistry registry;
     private final EmbeddedMetricFormat emf;
     private final PrintStream out;
@@ -32,7 +35,7 @@ public final class InvocationMetrics extends FunctionAroundWrapper {
 
     /** Kept per function and outcome: registering anew on every invocation was a third of the wrapper's cost. */
     private Timer timer(String function, String outcome) {
-        return timers.computeIfAbsent(function + '\n' + outcome, key -> Timer.builder("nostr_cache.invocations")
+        return timers.computeIfAbsent(function + '\n' + outcome, key -> Timer.builder(METER)
                 .tag("function", function).tag("outcome", outcome).register(registry));
     }
 

@@ -1,13 +1,15 @@
 package dev.nostrcache.localstack.bench;
 
+import dev.nostrcache.functions.InvocationMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 
 /**
  * How much of a loop's answers the function itself took: the runtime times every invocation
- * ({@code nostr_cache.invocations}, per function and outcome), and a closed loop's mean answer is its clients times
+ * ({@link InvocationMetrics#METER}, per function and outcome), and a closed loop's mean answer is its clients times
  * its duration over its requests (Little's law). What the function did not take is the way to it and back: the
  * gateway's turns, the sockets, the client, and waits for a CPU on the way.
  */
@@ -42,12 +44,15 @@ final class FunctionTime {
     }
 
     private long count() {
-        return registry.find("nostr_cache.invocations").tag("function", function).timers().stream()
-                .mapToLong(Timer::count).sum();
+        return timers().stream().mapToLong(Timer::count).sum();
     }
 
     private double totalNanos() {
-        return registry.find("nostr_cache.invocations").tag("function", function).timers().stream()
-                .mapToDouble(t -> t.totalTime(TimeUnit.NANOSECONDS)).sum();
+        return timers().stream().mapToDouble(t -> t.totalTime(TimeUnit.NANOSECONDS)).sum();
+    }
+
+    /** The function's timers, one per outcome. */
+    private Collection<Timer> timers() {
+        return registry.find(InvocationMetrics.METER).tag("function", function).timers();
     }
 }

@@ -1,5 +1,6 @@
 package dev.nostrcache.localstack.bench;
 
+import dev.nostrcache.functions.InvocationMetrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A loop's share of its function: only the invocations made meanwhile count, every outcome, no other function. */
 class FunctionTimeTest {
     private static Timer timer(SimpleMeterRegistry registry, String function, String outcome) {
-        return Timer.builder("nostr_cache.invocations").tag("function", function).tag("outcome", outcome).register(registry);
+        return Timer.builder(InvocationMetrics.METER).tag("function", function).tag("outcome", outcome).register(registry);
     }
 
     @Test
