@@ -45,8 +45,13 @@ major="$(java_major "$JAVA_HOME/bin/java")"
 # NOSTR_CACHE_JAVA_OPTS, read after these flags, may set another -Xmx. G1 aims at pauses of 50 ms instead of its
 # 200: its pauses were much of the answers' tails at 100 clients (docs/benchmarks.md, 2026-12-03 third; 10 ms was tried in the sixth: more
 # memory and slower ingest).
+# The heap starts at its cap (-Xms768m): left to size itself, G1 shrank an idle runtime's heap to about 200 MiB
+# around 80 MiB of live data, and under a REQ load then collected a 100 MiB eden several times a second and ran a
+# concurrent cycle (a Remark pause of ~8 ms) at every other collection; at its cap it collects a seventh as often
+# and runs none, and the REQ loops' p99 fell by a quarter to a third at 1, 10 and 100 clients (docs/benchmarks.md,
+# twenty-seventh). The peak while ingesting is unchanged: the ingest grew the heap to its cap anyway.
 # libsecp256k1 verifies signatures through JNI: loading it is allowed up front (newer JDKs warn otherwise).
-jvm_flags=(-Xmx768m -XX:MaxGCPauseMillis=50 --enable-native-access=ALL-UNNAMED)
+jvm_flags=(-Xms768m -Xmx768m -XX:MaxGCPauseMillis=50 --enable-native-access=ALL-UNNAMED)
 if [[ "$major" -ge 24 ]]; then
   # Pekko (inside ElasticMQ) and Maven's Guava still use sun.misc.Unsafe; allow it quietly on newer JDKs.
   jvm_flags+=(--sun-misc-unsafe-memory-access=allow)
