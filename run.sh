@@ -49,7 +49,8 @@ major="$(java_major "$JAVA_HOME/bin/java")"
 # around 80 MiB of live data, and under a REQ load then collected a 100 MiB eden several times a second and ran a
 # concurrent cycle (a Remark pause of ~8 ms) at every other collection; at its cap it collects a seventh as often
 # and runs none, and the REQ loops' p99 fell by a quarter to a third at 1, 10 and 100 clients (docs/benchmarks.md,
-# twenty-seventh). The peak while ingesting is unchanged: the ingest grew the heap to its cap anyway. When
+# twenty-seventh). The peak while ingesting did not rise (1,397 MiB against 1,482 in the run before): the ingest
+# grew the heap to its cap anyway. When
 # NOSTR_CACHE_JAVA_OPTS sizes the heap itself (-Xmx or -Xms), the initial size is left to it: an -Xms768m above a
 # smaller -Xmx there would keep the JVM from starting.
 # libsecp256k1 verifies signatures through JNI: loading it is allowed up front (newer JDKs warn otherwise).
