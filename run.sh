@@ -50,9 +50,8 @@ major="$(java_major "$JAVA_HOME/bin/java")"
 # concurrent cycle (a Remark pause of ~8 ms) at every other collection; at its cap it collects a seventh as often
 # and runs none, and the REQ loops' p99 fell by a quarter to a third at 1, 10 and 100 clients (docs/benchmarks.md,
 # twenty-seventh). The peak while ingesting did not rise (1,397 MiB against 1,482 in the run before): the ingest
-# grew the heap to its cap anyway. When
-# NOSTR_CACHE_JAVA_OPTS sizes the heap itself (-Xmx or -Xms), the initial size is left to it: an -Xms768m above a
-# smaller -Xmx there would keep the JVM from starting.
+# grew the heap to its cap anyway. When NOSTR_CACHE_JAVA_OPTS sizes the heap itself (-Xmx or -Xms), the initial size
+# is left to it: an -Xms768m above a smaller -Xmx there would keep the JVM from starting (RunScriptTest).
 # libsecp256k1 verifies signatures through JNI: loading it is allowed up front (newer JDKs warn otherwise).
 jvm_flags=(-Xmx768m -XX:MaxGCPauseMillis=50 --enable-native-access=ALL-UNNAMED)
 if [[ " ${NOSTR_CACHE_JAVA_OPTS:-} " != *" -Xm"[sx]* ]]; then jvm_flags=(-Xms768m "${jvm_flags[@]}"); fi
