@@ -1,7 +1,6 @@
 package dev.nostrcache.localstack.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -17,11 +16,8 @@ import java.util.Locale;
 final class KeepAliveGet implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
-    private final InputStream in;
+    private final SocketReader in;
     private final byte[] request;
-    private final byte[] buffer = new byte[8192];
-    private int position;
-    private int limit;
 
     KeepAliveGet(URI url) throws IOException {
         String hostPort = url.getHost() + ":" + url.getPort();
@@ -32,19 +28,19 @@ final class KeepAliveGet implements AutoCloseable {
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(30_000);
         out = socket.getOutputStream();
-        in = socket.getInputStream();
+        in = new SocketReader(socket.getInputStream(), 8192);
     }
 
     /** Sends the GET and reads its whole answer; returns the status code. */
     int get() throws IOException {
         out.write(request);
-        String statusLine = line();
+        String statusLine = in.line();
         if (!statusLine.startsWith("HTTP/1.1 ") || statusLine.length() < 12) {
             throw new IOException("not an HTTP/1.1 status line: " + statusLine);
         }
         int status = Integer.parseInt(statusLine.substring(9, 12));
         long length = -1;
-        for (String header = line(); !header.isEmpty(); header = line()) {
+        for (String header = in.line(); !header.isEmpty(); header = in.line()) {
             int colon = header.indexOf(':');
             String name = colon < 0 ? header : header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
             String value = colon < 0 ? "" : header.substring(colon + 1).trim();
@@ -65,50 +61,8 @@ final class KeepAliveGet implements AutoCloseable {
         } else if (length < 0) {
             throw new IOException("an answer without Content-Length");
         }
-        skip(length);
+        in.skip(length);
         return status;
-    }
-
-    private String line() throws IOException {
-        StringBuilder line = new StringBuilder(64);
-        while (true) {
-            int b = next();
-            if (b == '\n') {
-                int end = line.length();
-                return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
-            }
-            line.append((char) b);
-            if (line.length() > 16_384) {
-                throw new IOException("a header line longer than 16 KiB");
-            }
-        }
-    }
-
-    private void skip(long bytes) throws IOException {
-        for (long left = bytes; left > 0; ) {
-            if (position == limit) {
-                fill();
-            }
-            int taken = (int) Math.min(left, limit - position);
-            position += taken;
-            left -= taken;
-        }
-    }
-
-    private int next() throws IOException {
-        if (position == limit) {
-            fill();
-        }
-        return buffer[position++] & 0xff;
-    }
-
-    private void fill() throws IOException {
-        int read = in.read(buffer);
-        if (read < 0) {
-            throw new IOException("the server closed the connection in the middle of an answer");
-        }
-        position = 0;
-        limit = read;
     }
 
     @Override

@@ -1,20 +1,19 @@
 package dev.nostrcache.localstack.bench;
 
-import dev.nostrcache.localstack.FrameQueue;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
 /** Closed-loop latency: each client sends a request, waits for its answer, and sends the next. */
 final class Latency {
+    /** How long a client waits for an answer (or for the next message of one) before the run fails. */
+    static final int ANSWER_TIMEOUT_MILLIS = 30_000;
 
     /** What a run measured: requests answered, wall time, and the latency distribution in milliseconds. */
     record Stats(int requests, double seconds, double p50, double p99, double max) {
@@ -87,13 +86,15 @@ final class Latency {
                 for (int answered = 0; answered < events.size() && refused.get() == null; ) {
                     String m;
                     try {
-                        m = client.frames.texts.poll(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    if (m == null) {
+                        m = client.socket.nextText();
+                    } catch (SocketTimeoutException e) {
                         refused.set("no OK within 30 s after " + answered + " of " + events.size());
-                    } else if (m.startsWith("[\"OK\"")) {
+                        break;
+                    } catch (IOException e) {
+                        refused.set(e.getMessage() + " after " + answered + " OKs of " + events.size());
+                        break;
+                    }
+                    if (m.startsWith("[\"OK\"")) {
                         if (!m.contains("\",true,")) {
                             refused.set(m);
                         }
@@ -110,7 +111,7 @@ final class Latency {
                     break;
                 }
                 sentAt.put(json.substring(7, 71), System.nanoTime());
-                client.socket.sendText("[\"EVENT\"," + json + "]", true).join();
+                client.socket.sendText("[\"EVENT\"," + json + "]");
             }
             reader.join();
             if (refused.get() != null) {
@@ -174,42 +175,58 @@ final class Latency {
                 all[Math.min(all.length - 1, (int) (all.length * 0.99))] / 1e6, all[all.length - 1] / 1e6);
     }
 
-    /** A WebSocket client that hands over what arrives, in order. */
+    /** A WebSocket client of the loops ({@link PlainWebSocket}): a request, then its answer read up to its end. */
     static final class Client {
-        private final FrameQueue frames = new FrameQueue();
-        private final WebSocket socket;
+        private static final byte[] CLOSED = "[\"CLOSED\"".getBytes(StandardCharsets.UTF_8);
+        private static final byte[] NOTICE = "[\"NOTICE\"".getBytes(StandardCharsets.UTF_8);
+        private static final byte[] PING = {1};
+        private final PlainWebSocket socket;
 
-        Client(URI url) {
-            socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                    .buildAsync(url, frames).join();
+        Client(URI url) throws IOException {
+            socket = new PlainWebSocket(url, ANSWER_TIMEOUT_MILLIS);
         }
 
-        /** Sends {@code text} and waits for the message that starts with {@code endPrefix}. */
-        void request(String text, String endPrefix) throws InterruptedException {
-            socket.sendText(text, true).join();
+        /** Sends {@code text} and reads up to the message that starts with {@code endPrefix}. */
+        void request(String text, String endPrefix) throws IOException {
+            byte[] end = endPrefix.getBytes(StandardCharsets.UTF_8);
+            socket.sendText(text);
             while (true) {
-                String m = frames.texts.poll(30, TimeUnit.SECONDS);
-                if (m == null) {
-                    throw new IllegalStateException("no answer to " + text);
+                int opcode = read(text);
+                if (opcode == PlainWebSocket.PONG) {
+                    continue;
                 }
-                if (m.startsWith(endPrefix)) {
+                if (socket.startsWith(end)) {
                     return;
                 }
-                if (m.startsWith("[\"CLOSED\"") || m.startsWith("[\"NOTICE\"")) {
-                    throw new IllegalStateException("refused: " + m);
+                if (socket.startsWith(CLOSED) || socket.startsWith(NOTICE)) {
+                    throw new IllegalStateException("refused: " + socket.text());
                 }
             }
         }
 
-        void ping() throws InterruptedException {
-            socket.sendPing(ByteBuffer.wrap(new byte[]{1})).join();
-            if (frames.pongs.poll(30, TimeUnit.SECONDS) == null) {
-                throw new IllegalStateException("no pong");
+        void ping() throws IOException {
+            socket.sendPing(PING);
+            while (read("a ping") != PlainWebSocket.PONG) {
+                // nothing else is asked on a ping-pong connection; anything else is passed over
             }
+        }
+
+        private int read(String awaited) throws IOException {
+            int opcode;
+            try {
+                opcode = socket.read();
+            } catch (SocketTimeoutException e) {
+                throw new IllegalStateException("no answer to " + awaited + " within " + ANSWER_TIMEOUT_MILLIS / 1000 + " s");
+            }
+            if (opcode == PlainWebSocket.CLOSE) {
+                throw new IllegalStateException("the gateway closed the connection (" + socket.closeReason() + ") awaiting "
+                        + "the answer to " + awaited);
+            }
+            return opcode;
         }
 
         void close() {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null).join();
+            socket.close();
         }
     }
 

@@ -1,0 +1,177 @@
+package dev.nostrcache.localstack.bench;
+
+import dev.nostrcache.core.message.RelayFrames;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The benchmark's plain-socket WebSocket client speaks RFC 6455 with a real server and with hand-made frames. */
+class PlainWebSocketTest {
+    @Test
+    void theAcceptKeyIsRfc6455s() {
+        // the worked example of RFC 6455, section 1.3
+        assertThat(PlainWebSocket.expectedAccept("dGhlIHNhbXBsZSBub25jZQ==")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    }
+
+    @Test
+    void exchangesMessagesOfEveryLengthWithJetty() throws Exception {
+        // 7-bit, 16-bit and 64-bit payload lengths both ways; Jetty splits the largest into frames of 64 KiB
+        List<String> events = List.of("{\"n\":1}", "{\"n\":\"" + "x".repeat(300) + "\"}", "{\"n\":\"" + "é".repeat(100_000) + "\"}");
+        try (LoopbackRelay relay = new LoopbackRelay(events);
+             PlainWebSocket socket = new PlainWebSocket(URI.create(relay.url()), 10_000)) {
+            for (String sub : List.of("s", "t".repeat(70_000))) {
+                socket.sendText("[\"REQ\",\"" + sub + "\",{}]");
+                for (String event : events) {
+                    assertThat(socket.read()).isEqualTo(PlainWebSocket.TEXT);
+                    assertThat(socket.text()).isEqualTo(RelayFrames.event(sub, event));
+                }
+                assertThat(socket.nextText()).isEqualTo(RelayFrames.eose(sub));
+                assertThat(socket.startsWith("[\"EOSE\"".getBytes(StandardCharsets.UTF_8))).isTrue();
+                assertThat(socket.startsWith("[\"EVENT\"".getBytes(StandardCharsets.UTF_8))).isFalse();
+            }
+            socket.sendPing(new byte[]{7});
+            assertThat(socket.read()).isEqualTo(PlainWebSocket.PONG);
+        }
+    }
+
+    @Test
+    void joinsFragmentsAnswersPingsAndReadsTheClose() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<byte[]> pong = new CompletableFuture<>();
+            Thread.startVirtualThread(() -> {
+                try (Socket s = server.accept()) {
+                    InputStream in = s.getInputStream();
+                    OutputStream out = s.getOutputStream();
+                    out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            + "Sec-WebSocket-Accept: " + PlainWebSocket.expectedAccept(key(in)) + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.write(frame(0x01, false, "[\"EV"));   // a text message begun
+                    out.write(frame(0x09, true, "p"));        // a ping between its frames
+                    out.write(frame(0x0A, true, ""));         // a pong between its frames
+                    out.write(frame(0x00, true, "ENT\"]"));   // its last frame
+                    out.write(new byte[]{(byte) 0x88, 5, 0x03, (byte) 0xe9, 'b', 'y', 'e'});  // close 1001 "bye"
+                    out.flush();
+                    pong.complete(unmaskedFrame(in));
+                    in.readAllBytes();
+                } catch (IOException e) {
+                    pong.completeExceptionally(e);
+                }
+            });
+            try (PlainWebSocket socket = new PlainWebSocket(URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/"), 10_000)) {
+                assertThat(socket.read()).isEqualTo(PlainWebSocket.TEXT);
+                assertThat(socket.text()).isEqualTo("[\"EVENT\"]");
+                assertThat(socket.read()).isEqualTo(PlainWebSocket.PONG);  // the pong, after the message it interrupted
+                assertThat(socket.read()).isEqualTo(PlainWebSocket.CLOSE);
+                assertThat(socket.closeReason()).isEqualTo("1001 bye");
+                // the ping was answered with a pong of the same payload, masked as a client's frames must be
+                assertThat(pong.get(10, TimeUnit.SECONDS)).containsExactly(0x8A, 'p');
+            }
+        }
+    }
+
+    @Test
+    void refusesAHandshakeThatIsNotAnUpgrade() throws Exception {
+        assertThat(handshakeAnswered("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"))
+                .contains("refused the WebSocket handshake: HTTP/1.1 404 Not Found");
+        assertThat(handshakeAnswered("HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: wrong\r\n\r\n"))
+                .contains("Sec-WebSocket-Accept is wrong");
+    }
+
+    @Test
+    void aMaskedFrameFromTheServerIsAnError() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread.startVirtualThread(() -> {
+                try (Socket s = server.accept()) {
+                    InputStream in = s.getInputStream();
+                    s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: "
+                            + PlainWebSocket.expectedAccept(key(in)) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().write(new byte[]{(byte) 0x81, (byte) 0x81, 1, 2, 3, 4, 'x'});
+                    in.readAllBytes();
+                } catch (IOException ignored) {
+                    // the client hung up
+                }
+            });
+            try (PlainWebSocket socket = new PlainWebSocket(URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/"), 10_000)) {
+                assertThatThrownBy(socket::read).isInstanceOf(IOException.class).hasMessageContaining("masked frame");
+            }
+        }
+    }
+
+    /** The client's error when a loopback server answers its handshake with {@code answer}. */
+    private static String handshakeAnswered(String answer) throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread.startVirtualThread(() -> {
+                try (Socket s = server.accept()) {
+                    key(s.getInputStream());
+                    s.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
+                    s.getInputStream().readAllBytes();
+                } catch (IOException ignored) {
+                    // the client hung up
+                }
+            });
+            try (PlainWebSocket ignored = new PlainWebSocket(URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/"), 10_000)) {
+                return "connected";
+            } catch (IOException e) {
+                return e.getMessage();
+            }
+        }
+    }
+
+    /** Reads the client's handshake request up to its blank line; returns its Sec-WebSocket-Key. */
+    private static String key(InputStream in) throws IOException {
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        while (!request.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the request ended early");
+            }
+            request.write(b);
+        }
+        for (String line : request.toString(StandardCharsets.US_ASCII).split("\r\n")) {
+            if (line.startsWith("Sec-WebSocket-Key: ")) {
+                return line.substring("Sec-WebSocket-Key: ".length());
+            }
+        }
+        throw new IOException("no Sec-WebSocket-Key in " + request);
+    }
+
+    /** A server's (unmasked) frame of at most 125 bytes. */
+    private static byte[] frame(int opcode, boolean fin, String payload) {
+        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+        byte[] frame = new byte[2 + bytes.length];
+        frame[0] = (byte) ((fin ? 0x80 : 0) | opcode);
+        frame[1] = (byte) bytes.length;
+        System.arraycopy(bytes, 0, frame, 2, bytes.length);
+        return frame;
+    }
+
+    /** Reads one short client frame, checks that it is masked, and returns its first byte and unmasked payload. */
+    private static byte[] unmaskedFrame(InputStream in) throws IOException {
+        byte[] head = in.readNBytes(2);
+        if ((head[1] & 0x80) == 0) {
+            throw new IOException("an unmasked frame from the client");
+        }
+        byte[] mask = in.readNBytes(4);
+        byte[] payload = in.readNBytes(head[1] & 0x7f);
+        byte[] frame = new byte[1 + payload.length];
+        frame[0] = head[0];
+        for (int i = 0; i < payload.length; i++) {
+            frame[1 + i] = (byte) (payload[i] ^ mask[i & 3]);
+        }
+        return frame;
+    }
+}
