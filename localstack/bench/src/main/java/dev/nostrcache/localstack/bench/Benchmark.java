@@ -449,7 +449,7 @@ public final class Benchmark {
                             target(name, level[0])));
                     rows.add(new Row(name + clients + ", measured by Node.js clients in a process of their own ("
                             + node.client() + ")", nodeRun(node, stack, level, name, probe.getValue(), database),
-                            "gateway ping-pong " + pong.summary() + " (JDK client)", target(name, level[0])));
+                            "gateway ping-pong " + pong.summary() + " (in-process client)", target(name, level[0])));
                 }
             }
         } finally {

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 /**
  * What the machine did while one latency loop or one load (an ingest, an import) ran, so that a tail or a rate can be
  * put down to a component instead of guessed at: the JIT's compilation and the GC's pauses in this JVM (the runtime's,
- * the JDK clients' too), how long the runtime's runnable threads and PostgreSQL's processes waited for a CPU (Linux's
+ * the in-process clients' too), how long the runtime's runnable threads and PostgreSQL's processes waited for a CPU (Linux's
  * per-task run delay, the second field of {@code /proc/PID/task/TID/schedstat}), how busy the machine's CPUs were, and
  * the CPU time of this JVM and of PostgreSQL (its processes', those that ended meanwhile included), per request or per
  * event stored. On a two-core machine a C2 compilation or a third runnable thread takes a core from a request for a
