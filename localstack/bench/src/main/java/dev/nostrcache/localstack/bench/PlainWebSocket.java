@@ -42,6 +42,8 @@ final class PlainWebSocket implements AutoCloseable {
     private int pendingPongs;
     /** The server's close frame's payload, once read (null before). */
     private byte[] closing;
+    /** Whether a read failed: the stream's position is then unknown, so nothing more is read from it. */
+    private boolean broken;
 
     /** Connects and completes the handshake; every read waits at most {@code timeoutMillis}. */
     PlainWebSocket(URI url, int timeoutMillis) throws IOException {
@@ -144,6 +146,15 @@ final class PlainWebSocket implements AutoCloseable {
             pendingPongs--;
             return PONG;
         }
+        try {
+            return readMessage();
+        } catch (IOException e) {
+            broken = true;
+            throw e;
+        }
+    }
+
+    private int readMessage() throws IOException {
         int messageOpcode = -1;
         messageLength = 0;
         while (true) {
@@ -185,6 +196,9 @@ final class PlainWebSocket implements AutoCloseable {
                 }
                 continue;
             }
+            if (opcode != TEXT && opcode != BINARY && opcode != CONTINUATION) {
+                throw new IOException("an unknown data opcode " + opcode);
+            }
             if ((opcode == CONTINUATION) != (messageOpcode >= 0)) {
                 throw new IOException(opcode == CONTINUATION ? "a continuation frame with no message begun"
                         : "a new message before the last one ended");
@@ -192,7 +206,7 @@ final class PlainWebSocket implements AutoCloseable {
             if (messageOpcode < 0) {
                 messageOpcode = opcode;
             }
-            if (messageLength + length > MAX_MESSAGE) {
+            if (length < 0 || messageLength + length > MAX_MESSAGE) {
                 throw new IOException("a message larger than " + MAX_MESSAGE + " bytes");
             }
             int end = messageLength + (int) length;
@@ -239,10 +253,13 @@ final class PlainWebSocket implements AutoCloseable {
         }
     }
 
-    /** Sends a close (1000), waits briefly for the server's if it has not come yet, and closes the socket. */
+    /**
+     * Sends a close (1000), waits briefly for the server's if it has not come yet, and closes the socket; after a
+     * read that failed (a protocol error, a timeout), only closes the socket.
+     */
     @Override
     public void close() {
-        if (closing != null) {
+        if (closing != null || broken) {
             closeSocket();
             return;
         }
