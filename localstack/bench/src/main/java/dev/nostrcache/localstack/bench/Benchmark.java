@@ -440,10 +440,14 @@ public final class Benchmark {
                 String clients = ", " + level[0] + (level[0] == 1 ? " client" : " clients");
                 for (var probe : probes.entrySet()) {
                     String name = probe.getKey();
-                    LoopProfile loop = LoopProfile.start(database);
-                    FunctionTime function = FunctionTime.start(stack.meterRegistry(), MESSAGE_FUNCTION);
-                    Latency.Stats stats = Latency.webSocket(ws, level[0], level[1], probe.getValue().jdk());
-                    String profile = loop.since(stats.requests()) + "; " + function.since(stats, level[0]);
+                    Latency.Stats stats;
+                    String profile;
+                    try (Latency.Connections connections = Latency.connect(ws, level[0], probe.getValue().jdk())) {
+                        LoopProfile loop = LoopProfile.start(database);
+                        FunctionTime function = FunctionTime.start(stack.meterRegistry(), MESSAGE_FUNCTION);
+                        stats = connections.run(level[1]);
+                        profile = loop.since(stats.requests()) + "; " + function.since(stats, level[0]);
+                    }
                     out.printf("%s%s: %s; %s%n", name, clients, stats.summary(), profile);
                     rows.add(new Row(name + clients, stats.summary() + "; " + profile, "gateway ping-pong " + pong.summary(),
                             target(name, level[0])));
@@ -531,7 +535,7 @@ public final class Benchmark {
             Latency.Stats stats = node.run(stack.gatewayUrl(), level[0], level[1], "[\"REQ\",\"bench\"," + probe.body() + "]",
                     "[\"EOSE\",\"bench\"", probe.primal() ? Latency.PRIMAL_OPENING : null, Latency.PRIMAL_OPENING_END);
             String summary = stats.summary() + "; the Node.js run, its untimed requests included, "
-                    + loop.since(stats.requests() + NodeClients.warmUp(level[0]) * level[0]) + "; "
+                    + loop.since(stats.requests() + Latency.untimedPerConnection(level[0]) * level[0]) + "; "
                     + function.since(stats, level[0]);
             out.printf("%s by Node.js clients, %d clients: %s%n", name, level[0], summary);
             return summary;

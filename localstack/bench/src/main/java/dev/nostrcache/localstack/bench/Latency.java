@@ -44,30 +44,81 @@ final class Latency {
         }
     }
 
-    /** {@code clients} WebSocket clients, each opened by the op's opening, then {@code perClient} timed exchanges each, all at once. */
+    /** {@link #connect}, then {@code perClient} timed exchanges per client, all at once. */
     static Stats webSocket(URI url, int clients, int perClient, Op op) throws Exception {
-        List<Client> connected = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            Client client = new Client(url);
-            connected.add(client);
-            if (op.opening() != null) {
-                op.opening().run(client, 0);
-            }
+        try (Connections connections = connect(url, clients, op)) {
+            return connections.run(perClient);
         }
+    }
+
+    /**
+     * {@code clients} WebSocket clients, each opened by the op's opening, then {@link #untimedPerConnection} untimed
+     * exchanges each, all at once: ready for timed loops ({@link Connections#run}), so that what a loop's row says of
+     * the machine can cover the timed exchanges alone.
+     */
+    static Connections connect(URI url, int clients, Op op) throws Exception {
+        Connections connections = new Connections(op);
         try {
-            long[][] samples = new long[clients][perClient];
-            long started = System.nanoTime();
+            for (int i = 0; i < clients; i++) {
+                Client client = new Client(url);
+                connections.clients.add(client);
+                if (op.opening() != null) {
+                    op.opening().run(client, 0);
+                }
+            }
+            int untimed = untimedPerConnection(clients);
             runClients(clients, client -> {
+                for (int i = 0; i < untimed; i++) {
+                    op.timed().run(connections.clients.get(client), i);
+                }
+            });
+            return connections;
+        } catch (Exception | Error e) {
+            connections.close();
+            throw e;
+        }
+    }
+
+    /** Connected clients of one op, past their opening and untimed exchanges. */
+    static final class Connections implements AutoCloseable {
+        private final List<Client> clients = new ArrayList<>();
+        private final Op op;
+
+        private Connections(Op op) {
+            this.op = op;
+        }
+
+        /** {@code perClient} timed exchanges per client, all at once. */
+        Stats run(int perClient) throws Exception {
+            int count = clients.size();
+            long[][] samples = new long[count][perClient];
+            long started = System.nanoTime();
+            runClients(count, client -> {
                 for (int i = 0; i < perClient; i++) {
                     long t = System.nanoTime();
-                    op.timed().run(connected.get(client), i);
+                    op.timed().run(clients.get(client), i);
                     samples[client][i] = System.nanoTime() - t;
                 }
             });
             return stats(samples, System.nanoTime() - started);
-        } finally {
-            connected.forEach(Client::close);
         }
+
+        @Override
+        public void close() {
+            clients.forEach(Client::close);
+        }
+    }
+
+    /**
+     * Untimed exchanges per connection before the timed ones, about a thousand in all, by the in-process and the
+     * Node.js clients alike. A connection's first requests take paths the rest do not (a NIP-01 REQ's first opens its
+     * subscription: a write), and at 100 clients of 40 requests each the first alone are 2.5 % of the samples, above
+     * the p99 line (the harness, docs/benchmarks.md 2026-12-07 twenty-eighth: a p99 of 70-114 ms without them, 43-49
+     * with ten each); and a fresh Node.js process runs its client cold: a loop of 2,000 requests read a quarter less
+     * than the same loop after them (2026-12-04, ninth).
+     */
+    static int untimedPerConnection(int clients) {
+        return Math.max(10, 1_000 / clients);
     }
 
     /**

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The upstream relay of the end-to-end figure, on a loopback port: it answers every REQ with the whole corpus, in
@@ -31,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 final class LoopbackRelay implements AutoCloseable {
     private final Server server = new Server();
     private final ServerConnector connector = new ServerConnector(server);
+    private final AtomicInteger requests = new AtomicInteger();
 
     LoopbackRelay(List<String> events) throws Exception {
         connector.setHost("127.0.0.1");
@@ -43,11 +45,16 @@ final class LoopbackRelay implements AutoCloseable {
             // Jetty's default closes a connection idle for 30 s: the worker then reconnected during the latency loops
             // and its catch-up streamed the whole corpus again (suppressed as duplicates, but received and parsed).
             container.setIdleTimeout(Duration.ofHours(1));
-            container.addMapping("/", (request, response, callback) -> new Connection(events));
+            container.addMapping("/", (request, response, callback) -> new Connection(events, requests));
         });
         context.setHandler(upgrades);
         server.setHandler(context);
         server.start();
+    }
+
+    /** The REQs it has been sent, on all connections. */
+    int requestsServed() {
+        return requests.get();
     }
 
     String url() {
@@ -121,10 +128,12 @@ final class LoopbackRelay implements AutoCloseable {
     /** One client: a REQ starts the stream on a virtual thread; each frame waits for the previous one to be written. */
     public static final class Connection implements Session.Listener.AutoDemanding {
         private final List<String> events;
+        private final AtomicInteger requests;
         private volatile Session session;
 
-        Connection(List<String> events) {
+        Connection(List<String> events, AtomicInteger requests) {
             this.events = events;
+            this.requests = requests;
         }
 
         @Override
@@ -137,6 +146,7 @@ final class LoopbackRelay implements AutoCloseable {
             if (!message.startsWith("[\"REQ\"")) {
                 return;
             }
+            requests.incrementAndGet();
             String sub = message.substring(8, message.indexOf('"', 8));
             Thread.startVirtualThread(() -> {
                 for (String event : events) {

@@ -81,7 +81,7 @@ final class NodeClients {
     /**
      * {@code clients} connections, {@code perClient} exchanges each: {@code request} until a frame starting with
      * {@code endPrefix}; each connection first sends {@code opening} (unless null) and waits for {@code openingEnd},
-     * then makes {@link #warmUp} exchanges, untimed.
+     * then makes {@link Latency#untimedPerConnection} exchanges, untimed.
      */
     Latency.Stats run(URI url, int clients, int perClient, String request, String endPrefix, String opening,
                       String openingEnd) throws IOException {
@@ -91,7 +91,7 @@ final class NodeClients {
         List<String> line = new ArrayList<>(command);
         line.add(scratch.resolve("req-clients.mjs").toString());
         Map<String, Object> arguments = new LinkedHashMap<>(Map.of("url", url.toString(), "clients", clients,
-                "perClient", perClient, "request", request, "endPrefix", endPrefix, "warmUp", warmUp(clients)));
+                "perClient", perClient, "request", request, "endPrefix", endPrefix, "warmUp", Latency.untimedPerConnection(clients)));
         if (opening != null) {
             arguments.put("opening", opening);
             arguments.put("openingEnd", openingEnd);
@@ -106,15 +106,6 @@ final class NodeClients {
         JsonNode stats = JSON.readTree(lines[lines.length - 1]);
         return new Latency.Stats(stats.get("requests").asInt(), stats.get("seconds").asDouble(), stats.get("p50").asDouble(),
                 stats.get("p99").asDouble(), stats.get("max").asDouble());
-    }
-
-    /**
-     * Untimed exchanges per connection before the timed ones, about a thousand in all: a fresh Node.js process runs its
-     * client cold, and a loop of 2,000 requests read a quarter less than the same loop after them (docs/benchmarks.md,
-     * 2026-12-04 ninth), measuring V8's compiler rather than the runtime.
-     */
-    static int warmUp(int clients) {
-        return Math.max(10, 1_000 / clients);
     }
 
     /** What a command printed (standard output and error together) and its exit code; -1 when it did not finish. */
