@@ -4,7 +4,7 @@
 // With `opening` (a Primal client's set_primal_protocol), each connection first sends it and waits for the frame
 // starting with `openingEnd`, untimed; then `warmUp` requests each, untimed.
 // The `ws` package when it is installed beside this file (the benchmark installs it), else Node's built-in WebSocket
-// (undici's, three times slower per frame here), without compression either way, as the JDK client.
+// (undici's, three times slower per frame here), without compression either way, as the in-process client.
 //   node [--experimental-websocket] req-clients.mjs '{"url":...,"clients":10,"perClient":200,"request":...,"endPrefix":...}'
 const { url, clients, perClient, request, endPrefix, opening, openingEnd, warmUp = 0 } = JSON.parse(process.argv[2]);
 
@@ -21,7 +21,7 @@ function connect() {
 
 function exchange(socket, message, end) {
   return new Promise((resolve, reject) => {
-    // As the JDK client: an answer that does not come within 30 s ends the run instead of hanging it.
+    // As the in-process client: an answer that does not come within 30 s ends the run instead of hanging it.
     const timer = setTimeout(() => reject(new Error(`no answer within 30 s to ${message}`)), 30_000);
     const done = (settle) => (value) => { clearTimeout(timer); settle(value); };
     socket.onmessage = (frame) => {

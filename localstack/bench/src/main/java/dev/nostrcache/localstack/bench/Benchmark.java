@@ -442,7 +442,7 @@ public final class Benchmark {
                     String name = probe.getKey();
                     Latency.Stats stats;
                     String profile;
-                    try (Latency.Connections connections = Latency.connect(ws, level[0], probe.getValue().jdk())) {
+                    try (Latency.Connections connections = Latency.connect(ws, level[0], probe.getValue().inProcess())) {
                         LoopProfile loop = LoopProfile.start(database);
                         FunctionTime function = FunctionTime.start(stack.meterRegistry(), MESSAGE_FUNCTION);
                         stats = connections.run(level[1]);
@@ -489,7 +489,7 @@ public final class Benchmark {
             long jitBefore = jit.getTotalCompilationTime();
             for (Probe probe : probes.values()) {
                 for (int clients : WARM_UP_CLIENTS) {
-                    Latency.webSocket(ws, clients, LOOP_REQUESTS / scale / clients, probe.jdk());
+                    Latency.webSocket(ws, clients, LOOP_REQUESTS / scale / clients, probe.inProcess());
                 }
             }
             rounds++;
@@ -516,7 +516,8 @@ public final class Benchmark {
             return new Probe(body, false);
         }
 
-        Latency.Op jdk() {
+        /** The op as the in-process clients ({@link Latency}) send it. */
+        Latency.Op inProcess() {
             return primal ? Latency.primal(i -> body) : Latency.Op.of(Latency.req(i -> body));
         }
     }

@@ -139,7 +139,8 @@ final class Latency {
                     try {
                         m = client.socket.nextText();
                     } catch (SocketTimeoutException e) {
-                        refused.set("no OK within 30 s after " + answered + " of " + events.size());
+                        refused.set("no OK within " + ANSWER_TIMEOUT_MILLIS / 1000 + " s after " + answered + " of "
+                                + events.size());
                         break;
                     } catch (IOException e) {
                         refused.set(e.getMessage() + " after " + answered + " OKs of " + events.size());
@@ -237,9 +238,8 @@ final class Latency {
             socket = new PlainWebSocket(url, ANSWER_TIMEOUT_MILLIS);
         }
 
-        /** Sends {@code text} and reads up to the message that starts with {@code endPrefix}. */
-        void request(String text, String endPrefix) throws IOException {
-            byte[] end = endPrefix.getBytes(StandardCharsets.UTF_8);
+        /** Sends {@code text} and reads up to the message that starts with {@code end}'s bytes. */
+        void request(String text, byte[] end) throws IOException {
             socket.sendText(text);
             while (true) {
                 int opcode = read(text);
@@ -286,7 +286,8 @@ final class Latency {
      * time, as clients reuse theirs: a NIP-01 REQ replaces the subscription of that id instead of opening another.
      */
     static Exchange req(IntFunction<String> body) {
-        return (client, i) -> client.request("[\"REQ\",\"bench\"," + body.apply(i) + "]", "[\"EOSE\",\"bench\"");
+        byte[] end = "[\"EOSE\",\"bench\"".getBytes(StandardCharsets.UTF_8);
+        return (client, i) -> client.request("[\"REQ\",\"bench\"," + body.apply(i) + "]", end);
     }
 
     /** What a Primal client sends first on a connection, and how its answer ends. */
@@ -299,6 +300,7 @@ final class Latency {
      * compression (so the cache may answer in {@code EVENTS} batches), untimed, since it is a request of its own.
      */
     static Op primal(IntFunction<String> body) {
-        return new Op((client, i) -> client.request(PRIMAL_OPENING, PRIMAL_OPENING_END), req(body));
+        byte[] end = PRIMAL_OPENING_END.getBytes(StandardCharsets.UTF_8);
+        return new Op((client, i) -> client.request(PRIMAL_OPENING, end), req(body));
     }
 }
