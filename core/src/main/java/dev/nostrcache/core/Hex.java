@@ -1,10 +1,11 @@
 package dev.nostrcache.core;
 
 import java.util.Arrays;
+import java.util.HexFormat;
 
 /** Lowercase hexadecimal, the only spelling NIP-01 allows for ids, keys and signatures. */
 public final class Hex {
-    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+    private static final HexFormat LOWER = HexFormat.of();
 
     /**
      * A table rather than {@link Character#digit}, which was most of decoding a contact list's hundreds of keys
@@ -31,13 +32,9 @@ public final class Hex {
     private Hex() {
     }
 
+    /** Lowercase; the JDK's formatter writes the string's own bytes, where a char array and its copy made two. */
     public static String encode(byte[] bytes) {
-        char[] out = new char[bytes.length * 2];
-        for (int i = 0; i < bytes.length; i++) {
-            out[2 * i] = DIGITS[(bytes[i] >> 4) & 0xf];
-            out[2 * i + 1] = DIGITS[bytes[i] & 0xf];
-        }
-        return new String(out);
+        return LOWER.formatHex(bytes);
     }
 
     /** True when {@code s} is exactly {@code length} characters of lowercase hex. */

@@ -17,10 +17,11 @@ public final class RelayFrames {
 
     /** {@code ["EVENT", subscriptionId, object]}; {@code objectJson} is one JSON object, written as it is. */
     public static String event(String subscriptionId, String objectJson) {
-        StringBuilder sb = new StringBuilder(objectJson.length() + subscriptionId.length() + 16);
-        sb.append("[\"EVENT\",");
-        EventJson.appendString(sb, subscriptionId);
-        return sb.append(',').append(objectJson).append(']').toString();
+        // A concatenation sizes the frame once, for the coder it needs: a builder and its copy were two frames' worth of
+        // allocation per event (three when the object widened the builder beyond Latin-1), a fifth of a REQ's.
+        StringBuilder quoted = new StringBuilder(subscriptionId.length() + 2);
+        EventJson.appendString(quoted, subscriptionId);
+        return "[\"EVENT\"," + quoted + "," + objectJson + "]";
     }
 
     /**

@@ -12,7 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,7 +65,9 @@ public final class EventQueries {
     }
 
     private Optional<List<Row>> find(List<Filter> filters, long nowSeconds, Precondition precondition) throws SQLException {
-        Map<String, Row> rows = new LinkedHashMap<>();
+        List<Row> out = new ArrayList<>();
+        // One filter's rows are distinct already; only the filters of one request can overlap.
+        Set<String> seen = filters.size() > 1 ? new HashSet<>() : null;
         boolean held = precondition == null;
         try (Connection c = dataSource.getConnection()) {
             for (Filter filter : filters) {
@@ -87,7 +89,9 @@ public final class EventQueries {
                             held = true;
                         } else {
                             String hex = Hex.encode(id);
-                            rows.putIfAbsent(hex, new Row(hex, rs.getLong(2), rs.getString(3)));
+                            if (seen == null || seen.add(hex)) {
+                                out.add(new Row(hex, rs.getLong(2), rs.getString(3)));
+                            }
                         }
                     }
                 }
@@ -99,8 +103,7 @@ public final class EventQueries {
         if (!held) {
             return Optional.empty();
         }
-        List<Row> out = new ArrayList<>(rows.values());
-        if (filters.size() > 1) {
+        if (seen != null) {
             out.sort((a, b) -> a.createdAt() != b.createdAt() ? Long.compare(b.createdAt(), a.createdAt())
                     : a.id().compareTo(b.id()));
         }
