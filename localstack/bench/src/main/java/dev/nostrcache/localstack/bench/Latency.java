@@ -233,9 +233,16 @@ final class Latency {
         private static final byte[] NOTICE = "[\"NOTICE\"".getBytes(StandardCharsets.UTF_8);
         private static final byte[] PING = {1};
         private final PlainWebSocket socket;
+        private final int timeoutMillis;
 
         Client(URI url) throws IOException {
-            socket = new PlainWebSocket(url, ANSWER_TIMEOUT_MILLIS);
+            this(url, ANSWER_TIMEOUT_MILLIS);
+        }
+
+        /** A client whose every read waits at most {@code timeoutMillis} (whole seconds) for the server. */
+        Client(URI url, int timeoutMillis) throws IOException {
+            socket = new PlainWebSocket(url, timeoutMillis);
+            this.timeoutMillis = timeoutMillis;
         }
 
         /** Sends {@code text} and reads up to the message that starts with {@code end}'s bytes. */
@@ -267,7 +274,7 @@ final class Latency {
             try {
                 opcode = socket.read();
             } catch (SocketTimeoutException e) {
-                throw new IllegalStateException("no answer to " + awaited + " within " + ANSWER_TIMEOUT_MILLIS / 1000 + " s");
+                throw new IllegalStateException("no answer to " + awaited + " within " + timeoutMillis / 1000 + " s");
             }
             if (opcode == PlainWebSocket.CLOSE) {
                 throw new IllegalStateException("the gateway closed the connection (" + socket.closeReason() + ") awaiting "

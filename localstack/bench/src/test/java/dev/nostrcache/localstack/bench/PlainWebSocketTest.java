@@ -3,19 +3,14 @@ package dev.nostrcache.localstack.bench;
 import dev.nostrcache.core.message.RelayFrames;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static dev.nostrcache.localstack.bench.HandmadeServer.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The benchmark's plain-socket WebSocket client speaks RFC 6455 with a real server and with hand-made frames. */
@@ -49,36 +44,23 @@ class PlainWebSocketTest {
 
     @Test
     void joinsFragmentsAnswersPingsAndReadsTheClose() throws Exception {
-        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            CompletableFuture<byte[]> pong = new CompletableFuture<>();
-            Thread.startVirtualThread(() -> {
-                try (Socket s = server.accept()) {
-                    InputStream in = s.getInputStream();
-                    OutputStream out = s.getOutputStream();
-                    out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                            + "Sec-WebSocket-Accept: " + PlainWebSocket.expectedAccept(key(in)) + "\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
-                    out.write(frame(0x01, false, "[\"EV"));   // a text message begun
-                    out.write(frame(0x09, true, "p"));        // a ping between its frames
-                    out.write(frame(0x0A, true, ""));         // a pong between its frames
-                    out.write(frame(0x00, true, "ENT\"]"));   // its last frame
-                    out.write(new byte[]{(byte) 0x88, 5, 0x03, (byte) 0xe9, 'b', 'y', 'e'});  // close 1001 "bye"
-                    out.flush();
-                    pong.complete(unmaskedFrame(in));
-                    in.readAllBytes();
-                } catch (IOException e) {
-                    pong.completeExceptionally(e);
-                }
-            });
-            try (PlainWebSocket socket = new PlainWebSocket(URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/"), 10_000)) {
-                assertThat(socket.read()).isEqualTo(PlainWebSocket.TEXT);
-                assertThat(socket.text()).isEqualTo("[\"EVENT\"]");
-                assertThat(socket.read()).isEqualTo(PlainWebSocket.PONG);  // the pong, after the message it interrupted
-                assertThat(socket.read()).isEqualTo(PlainWebSocket.CLOSE);
-                assertThat(socket.closeReason()).isEqualTo("1001 bye");
-                // the ping was answered with a pong of the same payload, masked as a client's frames must be
-                assertThat(pong.get(10, TimeUnit.SECONDS)).containsExactly(0x8A, 'p');
-            }
+        CompletableFuture<byte[]> pong = new CompletableFuture<>();
+        try (HandmadeServer server = HandmadeServer.upgrading((in, out) -> {
+            out.write(frame(0x01, false, "[\"EV"));   // a text message begun
+            out.write(frame(0x09, true, "p"));        // a ping between its frames
+            out.write(frame(0x0A, true, ""));         // a pong between its frames
+            out.write(frame(0x00, true, "ENT\"]"));   // its last frame
+            out.write(new byte[]{(byte) 0x88, 5, 0x03, (byte) 0xe9, 'b', 'y', 'e'});  // close 1001 "bye"
+            out.flush();
+            pong.complete(HandmadeServer.unmaskedFrame(in));
+        }); PlainWebSocket socket = new PlainWebSocket(server.url(), 10_000)) {
+            assertThat(socket.read()).isEqualTo(PlainWebSocket.TEXT);
+            assertThat(socket.text()).isEqualTo("[\"EVENT\"]");
+            assertThat(socket.read()).isEqualTo(PlainWebSocket.PONG);  // the pong, after the message it interrupted
+            assertThat(socket.read()).isEqualTo(PlainWebSocket.CLOSE);
+            assertThat(socket.closeReason()).isEqualTo("1001 bye");
+            // the ping was answered with a pong of the same payload, masked as a client's frames must be
+            assertThat(pong.get(10, TimeUnit.SECONDS)).containsExactly(0x8A, 'p');
         }
     }
 
@@ -102,88 +84,22 @@ class PlainWebSocketTest {
 
     /** The client's error reading {@code frames} from a server that completed the handshake. */
     private static String errorReading(byte[] frames) throws Exception {
-        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Thread.startVirtualThread(() -> {
-                try (Socket s = server.accept()) {
-                    InputStream in = s.getInputStream();
-                    s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: "
-                            + PlainWebSocket.expectedAccept(key(in)) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    s.getOutputStream().write(frames);
-                    in.readAllBytes();
-                } catch (IOException ignored) {
-                    // the client hung up
-                }
-            });
-            try (PlainWebSocket socket = new PlainWebSocket(URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/"), 10_000)) {
-                socket.read();
-                return "read";
-            } catch (IOException e) {
-                return e.getMessage();
-            }
+        try (HandmadeServer server = HandmadeServer.upgrading((in, out) -> out.write(frames));
+             PlainWebSocket socket = new PlainWebSocket(server.url(), 10_000)) {
+            socket.read();
+            return "read";
+        } catch (IOException e) {
+            return e.getMessage();
         }
     }
 
     /** The client's error when a loopback server answers its handshake with {@code answer}. */
     private static String handshakeAnswered(String answer) throws Exception {
-        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Thread.startVirtualThread(() -> {
-                try (Socket s = server.accept()) {
-                    key(s.getInputStream());
-                    s.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
-                    s.getInputStream().readAllBytes();
-                } catch (IOException ignored) {
-                    // the client hung up
-                }
-            });
-            try (PlainWebSocket ignored = new PlainWebSocket(URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/"), 10_000)) {
-                return "connected";
-            } catch (IOException e) {
-                return e.getMessage();
-            }
+        try (HandmadeServer server = HandmadeServer.answering(answer);
+             PlainWebSocket ignored = new PlainWebSocket(server.url(), 10_000)) {
+            return "connected";
+        } catch (IOException e) {
+            return e.getMessage();
         }
-    }
-
-    /** Reads the client's handshake request up to its blank line; returns its Sec-WebSocket-Key. */
-    private static String key(InputStream in) throws IOException {
-        ByteArrayOutputStream request = new ByteArrayOutputStream();
-        while (!request.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("the request ended early");
-            }
-            request.write(b);
-        }
-        for (String line : request.toString(StandardCharsets.US_ASCII).split("\r\n")) {
-            if (line.startsWith("Sec-WebSocket-Key: ")) {
-                return line.substring("Sec-WebSocket-Key: ".length());
-            }
-        }
-        throw new IOException("no Sec-WebSocket-Key in " + request);
-    }
-
-    /** A server's (unmasked) frame of at most 125 bytes. */
-    private static byte[] frame(int opcode, boolean fin, String payload) {
-        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
-        byte[] frame = new byte[2 + bytes.length];
-        frame[0] = (byte) ((fin ? 0x80 : 0) | opcode);
-        frame[1] = (byte) bytes.length;
-        System.arraycopy(bytes, 0, frame, 2, bytes.length);
-        return frame;
-    }
-
-    /** Reads one short client frame, checks that it is masked, and returns its first byte and unmasked payload. */
-    private static byte[] unmaskedFrame(InputStream in) throws IOException {
-        byte[] head = in.readNBytes(2);
-        if ((head[1] & 0x80) == 0) {
-            throw new IOException("an unmasked frame from the client");
-        }
-        byte[] mask = in.readNBytes(4);
-        byte[] payload = in.readNBytes(head[1] & 0x7f);
-        byte[] frame = new byte[1 + payload.length];
-        frame[0] = head[0];
-        for (int i = 0; i < payload.length; i++) {
-            frame[1 + i] = (byte) (payload[i] ^ mask[i & 3]);
-        }
-        return frame;
     }
 }
