@@ -202,9 +202,9 @@ public final class LocalGateway implements AutoCloseable {
      * {@code PostToConnection} without the HTTP hop: what the management API's {@code POST} does, for functions in
      * this process. False when the connection is gone (the API's {@code 410}).
      */
-    boolean post(String connectionId, String text) {
+    boolean post(String connectionId, byte[] utf8) {
         Connection connection = connections.get(connectionId);
-        return connection != null && connection.send(text);
+        return connection != null && connection.send(utf8);
     }
 
     @Override
@@ -270,12 +270,12 @@ public final class LocalGateway implements AutoCloseable {
         }
 
         /**
-         * Queues {@code text} for the client; false if the connection is gone, or is cut off now for reading too
-         * slowly. A post made by this connection's own invocation (its answer) waits in Jetty's batch until the
-         * invocation returns, so an answer of many frames leaves in one write instead of one per frame (the frames
-         * are the same, as API Gateway's would be); any other post (a live event) is written at once.
+         * Queues {@code utf8}, a text message in UTF-8, for the client; false if the connection is gone, or is cut off
+         * now for reading too slowly. A post made by this connection's own invocation (its answer) waits in Jetty's
+         * batch until the invocation returns, so an answer of many frames leaves in one write instead of one per frame
+         * (the frames are the same, as API Gateway's would be); any other post (a live event) is written at once.
          */
-        boolean send(String text) {
+        boolean send(byte[] utf8) {
             Session s = session;
             if (s == null || !s.isOpen()) {
                 return false;
@@ -288,8 +288,8 @@ public final class LocalGateway implements AutoCloseable {
                     s.disconnect();
                 }
             });
-            ((WebSocketSession) s).getCoreSession().sendFrame(new Frame(OpCode.TEXT, text), sent,
-                    Thread.currentThread() == invoking);
+            ((WebSocketSession) s).getCoreSession().sendFrame(new Frame(OpCode.TEXT).setPayload(ByteBuffer.wrap(utf8)),
+                    sent, Thread.currentThread() == invoking);
             return !refused.get();
         }
 
@@ -540,7 +540,7 @@ public final class LocalGateway implements AutoCloseable {
                 case "POST" -> Content.Source.asString(request, StandardCharsets.UTF_8, new Promise<>() {
                     @Override
                     public void succeeded(String body) {
-                        boolean sent = connection.send(body);
+                        boolean sent = connection.send(body.getBytes(StandardCharsets.UTF_8));
                         reply(response, callback, sent ? HttpStatus.OK_200 : HttpStatus.GONE_410, sent ? "" : "{\"message\":\"GoneException\"}");
                     }
 

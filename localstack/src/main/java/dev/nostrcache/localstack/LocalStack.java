@@ -196,7 +196,7 @@ public final class LocalStack implements AutoCloseable {
         // The functions share this process with the gateway, so their answers go to it by a call, as the event-source
         // mappings invoke them by a call: profiling the latency loops showed the SDK's PostToConnection over HTTP (the
         // only way on AWS, served here too for any other client) taking over half of the runtime's CPU.
-        ConnectionMessenger messenger = (endpoint, connectionId, text) -> gateway.post(connectionId, text);
+        ConnectionMessenger messenger = (endpoint, connectionId, utf8) -> gateway.post(connectionId, utf8);
         String profilesQueue = sqs.queueUrls().get(QueueGroup.PROFILES.spec().queueName(config.stackName()));
         EventSubmitter submitter = new LocalEventSubmitter(new SqsEventSubmitter(() -> sqsClient,
                 profilesQueue.substring(0, profilesQueue.length() - QueueGroup.PROFILES.spec().name().length())),

@@ -3,7 +3,9 @@ package dev.nostrcache.core.message;
 import dev.nostrcache.core.Utf8;
 import dev.nostrcache.core.event.EventJson;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,6 +24,20 @@ public final class RelayFrames {
         StringBuilder quoted = new StringBuilder(subscriptionId.length() + 2);
         EventJson.appendString(quoted, subscriptionId);
         return "[\"EVENT\"," + quoted + "," + objectJson + "]";
+    }
+
+    /**
+     * {@link #event(String, String)} in UTF-8, around an object that is UTF-8 already (as PostgreSQL sends a stored
+     * event): the object is copied once, never decoded and encoded again.
+     */
+    public static byte[] event(String subscriptionId, byte[] objectUtf8) {
+        StringBuilder head = new StringBuilder(subscriptionId.length() + 12).append("[\"EVENT\",");
+        EventJson.appendString(head, subscriptionId);
+        byte[] prefix = head.append(',').toString().getBytes(StandardCharsets.UTF_8);
+        byte[] frame = Arrays.copyOf(prefix, prefix.length + objectUtf8.length + 1);
+        System.arraycopy(objectUtf8, 0, frame, prefix.length, objectUtf8.length);
+        frame[frame.length - 1] = ']';
+        return frame;
     }
 
     /**

@@ -31,6 +31,9 @@ class RelayFramesTest {
         for (String event : TestData.lines("real-events.jsonl")) {
             assertThat(RelayMessage.parse(RelayFrames.event("sub \"1\"", event)))
                     .isEqualTo(new RelayMessage.EventMessage("sub \"1\"", event));
+            // the same frame when the object comes as UTF-8 bytes (a stored event, as PostgreSQL sends it)
+            assertThat(new String(RelayFrames.event("sub \"1\"", event.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8))
+                    .isEqualTo(RelayFrames.event("sub \"1\"", event));
         }
     }
 

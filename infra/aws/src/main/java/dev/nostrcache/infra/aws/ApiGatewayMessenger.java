@@ -30,10 +30,10 @@ public final class ApiGatewayMessenger implements ConnectionMessenger, AutoClose
     }
 
     @Override
-    public boolean send(String endpoint, String connectionId, String message) {
+    public boolean send(String endpoint, String connectionId, byte[] utf8Message) {
         ApiGatewayManagementApiClient client = clients.computeIfAbsent(endpoint, e -> factory.apply(URI.create(e)));
         try {
-            client.postToConnection(r -> r.connectionId(connectionId).data(SdkBytes.fromUtf8String(message)));
+            client.postToConnection(r -> r.connectionId(connectionId).data(SdkBytes.fromByteArrayUnsafe(utf8Message)));
             return true;
         } catch (GoneException e) {
             return false;

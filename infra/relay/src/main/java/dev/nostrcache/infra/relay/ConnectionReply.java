@@ -3,6 +3,7 @@ package dev.nostrcache.infra.relay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 
 /**
@@ -46,6 +47,11 @@ public final class ConnectionReply {
 
     /** Sends one frame (see {@link dev.nostrcache.core.message.RelayFrames}). */
     public void send(String frame) {
+        send(frame.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends one frame in UTF-8. */
+    public void send(byte[] frame) {
         if (gone) {
             return;
         }

@@ -157,7 +157,7 @@ public final class RelayConnections {
 
     private static void answer(ConnectionReply reply, String subscriptionId, List<EventQueries.Row> rows) {
         for (EventQueries.Row row : rows) {
-            reply.send(RelayFrames.event(subscriptionId, row.json()));
+            reply.send(RelayFrames.event(subscriptionId, row.jsonUtf8()));
         }
         reply.send(RelayFrames.eose(subscriptionId));
     }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import javax.sql.DataSource;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class RelayConnectionsTest {
         if (connectionGone.get()) {
             return false;
         }
-        frames.add(frame);
+        frames.add(new String(frame, StandardCharsets.UTF_8));
         return true;
     };
     /** When set, what the submitter answers instead of queueing at once (the local runtime's bundled path). */

@@ -39,8 +39,8 @@ public final class EventQueries {
         this.defaultLimit = defaultLimit;
     }
 
-    /** One stored event: its wire JSON and what it is ordered by. */
-    public record Row(String id, long createdAt, String json) {
+    /** One stored event: its wire JSON in UTF-8, as PostgreSQL sends it, and what it is ordered by. */
+    public record Row(String id, long createdAt, byte[] jsonUtf8) {
     }
 
     /**
@@ -90,7 +90,7 @@ public final class EventQueries {
                         } else {
                             String hex = Hex.encode(id);
                             if (seen == null || seen.add(hex)) {
-                                out.add(new Row(hex, rs.getLong(2), rs.getString(3)));
+                                out.add(new Row(hex, rs.getLong(2), rs.getBytes(3)));
                             }
                         }
                     }
