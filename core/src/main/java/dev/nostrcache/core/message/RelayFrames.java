@@ -19,11 +19,9 @@ public final class RelayFrames {
 
     /** {@code ["EVENT", subscriptionId, object]}; {@code objectJson} is one JSON object, written as it is. */
     public static String event(String subscriptionId, String objectJson) {
-        // A concatenation sizes the frame once, for the coder it needs: a builder and its copy were two frames' worth of
-        // allocation per event (three when the object widened the builder beyond Latin-1), a fifth of a REQ's.
-        StringBuilder quoted = new StringBuilder(subscriptionId.length() + 2);
-        EventJson.appendString(quoted, subscriptionId);
-        return "[\"EVENT\"," + quoted + "," + objectJson + "]";
+        // A concatenation sizes the frame once, for the coder it needs, where appending the object to the head's builder
+        // and copying that out allocated the frame twice (three times when the object widened it beyond Latin-1).
+        return head("EVENT", subscriptionId) + objectJson + "]";
     }
 
     /**
@@ -31,11 +29,9 @@ public final class RelayFrames {
      * event): the object is copied once, never decoded and encoded again.
      */
     public static byte[] event(String subscriptionId, byte[] objectUtf8) {
-        StringBuilder head = new StringBuilder(subscriptionId.length() + 12).append("[\"EVENT\",");
-        EventJson.appendString(head, subscriptionId);
-        byte[] prefix = head.append(',').toString().getBytes(StandardCharsets.UTF_8);
-        byte[] frame = Arrays.copyOf(prefix, prefix.length + objectUtf8.length + 1);
-        System.arraycopy(objectUtf8, 0, frame, prefix.length, objectUtf8.length);
+        byte[] head = head("EVENT", subscriptionId).getBytes(StandardCharsets.UTF_8);
+        byte[] frame = Arrays.copyOf(head, head.length + objectUtf8.length + 1);
+        System.arraycopy(objectUtf8, 0, frame, head.length, objectUtf8.length);
         frame[frame.length - 1] = ']';
         return frame;
     }
@@ -45,9 +41,7 @@ public final class RelayFrames {
      * order, each at most {@code maxBytes} of UTF-8 (an object too large for that alone gets a message of its own).
      */
     public static List<String> events(String subscriptionId, List<String> objectJsons, int maxBytes) {
-        StringBuilder head = new StringBuilder("[\"EVENTS\",");
-        EventJson.appendString(head, subscriptionId);
-        head.append(",[");
+        String head = head("EVENTS", subscriptionId) + "[";
         int emptyBytes = Utf8.length(head) + 2;
         long chars = 0;
         for (String object : objectJsons) {
@@ -114,6 +108,11 @@ public final class RelayFrames {
     /** {@code ["COUNT", subscriptionId, {"count": n}]} (NIP-45). */
     public static String count(String subscriptionId, long count) {
         return typed("COUNT", subscriptionId).append(",{\"count\":").append(count).append("}]").toString();
+    }
+
+    /** {@code ["type","first",}: a frame's start before its next element. */
+    private static String head(String type, String first) {
+        return typed(type, first).append(',').toString();
     }
 
     private static StringBuilder typed(String type, String first) {
