@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.util.Collection;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,7 +40,7 @@ final class FunctionTime {
         long ran = count() - invocations;
         double perInvocationMs = ran == 0 ? 0 : (totalNanos() - nanos) / ran / 1e6;
         double meanAnswerMs = clients * stats.seconds() * 1e3 / stats.requests();
-        return String.format("the function (%s) ran %.2f ms per message, of a mean answer of %.2f ms", function,
+        return String.format(Locale.ROOT, "the function (%s) ran %.2f ms per message, of a mean answer of %.2f ms", function,
                 perInvocationMs, meanAnswerMs);
     }
 

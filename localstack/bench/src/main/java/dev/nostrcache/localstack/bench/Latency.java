@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
@@ -22,7 +23,7 @@ final class Latency {
         }
 
         String summary() {
-            return String.format("%,.0f/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms", rate(), p50, p99, max);
+            return String.format(Locale.ROOT, "%,.0f/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms", rate(), p50, p99, max);
         }
     }
 

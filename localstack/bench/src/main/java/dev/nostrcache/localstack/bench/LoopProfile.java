@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -24,6 +25,8 @@ import java.util.stream.Stream;
 final class LoopProfile {
     private static final int RAN = 0;
     private static final int WAITED = 1;
+    /** The length of a clock tick of {@code /proc}'s process times: 10 ms where {@code getconf} cannot say. */
+    private static final long NANOS_PER_TICK = 1_000_000_000L / clockTicksPerSecond();
 
     private final Path postgresData;
     private final long startedNanos;
@@ -57,7 +60,7 @@ final class LoopProfile {
 
     /** Since {@link #start}: a sentence for a latency loop's row, or "(no /proc here)" where Linux's figures are missing. */
     String since(int requests) {
-        return described(spent -> String.format("in its %.2f s: %s; CPU per request: JVM %.2f ms, PostgreSQL %.2f ms",
+        return described(spent -> String.format(Locale.ROOT, "in its %.2f s: %s; CPU per request: JVM %.2f ms, PostgreSQL %.2f ms",
                 spent.seconds(), spent.machine(), spent.jvmCpuSeconds() * 1e3 / requests,
                 spent.postgresCpuSeconds() * 1e3 / requests));
     }
@@ -67,7 +70,7 @@ final class LoopProfile {
      * event stored, or "(no /proc here)".
      */
     String load(long events) {
-        return described(spent -> String.format("in its %.1f s: %s; CPU: JVM %.1f s, PostgreSQL %.1f s, per event %,.0f"
+        return described(spent -> String.format(Locale.ROOT, "in its %.1f s: %s; CPU: JVM %.1f s, PostgreSQL %.1f s, per event %,.0f"
                         + " and %,.0f us", spent.seconds(), spent.machine(), spent.jvmCpuSeconds(),
                 spent.postgresCpuSeconds(), spent.jvmCpuSeconds() * 1e6 / events, spent.postgresCpuSeconds() * 1e6 / events));
     }
@@ -94,7 +97,7 @@ final class LoopProfile {
         }
         long pauses = pauseBeans().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum() - gcPauses;
         long pauseMillis = pauseBeans().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum() - gcPauseMillis;
-        String machine = String.format("CPUs %d %% busy, runnable threads of the runtime waited %,d ms for a CPU,"
+        String machine = String.format(Locale.ROOT, "CPUs %d %% busy, runnable threads of the runtime waited %,d ms for a CPU,"
                         + " JIT compiling %,d ms, GC %d pauses %,d ms", total == 0 ? 0 : Math.round(100.0 * (total - idle) / total),
                 growth(runDelays, runDelays(postgres)) / 1_000_000,
                 ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitMillis, pauses, pauseMillis);
@@ -161,7 +164,7 @@ final class LoopProfile {
 
     /**
      * The CPU time of the children PostgreSQL's postmaster (the first of {@code processes}) has reaped, user and system
-     * ({@code /proc/PID/stat}'s cutime and cstime, in clock ticks of 10 ms): an autovacuum worker or a backend that
+     * ({@code /proc/PID/stat}'s cutime and cstime, in clock ticks): an autovacuum worker or a backend that
      * ended meanwhile is no longer among the processes whose run time is read.
      */
     private static long reapedChildrenNanos(List<Long> processes) {
@@ -172,9 +175,24 @@ final class LoopProfile {
             String stat = Files.readString(Path.of("/proc", Long.toString(processes.getFirst()), "stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             // after the command's closing parenthesis: state is field 3, so cutime (16) and cstime (17) are 13 and 14
-            return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 10_000_000L;
+            return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * NANOS_PER_TICK;
         } catch (IOException | RuntimeException e) {
             return 0;
+        }
+    }
+
+    /** {@code sysconf(_SC_CLK_TCK)} as {@code getconf CLK_TCK} prints it; Linux's USER_HZ of 100 where it cannot run. */
+    private static long clockTicksPerSecond() {
+        try {
+            Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String printed = new String(getconf.getInputStream().readAllBytes()).trim();
+            long ticks = getconf.waitFor() == 0 ? Long.parseLong(printed) : 0;
+            return ticks > 0 ? ticks : 100;
+        } catch (IOException | RuntimeException e) {
+            return 100;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
         }
     }
 

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,6 +24,18 @@ class LatencyTest {
                 assertThat(stats.requests()).isEqualTo(100);
                 assertThat(relay.requestsServed()).isEqualTo(4 * Latency.untimedPerConnection(4) + 100);
             }
+        }
+    }
+
+    @Test
+    void aRowReadsTheSameWhateverTheMachinesLocale() {
+        Locale before = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.GERMANY); // decimal comma, grouping dot
+            assertThat(new Latency.Stats(12_345, 2.0, 0.25, 1.5, 20).summary())
+                    .isEqualTo("6,173/s, p50 0.25 ms, p99 1.50 ms, max 20.0 ms");
+        } finally {
+            Locale.setDefault(before);
         }
     }
 
