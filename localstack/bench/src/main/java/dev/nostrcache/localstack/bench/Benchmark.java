@@ -293,7 +293,7 @@ public final class Benchmark {
      * own, another seed, of at most {@value #WARM_UP_INGEST_EVENTS} events: rounds of that size settle the JIT, larger
      * ones only take longer; to a runtime on a scratch database): at least {@value #WARM_UP_INGEST_ROUNDS}, then more
      * until the JIT compiles for less than a tenth of a round's time, for at most {@value #WARM_UP_INGEST_MAX_SECONDS}
-     * s (a tenth of that on a small corpus, whose rounds are too short to settle anything).
+     * s (a smoke run makes the first rounds only: its rounds are too short to settle anything).
      */
     private IngestWarmUp warmUpIngest(Path file) throws Exception {
         out.println("warming the JIT up: ingests of a corpus of its own, each into a scratch database");
@@ -317,8 +317,8 @@ public final class Benchmark {
             roundSeconds = (System.nanoTime() - roundStarted) / 1e9;
             out.printf("  warm-up round %d: %s events/s; the JIT compiled for %,d ms of its %.1f s%n", rates.size(),
                     format(rates.getLast()), roundJit, roundSeconds);
-        } while (rates.size() < WARM_UP_INGEST_ROUNDS || (roundJit > roundSeconds * 100
-                && System.nanoTime() - started < WARM_UP_INGEST_MAX_SECONDS * 1_000_000_000L / loopScale()));
+        } while (rates.size() < WARM_UP_INGEST_ROUNDS || (!smokeRun() && roundJit > roundSeconds * 100
+                && System.nanoTime() - started < WARM_UP_INGEST_MAX_SECONDS * 1_000_000_000L));
         return new IngestWarmUp(rates, roundJit, roundSeconds);
     }
 
@@ -462,9 +462,16 @@ public final class Benchmark {
         }
     }
 
-    /** The latency loops and their warm-up are a tenth as long on a corpus under 10,000 events (the tests' runs). */
+    /**
+     * A corpus under 10,000 events is a smoke run (the tests' runs): every row printed, none of its figures telling
+     * anything, so its loops and ceilings are a tenth as long and its warm-ups make their first rounds only.
+     */
+    private boolean smokeRun() {
+        return events < 10_000;
+    }
+
     private int loopScale() {
-        return events < 10_000 ? 10 : 1;
+        return smokeRun() ? 10 : 1;
     }
 
     /**
@@ -476,7 +483,7 @@ public final class Benchmark {
      * path's methods for most of each second after four rounds, and a loop that ran meanwhile read a p99 several times
      * that of a loop without it (2026-12-05, fourteenth). The rounds at 100 clients since the fifteenth: a hundred
      * connections take paths ten do not, and the 100-client loops still saw the JIT compile for up to half their time.
-     * At most {@value #WARM_UP_MAX_SECONDS} s.
+     * At most {@value #WARM_UP_MAX_SECONDS} s; a smoke run makes the first rounds only.
      */
     private void warmUp(URI ws, Map<String, Probe> probes) throws Exception {
         int scale = loopScale();
@@ -496,8 +503,8 @@ public final class Benchmark {
             rounds++;
             roundJit = jit.getTotalCompilationTime() - jitBefore;
             roundSeconds = (System.nanoTime() - roundStarted) / 1e9;
-        } while (rounds < WARM_UP_ROUNDS || (roundJit > roundSeconds * 100
-                && System.nanoTime() - started < WARM_UP_MAX_SECONDS * 1_000_000_000L / scale));
+        } while (rounds < WARM_UP_ROUNDS || (!smokeRun() && roundJit > roundSeconds * 100
+                && System.nanoTime() - started < WARM_UP_MAX_SECONDS * 1_000_000_000L));
         out.printf("warmed the request paths up: %d rounds, %d untimed requests of each kind in %.1f s; the JIT compiled"
                         + " for %,d ms of the last round's %.1f s%n", rounds,
                 rounds * WARM_UP_CLIENTS.length * (LOOP_REQUESTS / scale), (System.nanoTime() - started) / 1e9, roundJit,
@@ -609,9 +616,9 @@ public final class Benchmark {
         return rate;
     }
 
-    /** Ceiling: 100,000 rows of event size in batches of 1,000 into a scratch table, one connection. */
+    /** Ceiling: 100,000 rows of event size in batches of 1,000 into a scratch table, one connection (a smoke run: a tenth). */
     private double rawInserts(LocalStack stack) throws Exception {
-        int rows = 100_000;
+        int rows = 100_000 / loopScale();
         byte[] json = new byte[400];
         Arrays.fill(json, (byte) 'x');
         try (Connection c = stack.dataSource().getConnection()) {
@@ -638,10 +645,13 @@ public final class Benchmark {
         }
     }
 
-    /** Ceiling: 20,000 messages sent in batches of 10 and received and deleted, four threads each way. */
+    /**
+     * Ceiling: 20,000 messages sent in batches of 10 and received and deleted, four threads each way (a smoke run: a
+     * tenth).
+     */
     private double rawQueue(SqsClient sqs) throws Exception {
         String queue = sqs.createQueue(r -> r.queueName(config.stackName() + "-bench-scratch")).queueUrl();
-        int messages = 20_000;
+        int messages = 20_000 / loopScale();
         String body = "x".repeat(400);
         long started = System.nanoTime();
         try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
