@@ -90,10 +90,10 @@ public final class Benchmark {
     }
 
     public void run() throws Exception {
-        out.printf("generating %,d signed events...%n", events);
+        out.printf(Locale.ROOT, "generating %,d signed events...%n", events);
         long started = System.nanoTime();
         List<String> corpus = BenchCorpus.generate(events, 42);
-        out.printf("  %.1f s%n", seconds(started));
+        out.printf(Locale.ROOT, "  %.1f s%n", seconds(started));
         Path corpusFile = Files.createTempFile("bench-corpus", ".jsonl");
         try {
             Files.write(corpusFile, corpus);
@@ -135,7 +135,7 @@ public final class Benchmark {
         Path warmUpCorpus = Files.createTempFile("bench-warm-up", ".jsonl");
         try {
             int warmUpEvents = Math.min(events, WARM_UP_INGEST_EVENTS);
-            out.printf("generating the warm-up corpus: %,d signed events of another seed...%n", warmUpEvents);
+            out.printf(Locale.ROOT, "generating the warm-up corpus: %,d signed events of another seed...%n", warmUpEvents);
             Files.write(warmUpCorpus, BenchCorpus.generate(warmUpEvents, 43));
             measureLoads(corpusFile, verifyRate, data, warmUpCorpus, insertRate, sqsRate);
         } finally {
@@ -152,7 +152,7 @@ public final class Benchmark {
             out.println("starting the local runtime with the loopback relay as its only upstream...");
             CacheConfig runtime = withUpstream(List.of(relay.url()), data);
             try (LocalStack stack = LocalStack.start(runtime, LocalStack.Mode.FULL)) {
-                out.printf("ingesting %,d events end to end...%n", events);
+                out.printf(Locale.ROOT, "ingesting %,d events end to end...%n", events);
                 double ingestRate;
                 MemorySampler.Peak peak;
                 LoopProfile load = LoopProfile.start(runtime.databasePath());
@@ -187,7 +187,7 @@ public final class Benchmark {
         }
         lambdaColdStart();
         Imported warmUpImport = importDump(warmUpCorpus, false);
-        out.printf("  warm-up import: %s events/s; the JIT compiled for %,d ms%n", format(warmUpImport.rate()),
+        out.printf(Locale.ROOT, "  warm-up import: %s events/s; the JIT compiled for %,d ms%n", format(warmUpImport.rate()),
                 warmUpImport.jitMillis());
         Imported imported = importDump(corpusFile, true);
         rows.add(new Row("./run.sh import of the same corpus (file → SQS → functions → PostgreSQL; after a warm-up import"
@@ -243,11 +243,11 @@ public final class Benchmark {
         int count = Math.min(20_000, Math.max(1_000, events / 5));
         long before = count(stack);
         Latency.Stats warmUp = Latency.publish(stack.gatewayUrl(), BenchCorpus.generate(count / 4, 4241), 500);
-        out.printf("publish warm-up, one connection, 500 in flight: %s%n", warmUp.summary());
+        out.printf(Locale.ROOT, "publish warm-up, one connection, 500 in flight: %s%n", warmUp.summary());
         awaitSettled(stack, before + count / 4);
         List<String> fresh = BenchCorpus.generate(count, 4242);
         Latency.Stats stats = Latency.publish(stack.gatewayUrl(), fresh, 500);
-        out.printf("publish, one connection, 500 in flight: %s%n", stats.summary());
+        out.printf(Locale.ROOT, "publish, one connection, 500 in flight: %s%n", stats.summary());
         rows.add(new Row("publish (" + format(count) + " events, one WebSocket, 500 in flight, every OK awaited, after a"
                 + " warm-up of " + format(count / 4) + " at " + format(warmUp.rate()) + "/s), events/s",
                 stats.summary(), bip340(verifyRate), ">= 2,500"));
@@ -266,7 +266,7 @@ public final class Benchmark {
                 Map.of("relayInfo", LambdaFixtures.event("relayInfo", Map.of())), 300).get(0);
         // Two decimals: the target is 30 MB, and the artifact sits just under it.
         String size = String.format(Locale.ROOT, "%.2f MB", Files.size(jar) / 1e6);
-        out.printf("Lambda artifact %s: handler made in %,d ms, first answer in %,d ms, JVM up %,d ms; bare JVM %,d ms%n",
+        out.printf(Locale.ROOT, "Lambda artifact %s: handler made in %,d ms, first answer in %,d ms, JVM up %,d ms; bare JVM %,d ms%n",
                 size, first.initMillis(), first.invokeMillis(), first.uptimeMillis(), bare);
         rows.add(new Row("Lambda artifact, fresh JVM, first invocation (relayInfo; no SnapStart)", size + "; handler made in "
                 + format(first.initMillis()) + " ms, first answer " + format(first.invokeMillis()) + " ms, JVM up "
@@ -315,7 +315,7 @@ public final class Benchmark {
             }
             roundJit = jit.getTotalCompilationTime() - jitBefore;
             roundSeconds = (System.nanoTime() - roundStarted) / 1e9;
-            out.printf("  warm-up round %d: %s events/s; the JIT compiled for %,d ms of its %.1f s%n", rates.size(),
+            out.printf(Locale.ROOT, "  warm-up round %d: %s events/s; the JIT compiled for %,d ms of its %.1f s%n", rates.size(),
                     format(rates.getLast()), roundJit, roundSeconds);
         } while (rates.size() < WARM_UP_INGEST_ROUNDS || (!smokeRun() && roundJit > roundSeconds * 100
                 && System.nanoTime() - started < WARM_UP_INGEST_MAX_SECONDS * 1_000_000_000L));
@@ -344,7 +344,7 @@ public final class Benchmark {
         Path data = Files.createTempDirectory("bench-import-data");
         try {
             CacheConfig fresh = withUpstream(List.of(), data);
-            out.printf("importing %,d events from a file into an empty database%s...%n", lines, verify ? "" : " (warm-up)");
+            out.printf(Locale.ROOT, "importing %,d events from a file into an empty database%s...%n", lines, verify ? "" : " (warm-up)");
             try (LocalStack stack = LocalStack.start(fresh, LocalStack.Mode.PIPELINE);
                  BufferedReader in = Files.newBufferedReader(file)) {
                 LoopProfile load = LoopProfile.start(fresh.databasePath());
@@ -437,7 +437,7 @@ public final class Benchmark {
             warmUp(ws, probes);
             for (int[] level : levels()) {
                 Latency.Stats pong = Latency.webSocket(ws, level[0], level[1], ping);
-                out.printf("gateway ping-pong, %d clients: %s%n", level[0], pong.summary());
+                out.printf(Locale.ROOT, "gateway ping-pong, %d clients: %s%n", level[0], pong.summary());
                 String clients = ", " + level[0] + (level[0] == 1 ? " client" : " clients");
                 for (var probe : probes.entrySet()) {
                     String name = probe.getKey();
@@ -449,7 +449,7 @@ public final class Benchmark {
                         stats = connections.run(level[1]);
                         profile = loop.since(stats.requests()) + "; " + function.since(stats, level[0]);
                     }
-                    out.printf("%s%s: %s; %s%n", name, clients, stats.summary(), profile);
+                    out.printf(Locale.ROOT, "%s%s: %s; %s%n", name, clients, stats.summary(), profile);
                     rows.add(new Row(name + clients, stats.summary() + "; " + profile, "gateway ping-pong " + pong.summary(),
                             target(name, level[0])));
                     rows.add(new Row(name + clients + ", measured by Node.js clients in a process of their own ("
@@ -505,7 +505,7 @@ public final class Benchmark {
             roundSeconds = (System.nanoTime() - roundStarted) / 1e9;
         } while (rounds < WARM_UP_ROUNDS || (!smokeRun() && roundJit > roundSeconds * 100
                 && System.nanoTime() - started < WARM_UP_MAX_SECONDS * 1_000_000_000L));
-        out.printf("warmed the request paths up: %d rounds, %d untimed requests of each kind in %.1f s; the JIT compiled"
+        out.printf(Locale.ROOT, "warmed the request paths up: %d rounds, %d untimed requests of each kind in %.1f s; the JIT compiled"
                         + " for %,d ms of the last round's %.1f s%n", rounds,
                 rounds * WARM_UP_CLIENTS.length * (LOOP_REQUESTS / scale), (System.nanoTime() - started) / 1e9, roundJit,
                 roundSeconds);
@@ -546,7 +546,7 @@ public final class Benchmark {
             String summary = stats.summary() + "; the Node.js run, its untimed requests included, "
                     + loop.since(stats.requests() + Latency.untimedPerConnection(level[0]) * level[0]) + "; "
                     + function.since(stats, level[0]);
-            out.printf("%s by Node.js clients, %d clients: %s%n", name, level[0], summary);
+            out.printf(Locale.ROOT, "%s by Node.js clients, %d clients: %s%n", name, level[0], summary);
             return summary;
         } catch (Exception e) {
             return "not measured: " + e.getMessage();
@@ -588,7 +588,7 @@ public final class Benchmark {
             Latency.http(pic, 20, perClient / 4, 302);
             Latency.Stats probe = Latency.http(bare.url(), 20, perClient, 302);
             Latency.Stats cached = Latency.http(pic, 20, perClient, 302);
-            out.printf("cached /profile-pic redirects: %s; bare 302: %s%n", cached.summary(), probe.summary());
+            out.printf(Locale.ROOT, "cached /profile-pic redirects: %s; bare 302: %s%n", cached.summary(), probe.summary());
             rows.add(new Row("cached /profile-pic redirect, 20 clients", cached.summary(),
                     "bare 302 from the gateway's server stack " + probe.summary(), ">= 5,000/s"));
         }
@@ -612,7 +612,7 @@ public final class Benchmark {
             verifier.verify(e);
         }
         double rate = sample.size() / seconds(started);
-        out.printf("BIP-340 parse+verify on one core (%s): %s events/s%n", SchnorrVerifier.fastest().implementation(), format(rate));
+        out.printf(Locale.ROOT, "BIP-340 parse+verify on one core (%s): %s events/s%n", SchnorrVerifier.fastest().implementation(), format(rate));
         return rate;
     }
 
@@ -640,7 +640,7 @@ public final class Benchmark {
             }
             double rate = rows / seconds(started);
             c.setAutoCommit(true);
-            out.printf("PostgreSQL batched inserts: %s rows/s%n", format(rate));
+            out.printf(Locale.ROOT, "PostgreSQL batched inserts: %s rows/s%n", format(rate));
             return rate;
         }
     }
@@ -696,7 +696,7 @@ public final class Benchmark {
         }
         sqs.deleteQueue(r -> r.queueUrl(queue));
         double rate = messages / seconds(started);
-        out.printf("ElasticMQ send+receive+delete: %s messages/s%n", format(rate));
+        out.printf(Locale.ROOT, "ElasticMQ send+receive+delete: %s messages/s%n", format(rate));
         return rate;
     }
 
@@ -713,14 +713,14 @@ public final class Benchmark {
         long lastReport = started;
         while (stored < expected && System.nanoTime() < deadline) {
             if (System.nanoTime() - lastReport > Duration.ofSeconds(10).toNanos()) {
-                out.printf("  %,d stored after %.0f s%n", stored, seconds(started));
+                out.printf(Locale.ROOT, "  %,d stored after %.0f s%n", stored, seconds(started));
                 lastReport = System.nanoTime();
             }
             Thread.sleep(2_000);
             stored = count(stack);
         }
         if (stored < expected) {
-            out.printf("  only %,d of %,d stored within 30 minutes%n", stored, expected);
+            out.printf(Locale.ROOT, "  only %,d of %,d stored within 30 minutes%n", stored, expected);
         }
         double elapsed;
         try (Connection c = stack.dataSource().getConnection(); Statement s = c.createStatement();
@@ -729,7 +729,7 @@ public final class Benchmark {
             elapsed = Math.max(0.001, rs.getDouble(1));
         }
         double rate = stored / elapsed;
-        out.printf("  %,d events stored over %.1f s: %s events/s%n", stored, elapsed, format(rate));
+        out.printf(Locale.ROOT, "  %,d events stored over %.1f s: %s events/s%n", stored, elapsed, format(rate));
         return rate;
     }
 
@@ -749,7 +749,7 @@ public final class Benchmark {
                 movedAt = System.nanoTime();
             }
         }
-        out.printf("  %,d of %,d stored %.1f s after the last OK%n", stored, expected, seconds(started));
+        out.printf(Locale.ROOT, "  %,d of %,d stored %.1f s after the last OK%n", stored, expected, seconds(started));
     }
 
     private static long count(LocalStack stack) throws Exception {
@@ -766,7 +766,7 @@ public final class Benchmark {
         out.println("| figure | measured | target | ceiling measured in the same run |");
         out.println("|---|---|---|---|");
         for (Row r : rows) {
-            out.printf("| %s | %s | %s | %s |%n", r.figure(), r.measured(), r.target(), r.ceiling());
+            out.printf(Locale.ROOT, "| %s | %s | %s | %s |%n", r.figure(), r.measured(), r.target(), r.ceiling());
         }
     }
 

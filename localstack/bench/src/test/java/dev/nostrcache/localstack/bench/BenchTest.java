@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,8 +39,16 @@ class BenchTest {
                 + operatorData.resolve("postgres") + "\", \"media_cache_path\": \"" + operatorData.resolve("media_cache") + "\"}");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = BenchCommand.run(List.of("--events", "400", "--config", dir.resolve("config.json").toString()),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        // Under a locale of decimal commas: the table reads the same on every machine.
+        Locale before = Locale.getDefault();
+        int exit;
+        try {
+            Locale.setDefault(Locale.GERMANY);
+            exit = BenchCommand.run(List.of("--events", "400", "--config", dir.resolve("config.json").toString()),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        } finally {
+            Locale.setDefault(before);
+        }
         assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(operatorData).as("the benchmark works in data directories of its own, never the configured one")
                 .doesNotExist();
