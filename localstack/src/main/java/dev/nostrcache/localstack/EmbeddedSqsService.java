@@ -193,7 +193,9 @@ final class EmbeddedSqsService implements SqsService {
     /** ElasticMQ on {@code port}, its queues and messages restored from the store before it answers anyone. */
     private static Running launch(int port, Path storePath) throws IOException {
         Files.createDirectories(storePath);
-        String url = "jdbc:h2:file:" + storePath.toAbsolutePath().resolve("messages");
+        // WRITE_DELAY=0: a commit reaches the file before it returns. By default H2 kept it in memory until its
+        // background writer stored it, about a second later, and a SIGKILL lost the sends answered in that second.
+        String url = "jdbc:h2:file:" + storePath.toAbsolutePath().resolve("messages") + ";WRITE_DELAY=0";
         endReceivesInFlight(url);
         SqlQueuePersistenceConfig storage = new SqlQueuePersistenceConfig(true, "org.h2.Driver", url, "", "", false);
         // The store initialises the global pool only once per process: point it at this store every time.
