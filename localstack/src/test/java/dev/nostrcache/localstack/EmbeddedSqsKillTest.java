@@ -3,16 +3,13 @@ package dev.nostrcache.localstack;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,15 +56,8 @@ class EmbeddedSqsKillTest {
         assertThat(answered).as("the sender's answered sends; its output: %s", output).hasSize(MESSAGES);
         try (EmbeddedSqsService sqs = EmbeddedSqsService.start(0, "kill", queues);
              SqsClient client = sqs.client()) {
-            String queue = client.getQueueUrl(r -> r.queueName(QUEUE)).queueUrl();
-            Set<String> restored = new HashSet<>();
-            List<Message> batch;
-            do {
-                batch = client.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).visibilityTimeout(60))
-                        .messages();
-                batch.forEach(m -> restored.add(m.body()));
-            } while (!batch.isEmpty());
-            assertThat(restored).as("messages back after the kill").containsExactlyInAnyOrderElementsOf(answered);
+            assertThat(EmbeddedSqsStoreTest.bodiesOfAll(client, QUEUE)).as("messages back after the kill")
+                    .containsExactlyInAnyOrderElementsOf(answered);
         }
     }
 

@@ -69,15 +69,7 @@ class EmbeddedSqsStoreTest {
         assertThat(receives.get()).as("receives").isGreaterThan(1_000);
         try (EmbeddedSqsService sqs = EmbeddedSqsService.start(0, "store", queues);
              SqsClient client = LocalAws.sqs(sqs.endpoint())) {
-            String queue = client.getQueueUrl(r -> r.queueName("store-test")).queueUrl();
-            List<String> restored = new ArrayList<>();
-            List<Message> batch;
-            do {
-                batch = client.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).visibilityTimeout(60))
-                        .messages();
-                batch.forEach(m -> restored.add(m.body()));
-            } while (!batch.isEmpty());
-            assertThat(restored).containsExactlyInAnyOrderElementsOf(sent);
+            assertThat(bodiesOfAll(client, "store-test")).containsExactlyInAnyOrderElementsOf(sent);
         }
     }
 
@@ -153,6 +145,18 @@ class EmbeddedSqsStoreTest {
         }
         receives.keySet().removeIf(body -> Integer.parseInt(body.substring(body.indexOf('#') + 1)) % 3 == 0);
         return receives;
+    }
+
+    /** The bodies of every message in the queue named {@code name}, each received once. */
+    static List<String> bodiesOfAll(SqsClient client, String name) {
+        String queue = client.getQueueUrl(r -> r.queueName(name)).queueUrl();
+        List<String> bodies = new ArrayList<>();
+        List<Message> batch;
+        do {
+            batch = receive(client, queue, 60);
+            batch.forEach(m -> bodies.add(m.body()));
+        } while (!batch.isEmpty());
+        return bodies;
     }
 
     private static List<Message> receive(SqsClient client, String queue, int visibility) {
