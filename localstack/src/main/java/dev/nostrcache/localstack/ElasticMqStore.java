@@ -26,11 +26,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * ElasticMQ's SQL message store, with its message writes committed in groups. ElasticMQ's own store wrote each
@@ -71,7 +69,8 @@ final class ElasticMqStore extends SqlQueuePersistenceActor {
     }
 
     private final String url;
-    private final Set<String> queues = new HashSet<>();
+    /** The queues it knows, each with its table. */
+    private final Map<String, String> tables = new HashMap<>();
     /** Per queue's table, message id to its pending write, in arrival order. */
     private final Map<String, Map<String, Pending>> group = new LinkedHashMap<>();
     private final List<ActorRef> waiting = new ArrayList<>();
@@ -97,10 +96,12 @@ final class ElasticMqStore extends SqlQueuePersistenceActor {
             commitGroup(); // queues created or deleted, a restore, a read: after the writes that came before them
             super.aroundReceive(receive, message);
             if (message instanceof QueueEvent.QueueCreated created) {
-                queues.add(created.queue().name());
+                tables.put(created.queue().name(), tableOf(created.queue().name()));
             } else if (message instanceof QueueEvent.QueueDeleted deleted) {
-                queues.remove(deleted.queueName());
-                closeStatements(tableOf(deleted.queueName()));
+                String table = tables.remove(deleted.queueName());
+                if (table != null) {
+                    closeStatements(table);
+                }
             }
         }
     }
@@ -110,10 +111,11 @@ final class ElasticMqStore extends SqlQueuePersistenceActor {
         if (waiting.size() == 1) {
             self().tell(COMMIT, self());
         }
-        if (!queues.contains(queue)) {
+        String table = tables.get(queue);
+        if (table == null) {
             return; // as ElasticMQ's store does: a queue it does not know has no table
         }
-        Map<String, Pending> rows = group.computeIfAbsent(tableOf(queue), t -> new LinkedHashMap<>());
+        Map<String, Pending> rows = group.computeIfAbsent(table, t -> new LinkedHashMap<>());
         Pending before = rows.get(messageId);
         RowWrite after = before == null ? write : before.write().then(write);
         if (after == null) {
@@ -133,10 +135,11 @@ final class ElasticMqStore extends SqlQueuePersistenceActor {
             for (ActorRef sender : waiting) {
                 sender.tell(OperationSuccessful$.MODULE$, self());
             }
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             // As ElasticMQ's store did on a failed write: no answer, so the queue's client times out and resends.
+            // The next group opens a new connection: this one may be what failed (closing it rolls the group back).
             LOG.error("ElasticMQ's store could not write {} queue events: {}", waiting.size(), e.toString());
-            rollBack();
+            closeConnection();
         } finally {
             waiting.clear();
             group.clear();
@@ -241,18 +244,8 @@ final class ElasticMqStore extends SqlQueuePersistenceActor {
     }
 
     /** ElasticMQ's table for a queue's messages ({@code MessageRepository}'s name for it). */
-    static String tableOf(String queue) {
+    private static String tableOf(String queue) {
         return "message_" + queue.replace(".", "_").replace("-", "_") + "_" + Integer.toHexString(queue.hashCode());
-    }
-
-    private void rollBack() {
-        try {
-            if (connection != null) {
-                connection.rollback();
-            }
-        } catch (SQLException e) {
-            LOG.warn("ElasticMQ's store could not roll back: {}", e.toString());
-        }
     }
 
     private void closeStatements(String table) {
@@ -272,6 +265,10 @@ final class ElasticMqStore extends SqlQueuePersistenceActor {
     @Override
     public void postStop() {
         commitGroup();
+        closeConnection();
+    }
+
+    private void closeConnection() {
         new ArrayList<>(statements.keySet()).forEach(this::closeStatements);
         if (connection != null) {
             try {
@@ -279,6 +276,7 @@ final class ElasticMqStore extends SqlQueuePersistenceActor {
             } catch (SQLException e) {
                 LOG.warn("ElasticMQ's store could not close its connection: {}", e.toString());
             }
+            connection = null;
         }
     }
 
