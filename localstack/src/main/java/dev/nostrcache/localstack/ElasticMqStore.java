@@ -32,8 +32,8 @@ import java.util.Map;
 
 /**
  * ElasticMQ's SQL message store, with its message writes committed in groups. ElasticMQ's own store wrote each
- * send, receive and delete in a transaction of its own through a pooled connection (an import's 100,000 events were
- * 300,000 commits, about a fifth of the runtime's JVM, profiled): this one takes the writes that arrived while it was
+ * send, receive and delete in a transaction of its own through a pooled connection (an import of 100,000 events:
+ * 3,166 messages, about 9,500 transactions, the store about a fifth of the runtime's JVM samples): this one takes the writes that arrived while it was
  * busy and commits them in one transaction, a message sent and deleted within it never written at all. A queue's
  * answer to its client still waits for the store's reply, and the reply still comes after the commit, so a send that
  * was answered is stored as before. Queues, and everything but message writes, stay ElasticMQ's own code, in the same
