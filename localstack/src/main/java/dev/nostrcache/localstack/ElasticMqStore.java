@@ -51,9 +51,10 @@ final class ElasticMqStore extends SqlQueuePersistenceActor {
     private static final Object COMMIT = new Object();
 
     /** What a group has still to do to one message's row, after all its writes so far. */
-    private enum RowWrite {
+    enum RowWrite {
         INSERT, UPDATE, DELETE, DELETE_THEN_INSERT;
 
+        /** The one write that leaves the row as this write then {@code next} would; null: as it was before both. */
         RowWrite then(RowWrite next) {
             return switch (next) {
                 case INSERT -> this == INSERT ? INSERT : DELETE_THEN_INSERT;

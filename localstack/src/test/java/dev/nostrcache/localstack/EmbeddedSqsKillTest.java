@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,6 +34,8 @@ class EmbeddedSqsKillTest {
         Process sender = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 Sender.class.getName(), queues.toString(), Integer.toString(MESSAGES))
                 .redirectErrorStream(true).start();
+        // A sender that hangs ends the read below (its output then says why) instead of the test waiting forever.
+        CompletableFuture.delayedExecutor(2, TimeUnit.MINUTES).execute(sender::destroyForcibly);
         List<String> answered = new ArrayList<>();
         List<String> output = new ArrayList<>();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(sender.getInputStream(),
