@@ -394,6 +394,64 @@ class EventProcessorTest {
         assertStatsExact();
     }
 
+    /**
+     * Contact lists that replace one another within one batch's transaction (set-based and, with a deletion request in
+     * the batch, one by one), one emptied and one deleted in it: each counts against the list before it, and the rows
+     * left are those of storing the events one by one: no row for a list that follows no one, each other's follows in
+     * byte order in a one-based array.
+     */
+    @Test
+    void followListsChangedSeveralTimesInOneTransactionEndAsStoredOneByOne() throws Exception {
+        EventSigner alice = TestKeys.signer(1);
+        EventSigner bob = TestKeys.signer(2);
+        EventSigner carol = TestKeys.signer(3);
+        List<String> others = new ArrayList<>();
+        for (int i = 10; i < 16; i++) {
+            others.add(TestKeys.signer(i).pubkey());
+        }
+        List<List<String>> carolsTags = new ArrayList<>();
+        for (String pubkey : others.reversed()) {
+            carolsTags.add(List.of("p", pubkey));
+        }
+        Event bobBefore = bob.sign(50, 3, List.of(List.of("p", alice.pubkey()), List.of("p", carol.pubkey())), "");
+        Event aliceFirst = alice.sign(100, 3, List.of(List.of("p", others.get(0)), List.of("p", others.get(1))), "");
+        Event aliceSecond = alice.sign(200, 3, List.of(List.of("p", others.get(1)), List.of("p", others.get(2))), "");
+        Event aliceThird = alice.sign(300, 3, List.of(List.of("p", others.get(3))), "");
+        Event bobEmptied = bob.sign(100, 3, List.of(), "");
+        Event carols = carol.sign(100, 3, carolsTags, "");
+        Event carolsDeleted = carol.sign(101, 5, List.of(List.of("e", carols.id())), "");
+        List<List<Event>> batches = List.of(
+                List.of(aliceFirst, aliceSecond, bobEmptied, carols, aliceThird),
+                List.of(aliceFirst, aliceSecond, carols, carolsDeleted, aliceThird, bobEmptied));
+
+        for (List<Event> batch : batches) {
+            processor.process(bobBefore, NOW);
+            for (Event e : batch) {
+                processor.process(e, NOW);
+            }
+            String oneByOne = StateFingerprint.of(ds);
+            ds.close();
+            fresh();
+            processor.process(bobBefore, NOW);
+            assertThat(processor.processAll(batch, NOW)).allSatisfy(p -> assertThat(p.failure()).isNull());
+
+            assertThat(StateFingerprint.of(ds)).isEqualTo(oneByOne);
+            assertThat(scalar("SELECT count(*) FROM follow_lists WHERE follower = ?", Hex.decode(bob.pubkey()))).isZero();
+            boolean carolsStands = !batch.contains(carolsDeleted);
+            assertThat(userStat(alice.pubkey(), "follows_count")).isEqualTo(1);
+            assertThat(userStat(others.get(3), "followers_count")).isEqualTo(carolsStands ? 2 : 1);
+            assertThat(userStat(others.get(1), "followers_count")).isEqualTo(carolsStands ? 1 : 0);
+            assertThat(userStat(carol.pubkey(), "followers_count")).isZero();
+            assertThat(userStat(carol.pubkey(), "follows_count")).isEqualTo(carolsStands ? 6 : 0);
+            assertThat(scalar("SELECT count(*) FROM follow_lists WHERE follower = ? AND array_lower(followed, 1) = 1"
+                    + " AND followed = (SELECT array_agg(k ORDER BY k) FROM unnest(followed) AS k)",
+                    Hex.decode(carol.pubkey()))).isEqualTo(carolsStands ? 1 : 0);
+            assertStatsExact();
+            ds.close();
+            fresh();
+        }
+    }
+
     @Test
     void anEventTheDatabaseRefusesKeepsOnlyItselfOutOfItsBatch() throws Exception {
         TestDatabase.refuseEventsWhere(ds, "NEW.json LIKE '%poison%'");
