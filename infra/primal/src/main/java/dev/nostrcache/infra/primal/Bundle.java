@@ -88,7 +88,13 @@ final class Bundle {
         addCards(answer, authorCards.values());
         Set<String> statIds = new LinkedHashSet<>(primaryIds);
         referenced.forEach(r -> statIds.add(r.id()));
-        stats(answer, statIds);
+        Map<String, PrimalQueries.EventStats> read = new HashMap<>();
+        for (Row row : events) {
+            if (row.stats() != null) {
+                read.put(row.id(), row.stats());
+            }
+        }
+        stats(answer, statIds, read);
         actions(answer, viewer, statIds);
         answer.synthetic(PrimalKinds.USER_SCORES, followerCountsJson(authorCards));
     }
@@ -165,11 +171,14 @@ final class Bundle {
     }
 
     /**
-     * A {@code 10000100} per event. Its content, like the range's and the follower counts', holds only hex ids,
-     * numbers and fixed names, so it is written directly (no tree, no JSON writer: every feed writes twenty of them).
+     * A {@code 10000100} per event, its counters from {@code read} (read with the events) or else from the database.
+     * Its content, like the range's and the follower counts', holds only hex ids, numbers and fixed names, so it is
+     * written directly (no tree, no JSON writer: every feed writes twenty of them).
      */
-    void stats(Answer answer, Collection<String> ids) throws SQLException {
-        Map<String, PrimalQueries.EventStats> stats = queries.eventStats(ids);
+    void stats(Answer answer, Collection<String> ids, Map<String, PrimalQueries.EventStats> read) throws SQLException {
+        Map<String, PrimalQueries.EventStats> stats = queries.eventStats(
+                ids.stream().filter(id -> !read.containsKey(id)).toList());
+        stats.putAll(read);
         for (String id : ids) {
             PrimalQueries.EventStats s = stats.getOrDefault(id, PrimalQueries.EventStats.NONE);
             answer.synthetic(PrimalKinds.EVENT_STATS, new StringBuilder(224).append("{\"event_id\":\"").append(id)

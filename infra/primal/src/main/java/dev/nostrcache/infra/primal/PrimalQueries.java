@@ -24,8 +24,15 @@ import java.util.Optional;
  * (NIP-40) are left out at read time, as in the NIP-01 queries; deleted and superseded ones are not stored.
  */
 final class PrimalQueries {
-    /** One stored event with the columns the bundle needs. */
-    record Row(String id, String pubkey, int kind, long createdAt, String json, String replyTo, String refEvent) {
+    /**
+     * One stored event with the columns the bundle needs, and its counters when the statement read them too (a feed
+     * page: {@link #withStats}), else null.
+     */
+    record Row(String id, String pubkey, int kind, long createdAt, String json, String replyTo, String refEvent,
+               EventStats stats) {
+        Row(String id, String pubkey, int kind, long createdAt, String json, String replyTo, String refEvent) {
+            this(id, pubkey, kind, createdAt, json, replyTo, refEvent, null);
+        }
     }
 
     record EventStats(long replies, long reactions, long reposts, long zaps, long zappedMsats, long mentions) {
@@ -55,6 +62,8 @@ final class PrimalQueries {
 
     static final String COLUMNS = "encode(e.id, 'hex'), encode(e.pubkey, 'hex'), e.kind, e.created_at, e.json, "
             + "encode(e.reply_to, 'hex'), encode(e.ref_event, 'hex')";
+    /** An event's counters, in {@link #stats}'s order. */
+    private static final String STAT_COLUMNS = "s.replies, s.reactions, s.reposts, s.zaps, s.zapped_msats, s.quotes";
     private static final String LIVE = " (e.expires_at IS NULL OR e.expires_at > ?) ";
 
     private static final String FOLLOW_SET = "follows";
@@ -107,6 +116,29 @@ final class PrimalQueries {
     private static Row row(ResultSet rs) throws SQLException {
         return new Row(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getString(5), rs.getString(6),
                 rs.getString(7));
+    }
+
+    private static Row rowWithStats(ResultSet rs) throws SQLException {
+        return new Row(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getString(5), rs.getString(6),
+                rs.getString(7), stats(rs, 8));
+    }
+
+    /** The {@link #STAT_COLUMNS} from column {@code first} on; an event without a counters row counts nothing. */
+    private static EventStats stats(ResultSet rs, int first) throws SQLException {
+        return new EventStats(rs.getLong(first), rs.getLong(first + 1), rs.getLong(first + 2), rs.getLong(first + 3),
+                rs.getLong(first + 4), rs.getLong(first + 5));
+    }
+
+    /**
+     * A page of events with their counters in one statement: {@code page} selects the events' rows as {@code e} from
+     * {@code FROM} on, ordered and limited; their counters are joined to that page's rows alone. A feed read its notes
+     * and then their counters in two statements: 0.76-0.84 ms against 0.56-0.59 for this one (pgbench, the benchmark's
+     * feed of 498 follows).
+     */
+    private static String withStats(String page) {
+        return "SELECT " + COLUMNS + ", " + STAT_COLUMNS
+                + " FROM (SELECT e.id, e.pubkey, e.kind, e.created_at, e.json, e.reply_to, e.ref_event " + page + ") e"
+                + " LEFT JOIN event_stats s ON s.event_id = e.id ORDER BY e.created_at DESC, e.id";
     }
 
     private static List<byte[]> pubkeys(ResultSet rs) throws SQLException {
@@ -186,12 +218,9 @@ final class PrimalQueries {
         if (ids.isEmpty()) {
             return out;
         }
-        for (Object[] r : list("""
-                SELECT encode(i.id, 'hex'), s.replies, s.reactions, s.reposts, s.zaps, s.zapped_msats, s.quotes
-                FROM unnest(?::bytea[]) AS i(id) LEFT JOIN event_stats s ON s.event_id = i.id""",
-                (ps, c) -> ps.setArray(1, bytes(c, ids)),
-                rs -> new Object[]{rs.getString(1), new EventStats(rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                        rs.getLong(5), rs.getLong(6), rs.getLong(7))})) {
+        for (Object[] r : list("SELECT encode(i.id, 'hex'), " + STAT_COLUMNS
+                        + " FROM unnest(?::bytea[]) AS i(id) LEFT JOIN event_stats s ON s.event_id = i.id",
+                (ps, c) -> ps.setArray(1, bytes(c, ids)), rs -> new Object[]{rs.getString(1), stats(rs, 2)})) {
             out.put((String) r[0], (EventStats) r[1]);
         }
         return out;
@@ -272,8 +301,8 @@ final class PrimalQueries {
                     + MOST_FOLLOWED_ACCOUNTS + ") AND ";
             case ANYONE -> "";
         };
-        return list("SELECT " + COLUMNS + " FROM events e WHERE " + who + "e.kind = ANY (?) AND e.created_at BETWEEN ? AND ?"
-                + replyClause + " AND" + LIVE + "ORDER BY e.created_at DESC, e.id LIMIT ? OFFSET ?", (ps, c) -> {
+        return list(withStats("FROM events e WHERE " + who + "e.kind = ANY (?) AND e.created_at BETWEEN ? AND ?"
+                + replyClause + " AND" + LIVE + "ORDER BY e.created_at DESC, e.id LIMIT ? OFFSET ?"), (ps, c) -> {
             int i = 1;
             if (authors == Authors.FOLLOWS_OF) {
                 ps.unwrap(PGStatement.class).setPrepareThreshold(0);
@@ -287,7 +316,7 @@ final class PrimalQueries {
             ps.setLong(i++, now);
             ps.setInt(i++, limit);
             ps.setInt(i, page.offset());
-        }, PrimalQueries::row);
+        }, PrimalQueries::rowWithStats);
     }
 
     /**
@@ -306,16 +335,16 @@ final class PrimalQueries {
         for (int kind : kinds) {
             kindList.append(kindList.isEmpty() ? "" : ", ").append(kind);
         }
-        return list("SELECT " + COLUMNS + " FROM events e"
+        return list(withStats("FROM events e"
                 + " WHERE (e.pubkey IN (SELECT unnest(l.followed) FROM follow_lists l WHERE l.follower = ?)) IS TRUE"
                 + " AND e.kind IN (" + kindList + ") AND e.created_at BETWEEN (SELECT ?::bigint) AND (SELECT ?::bigint)"
                 + replyClause + " AND (e.expires_at IS NULL OR e.expires_at > (SELECT ?::bigint))"
-                + " ORDER BY e.created_at DESC, e.id LIMIT " + limit + " OFFSET " + page.offset(), (ps, c) -> {
+                + " ORDER BY e.created_at DESC, e.id LIMIT " + limit + " OFFSET " + page.offset()), (ps, c) -> {
             ps.setBytes(1, Hex.decode(follower));
             ps.setLong(2, page.since());
             ps.setLong(3, page.until());
             ps.setLong(4, now);
-        }, PrimalQueries::row);
+        }, PrimalQueries::rowWithStats);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.nostrcache.core.event.Event;
 import dev.nostrcache.core.testing.TestKeys;
 import dev.nostrcache.infra.ingest.EventProcessor;
 import dev.nostrcache.infra.primal.PrimalQueries.Authors;
+import dev.nostrcache.infra.primal.PrimalQueries.EventStats;
 import dev.nostrcache.infra.primal.PrimalQueries.FollowsBy;
 import dev.nostrcache.infra.primal.PrimalQueries.Replies;
 import dev.nostrcache.infra.primal.PrimalQueries.Row;
@@ -21,14 +22,17 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A feed of follows reads the same notes whichever way it finds them: the follow set as an array in the statement,
- * or read by PostgreSQL from {@code follow_lists} while it walks the notes by time. Authors of notes, replies,
- * reposts, reactions and expired notes with ties in time; follow sets of a few, of many (with pubkeys that never
- * posted), and of everyone; every reply mode, kinds, since/until windows, offsets and limits.
+ * or read by PostgreSQL from {@code follow_lists} while it walks the notes by time; and with the notes, in the same
+ * statement, their counters as the bundle's own query of them reads them. Authors of notes, replies, reposts,
+ * reactions and expired notes with ties in time; follow sets of a few, of many (with pubkeys that never posted), and
+ * of everyone; every reply mode, kinds, since/until windows, offsets and limits.
  */
 class FeedPlansTest {
     private static final long NOW = 1_700_100_000L;
@@ -97,6 +101,7 @@ class FeedPlansTest {
     @Test
     void bothWaysOfFindingTheFollowsReadTheSameNotes() throws Exception {
         int nonEmpty = 0;
+        int counted = 0;
         for (String follower : followers) {
             List<byte[]> followed = followedOf(follower);
             for (Replies replies : Replies.values()) {
@@ -104,12 +109,19 @@ class FeedPlansTest {
                     for (Params.Page page : List.of(new Params.Page(0, NOW, 0), new Params.Page(0, NOW - 9_700, 0),
                             new Params.Page(NOW - 9_800, NOW - 9_600, 3), new Params.Page(0, NOW, 25))) {
                         for (int limit : List.of(1, 7, 20, 500)) {
-                            List<String> byArray = ids(queries.feed(Authors.FOLLOWS_OF, follower, followed,
-                                    FollowsBy.FOLLOW_ARRAY, kinds, replies, page, limit, NOW));
-                            List<String> byWalk = ids(queries.feed(Authors.FOLLOWS_OF, follower, followed,
-                                    FollowsBy.TIME_WALK, kinds, replies, page, limit, NOW));
-                            assertThat(byWalk).as("%s %s %s %s limit %d", follower, replies, kinds, page, limit)
+                            List<Row> arrayRows = queries.feed(Authors.FOLLOWS_OF, follower, followed,
+                                    FollowsBy.FOLLOW_ARRAY, kinds, replies, page, limit, NOW);
+                            List<Row> walkRows = queries.feed(Authors.FOLLOWS_OF, follower, followed,
+                                    FollowsBy.TIME_WALK, kinds, replies, page, limit, NOW);
+                            List<String> byArray = ids(arrayRows);
+                            assertThat(ids(walkRows)).as("%s %s %s %s limit %d", follower, replies, kinds, page, limit)
                                     .containsExactlyElementsOf(byArray);
+                            Map<String, EventStats> stats = queries.eventStats(byArray);
+                            for (Row row : Stream.concat(arrayRows.stream(), walkRows.stream()).toList()) {
+                                assertThat(row.stats()).as("the counters of %s", row.id())
+                                        .isEqualTo(stats.getOrDefault(row.id(), EventStats.NONE));
+                                counted += row.stats().equals(EventStats.NONE) ? 0 : 1;
+                            }
                             nonEmpty += byArray.isEmpty() ? 0 : 1;
                         }
                     }
@@ -117,6 +129,7 @@ class FeedPlansTest {
             }
         }
         assertThat(nonEmpty).as("most of the pages hold notes").isGreaterThan(200);
+        assertThat(counted).as("many of their notes have counters").isGreaterThan(500);
     }
 
     @Test
