@@ -26,7 +26,7 @@ import java.util.Optional;
 final class PrimalQueries {
     /**
      * One stored event with the columns the bundle needs, and its counters when the statement read them too (a feed
-     * page: {@link #withStats}), else null.
+     * page: {@link PrimalQueries#withStats}), else null.
      */
     record Row(String id, String pubkey, int kind, long createdAt, String json, String replyTo, String refEvent,
                EventStats stats) {
